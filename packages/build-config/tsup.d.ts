@@ -1,0 +1,5 @@
+import type { Options } from 'tsup';
+export declare function libraryConfig(options: {
+  entry: Record<string, string>;
+  platform?: 'node' | 'neutral' | 'browser';
+}): Options | Options[];

@@ -1,0 +1,8 @@
+/**
+ * Seeded random numbers whose whole state is four 32-bit words, so a checkpoint can store
+ * it and a resumed run continues the exact same sequence. Used by @cnnkit/datasets for
+ * shuffling and augmentation and by @cnnkit/models for initialisation.
+ *
+ * @packageDocumentation
+ */
+export { Rng, deriveSeed, type RngState } from './rng.js';
