@@ -1,0 +1,25 @@
+import { stat } from 'node:fs/promises';
+import type { Cifar10Data } from '../types.js';
+import { readCifar10Archive } from './read-cifar10-archive.js';
+import { readCifar10Directory } from './read-cifar10-directory.js';
+
+/**
+ * Reads CIFAR-10 from a directory (see {@link readCifar10Directory}) or a `.tar.gz` archive
+ * (see {@link readCifar10Archive}), whichever `pathOrDir` is.
+ *
+ * @example
+ * ```ts
+ * const { train } = await openCifar10(cifar10SamplePath()); // from @cnnkit/cifar10-sample/node
+ * ```
+ */
+export async function openCifar10(pathOrDir: string): Promise<Cifar10Data> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(pathOrDir)).isDirectory();
+  } catch {
+    throw new Error(
+      `No CIFAR-10 data at ${pathOrDir}: give an extracted cifar-10-batches-bin directory or a cifar-10-binary.tar.gz file, or fetch the data with downloadCifar10().`,
+    );
+  }
+  return isDirectory ? readCifar10Directory(pathOrDir) : readCifar10Archive(pathOrDir);
+}

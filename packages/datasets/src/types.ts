@@ -1,0 +1,71 @@
+import type { Rng } from '@cnnkit/random';
+
+/**
+ * Images held once in memory as bytes, channels-last: image `i` occupies
+ * `images[i*height*width*channels … (i+1)*height*width*channels)` in H, W, C order (NHWC).
+ */
+export interface ImageDataset {
+  /** count × height × width × channels bytes, HWC per image. */
+  readonly images: Uint8Array;
+  /** One class index per image. */
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  /** Name of each class, indexed by label. */
+  readonly classNames: readonly string[];
+}
+
+/** The official CIFAR-10 split. */
+export interface Cifar10Data {
+  readonly train: ImageDataset;
+  readonly test: ImageDataset;
+}
+
+/** A batch of images as the loader yields it (after transforms): float32 NHWC. */
+export interface ImageBatch {
+  /** size × height × width × channels floats. */
+  readonly pixels: Float32Array;
+  readonly labels: Int32Array;
+  readonly size: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** A batch still in bytes, before {@link toTensor}; what a transform pipeline starts from. */
+export interface ByteImageBatch {
+  /** size × height × width × channels bytes. */
+  readonly pixels: Uint8Array;
+  readonly labels: Int32Array;
+  readonly size: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** Either kind of batch: transforms such as random crops work on both. */
+export type AnyImageBatch = ImageBatch | ByteImageBatch;
+
+/**
+ * One step of a pipeline. It returns a new batch and never changes its input; all randomness
+ * comes from `rng`, which the loader derives from (seed, epoch, batch index).
+ */
+export type BatchTransform = (batch: AnyImageBatch, rng: Rng) => AnyImageBatch;
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions {
+  /** Images per batch (a positive integer). */
+  readonly batchSize: number;
+  /** Visit images in a new seeded random order every epoch (default false, as in PyTorch). */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffle and of the augmentation (default 0). */
+  readonly seed?: number;
+  /** Drop the last batch when it would be smaller than `batchSize` (default false). */
+  readonly dropLast?: boolean;
+  /** Pipeline applied to every batch (default {@link toTensor}); it must end with float pixels. */
+  readonly transform?: BatchTransform;
+  /** Use only the first `limit` images of the data set. */
+  readonly limit?: number;
+}
