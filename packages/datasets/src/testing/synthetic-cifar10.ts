@@ -7,10 +7,18 @@ import { encodeCifar10Batch } from '../encode-cifar10-batch.js';
 
 const IMAGE_BYTES = 32 * 32 * 3;
 
-/** HWC bytes whose value at (image, y, x, c) is a known function of all four. */
+/**
+ * HWC bytes that are a fixed hash of (salt, byte index): reproducible, different for every
+ * file, and incompressible like real photos, so archives have a realistic size.
+ */
 export function syntheticImages(count: number, salt = 0): Uint8Array {
   const images = new Uint8Array(count * IMAGE_BYTES);
-  for (let i = 0; i < images.length; i++) images[i] = (i * 7 + salt * 31 + (i >> 10)) & 0xff;
+  for (let i = 0; i < images.length; i++) {
+    let h = Math.imul(i ^ Math.imul(salt + 1, 0x27d4eb2d), 0x9e3779b1);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x85ebca6b);
+    images[i] = (h ^ (h >>> 13)) >>> 24;
+  }
   return images;
 }
 
