@@ -11,6 +11,7 @@ import type { Cifar10Data } from './types.js';
  *
  * @example
  * ```ts
+ * import { cifar10SampleUrl } from '@cnnkit/cifar10-sample';
  * const bytes = new Uint8Array(await (await fetch(cifar10SampleUrl)).arrayBuffer());
  * const { train, test } = cifar10FromArchiveBytes(bytes, 'cifar-10-sample.tar.gz');
  * ```
