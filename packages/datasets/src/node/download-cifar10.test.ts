@@ -181,6 +181,13 @@ describe('downloadCifar10', () => {
     ).toEqual([]);
   });
 
+  it('rejects a URL it cannot fetch before touching the cache', async () => {
+    await expect(
+      downloadCifar10(optionsFor(good, { url: 'ftp://example.org/c.tgz' })),
+    ).rejects.toThrow('url must be an http(s) URL, got "ftp://example.org/c.tgz"');
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
   it('does not retry a 404', async () => {
     await expect(
       downloadCifar10(

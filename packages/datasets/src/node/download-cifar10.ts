@@ -57,6 +57,9 @@ export async function downloadCifar10(options: DownloadCifar10Options = {}): Pro
   const size = options.size ?? CIFAR10_ARCHIVE_BYTES;
   const { signal } = options;
   const paths = cifar10CachePaths(cacheDir);
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new Error(`downloadCifar10: url must be an http(s) URL, got ${JSON.stringify(url)}.`);
+  }
 
   if (!options.force) {
     const cached = await findCachedCifar10(cacheDir);
