@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedParameter, SgdConfig } from './types.js';
+
+/** A momentum buffer's contents, for checkpoints. */
+export interface MomentumBufferValues {
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
+  const { lr, momentum = 0, weightDecay = 0, nesterov = false } = config;
+  const nonNegative = { lr, momentum, weightDecay };
+  for (const [name, value] of Object.entries(nonNegative)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(
+        `SGD ${name} must be a finite number >= 0, got ${String(value)}. Use e.g. lr 0.001, momentum 0.9.`,
+      );
+    }
+  }
+  if (nesterov && momentum <= 0) {
+    throw new RangeError(
+      `Nesterov momentum needs momentum > 0, got momentum ${momentum}. Set a momentum or nesterov: false.`,
+    );
+  }
+  return { lr, momentum, weightDecay, nesterov };
+}
+
+/**
+ * Stochastic gradient descent with momentum, following `torch.optim.SGD` (dampening 0):
+ * `g = grad + weightDecay·p`; `buf = momentum·buf + g` (the first step gives `buf = g`, which
+ * zero-initialised buffers reproduce exactly); `g = nesterov ? g + momentum·buf : buf`;
+ * `p = p - lr·g`. Momentum buffers are tf.Variables keyed by parameter name.
+ *
+ * @example
+ * ```ts
+ * const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
+ * const sgd = new SgdOptimizer([{ name: 'w', variable: w }], { lr: 0.1, momentum: 0.9 });
+ * const grad = tf.tensor1d([1, 1]);
+ * sgd.step(new Map([['w', grad]]));
+ * w.dataSync(); // Float32Array [0.9, 1.9]
+ * tf.dispose([grad, w]);
+ * sgd.dispose();
+ * ```
+ */
+export class SgdOptimizer {
+  readonly config: Required<SgdConfig>;
+  private readonly parameters: readonly NamedParameter[];
+  private readonly buffers = new Map<string, tf.Variable>();
+
+  constructor(parameters: readonly NamedParameter[], config: SgdConfig) {
+    this.config = checkSgdConfig(config);
+    const seen = new Set<string>();
+    for (const { name } of parameters) {
+      if (seen.has(name)) {
+        throw new Error(`SgdOptimizer got two parameters named "${name}"; names must be unique.`);
+      }
+      seen.add(name);
+    }
+    this.parameters = parameters;
+    if (this.config.momentum > 0) {
+      for (const { name, variable } of parameters) {
+        // Not trainable, so tf.variableGrads never differentiates the buffers themselves.
+        this.buffers.set(
+          name,
+          tf.tidy(() => tf.variable(tf.zerosLike(variable), false)),
+        );
+      }
+    }
+  }
+
+  /**
+   * Applies one update. `gradients` maps each parameter name to its gradient. With `apply`
+   * (a boolean scalar), parameters and buffers change only where it is true: the trainer uses
+   * it to skip an update whose loss was not finite without reading the loss back first.
+   */
+  step(gradients: ReadonlyMap<string, tf.Tensor>, apply?: tf.Scalar): void {
+    const { lr, momentum, weightDecay, nesterov } = this.config;
+    for (const { name } of this.parameters) {
+      if (!gradients.has(name)) {
+        throw new Error(
+          `No gradient for parameter "${name}"; pass one gradient per parameter (got ${[...gradients.keys()].join(', ')}).`,
+        );
+      }
+    }
+    tf.tidy(() => {
+      const gated = (next: tf.Tensor, current: tf.Tensor) =>
+        apply ? tf.where(apply, next, current) : next;
+      for (const { name, variable } of this.parameters) {
+        let direction = gradients.get(name) as tf.Tensor;
+        if (weightDecay !== 0) direction = tf.add(direction, tf.mul(variable, weightDecay));
+        const buffer = this.buffers.get(name);
+        if (buffer) {
+          const nextBuffer = tf.add(tf.mul(buffer, momentum), direction);
+          buffer.assign(gated(nextBuffer, buffer));
+          direction = nesterov ? tf.add(direction, tf.mul(nextBuffer, momentum)) : nextBuffer;
+        }
+        variable.assign(gated(tf.sub(variable, tf.mul(direction, lr)), variable));
+      }
+    });
+  }
+
+  /** Copies of the momentum buffers by parameter name (empty without momentum). */
+  exportMomentumBuffers(): Map<string, MomentumBufferValues> {
+    const out = new Map<string, MomentumBufferValues>();
+    for (const [name, buffer] of this.buffers) {
+      out.set(name, {
+        shape: [...buffer.shape],
+        values: (buffer.dataSync() as Float32Array).slice(),
+      });
+    }
+    return out;
+  }
+
+  /** Replaces every momentum buffer; the names and shapes must match this optimizer's. */
+  importMomentumBuffers(buffers: ReadonlyMap<string, MomentumBufferValues>): void {
+    const expected = [...this.buffers.keys()];
+    const missing = expected.filter((name) => !buffers.has(name));
+    const extra = [...buffers.keys()].filter((name) => !this.buffers.has(name));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new Error(
+        `Momentum buffers do not match the model's parameters: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]. Was the checkpoint written for another model or momentum setting?`,
+      );
+    }
+    for (const [name, buffer] of this.buffers) {
+      const { shape, values } = buffers.get(name) as MomentumBufferValues;
+      if (shape.join(',') !== buffer.shape.join(',')) {
+        throw new Error(
+          `Momentum buffer "${name}" has shape [${shape}] but the parameter has shape [${buffer.shape}].`,
+        );
+      }
+      tf.tidy(() => buffer.assign(tf.tensor(values, buffer.shape, 'float32')));
+    }
+  }
+
+  /** Releases the momentum buffers. */
+  dispose(): void {
+    for (const buffer of this.buffers.values()) buffer.dispose();
+    this.buffers.clear();
+  }
+}

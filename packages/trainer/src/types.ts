@@ -1,0 +1,167 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** One trainable tensor of a model, named by its PyTorch `state_dict` key (e.g. `conv1.weight`). */
+export interface NamedParameter {
+  readonly name: string;
+  readonly variable: tf.Variable;
+}
+
+/** What the trainer needs from a model: parameters, a forward pass and weight (de)serialisation. */
+export interface TrainableClassifier {
+  readonly numClasses: number;
+  readonly parameters: readonly NamedParameter[];
+  /** NHWC float32 input → `[batch, numClasses]` logits. */
+  logits(images: tf.Tensor4D): tf.Tensor2D;
+  /** `.safetensors` bytes with PyTorch names and layouts. */
+  saveWeights(): Uint8Array;
+  /** Inverse of {@link TrainableClassifier.saveWeights}; throws a clear error on mismatch. */
+  loadWeights(bytes: Uint8Array): void;
+  dispose(): void;
+}
+
+/** One batch of images (float32 NHWC) with integer class labels. */
+export interface TrainingBatch {
+  readonly pixels: Float32Array;
+  readonly labels: Int32Array;
+  readonly size: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/**
+ * A replayable sequence of batches: the batches of `epoch` depend only on the epoch (and the
+ * source's own seed), so a resumed run can ask for exactly the batches it has not seen yet.
+ */
+export interface BatchSource {
+  readonly batchesPerEpoch: number;
+  readonly imagesPerEpoch: number;
+  batches(epoch: number, startBatch?: number): AsyncIterable<TrainingBatch>;
+}
+
+/** A JSON value, as stored in checkpoint `state.json`. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** Settings of {@link SgdOptimizer}; the names and meaning follow `torch.optim.SGD`. */
+export interface SgdConfig {
+  /** Learning rate. */
+  readonly lr: number;
+  /** Momentum factor; 0 (the default) disables momentum buffers. */
+  readonly momentum?: number;
+  /** L2 penalty added to the gradient as `weightDecay * param` (torch `weight_decay`). */
+  readonly weightDecay?: number;
+  /** Nesterov momentum (torch `nesterov`); needs `momentum > 0`. */
+  readonly nesterov?: boolean;
+}
+
+/** Result of {@link evaluate}. Accuracy values are fractions in [0, 1]. */
+export interface EvaluationResult {
+  /** Mean cross-entropy over all images. */
+  readonly loss: number;
+  readonly accuracy: number;
+  /** Accuracy per true class; `null` for a class with no images in the data. */
+  readonly perClassAccuracy: readonly (number | null)[];
+  /** `confusionMatrix[trueClass][predictedClass]` = number of images. */
+  readonly confusionMatrix: readonly (readonly number[])[];
+  /** Number of images evaluated. */
+  readonly count: number;
+  readonly imagesPerSecond: number;
+}
+
+/** What the trainer remembers about one finished epoch. */
+export interface EpochRecord {
+  readonly epoch: number;
+  /** Step count at the end of the epoch. */
+  readonly step: number;
+  /** Mean training loss over the epoch's batches. */
+  readonly trainLoss: number;
+  /** Test evaluation without its timing (timing differs between runs). */
+  readonly test?: Omit<EvaluationResult, 'imagesPerSecond'>;
+}
+
+/**
+ * Where a run is, and every sum needed to continue it as if it had never stopped.
+ * Epochs and batches are 0-based; `step` counts optimizer updates since the run began.
+ */
+export interface TrainingState {
+  readonly epoch: number;
+  /** Batches of `epoch` already trained; resume asks the source for `batches(epoch, batchInEpoch)`. */
+  readonly batchInEpoch: number;
+  readonly step: number;
+  /** Sum and count of losses since the last report of this epoch (the seed's `running_loss`). */
+  readonly runningLossSum: number;
+  readonly runningLossCount: number;
+  /** Sum and count of this epoch's losses, for the epoch's mean training loss. */
+  readonly epochLossSum: number;
+  readonly epochLossCount: number;
+  readonly history: readonly EpochRecord[];
+}
+
+/** Emitted after every batch, once its loss is known. */
+export interface BatchEndEvent {
+  readonly type: 'batch-end';
+  readonly epoch: number;
+  /** 0-based batch index within the epoch. */
+  readonly batch: number;
+  readonly step: number;
+  readonly loss: number;
+  readonly imagesPerSecond: number;
+}
+
+/** The seed's running-loss print, every `reportEvery` batches of an epoch. */
+export interface ReportEvent {
+  readonly type: 'report';
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  /** Mean loss over the last `reportEvery` batches. */
+  readonly loss: number;
+  /** `[epoch, batch] loss: x.xxx`, 1-based like the PyTorch tutorial's print. */
+  readonly text: string;
+}
+
+/** Emitted after the last batch of an epoch and the test evaluation. */
+export interface EpochEndEvent {
+  readonly type: 'epoch-end';
+  readonly epoch: number;
+  readonly step: number;
+  readonly trainLoss: number;
+  readonly test?: EvaluationResult;
+}
+
+/** A consistent snapshot to store; the run continues after every listener has finished. */
+export interface CheckpointEvent {
+  readonly type: 'checkpoint';
+  readonly epoch: number;
+  readonly batchInEpoch: number;
+  readonly step: number;
+  readonly reason: 'interval' | 'epoch-end';
+  readonly checkpoint: Checkpoint;
+}
+
+/** Everything {@link train} reports, discriminated by `type`. */
+export type TrainingEvent = BatchEndEvent | ReportEvent | EpochEndEvent | CheckpointEvent;
+
+/** The JSON part of a checkpoint (`state.json`). */
+export interface CheckpointState extends TrainingState {
+  /** Layout version of this object. */
+  readonly format: 'cnnkit-checkpoint/1';
+  readonly optimizer: Required<SgdConfig>;
+  /** The caller's run settings (seed, batch size, epochs, …), stored verbatim. */
+  readonly config: { readonly [key: string]: JsonValue };
+}
+
+/** A complete, resumable snapshot of a run, as bytes and JSON. */
+export interface Checkpoint {
+  /** `model.saveWeights()`: PyTorch-compatible safetensors. */
+  readonly weights: Uint8Array;
+  /** Safetensors of momentum buffers keyed by parameter name, with the SGD settings as metadata. */
+  readonly optimizer: Uint8Array;
+  readonly state: CheckpointState;
+}
