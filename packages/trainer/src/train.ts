@@ -1,0 +1,263 @@
+import * as tf from '@tensorflow/tfjs-core';
+import './register-gradients.js';
+import { batchToTensors } from './batch-tensors.js';
+import { createCheckpoint } from './checkpoint.js';
+import { crossEntropyLoss } from './cross-entropy.js';
+import { evaluate } from './evaluate.js';
+import { NonFiniteLossError } from './non-finite-loss-error.js';
+import type { SgdOptimizer } from './sgd-optimizer.js';
+import { emitTrainingEvent, type TrainingEventSinks } from './training-events.js';
+import { checkTrainingState, initialTrainingState } from './training-state.js';
+import type {
+  BatchSource,
+  EpochRecord,
+  JsonValue,
+  TrainableClassifier,
+  TrainingBatch,
+  TrainingState,
+} from './types.js';
+
+/** Options of {@link train}. */
+export interface TrainOptions extends TrainingEventSinks {
+  readonly model: TrainableClassifier;
+  /** Built over `model.parameters`; restored from a checkpoint when resuming. */
+  readonly optimizer: SgdOptimizer;
+  readonly trainData: BatchSource;
+  /** Evaluated at the end of every epoch. */
+  readonly testData?: BatchSource;
+  /** Total number of epochs of the run (not "more epochs"): a resumed run stops at the same place. */
+  readonly epochs: number;
+  /** Batches per running-loss report, like the seed's `if i % 2000 == 1999`. Default 2000. */
+  readonly reportEvery?: number;
+  /** Where to start; a checkpoint's state to resume. Default: {@link initialTrainingState}. */
+  readonly start?: TrainingState;
+  /** Emit a `checkpoint` event every this many steps (inside an epoch). Default: never. */
+  readonly checkpointEvery?: number;
+  /** Emit a `checkpoint` event after each epoch-end. Default true. */
+  readonly checkpointAtEpochEnd?: boolean;
+  /** The caller's run settings (seed, batch size, …), stored verbatim in checkpoints. */
+  readonly config?: { readonly [key: string]: JsonValue };
+  /** Stops training between batches; {@link train} then resolves with the state reached. */
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link train} resolves with. */
+export interface TrainResult {
+  /** `'aborted'` when `signal` stopped the run; checkpoint `state` to continue later. */
+  readonly stopReason: 'completed' | 'aborted';
+  readonly state: TrainingState;
+}
+
+interface DispatchedStep {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly size: number;
+  readonly loss: tf.Scalar;
+  readonly lossValue: Promise<Float32Array | Int32Array | Uint8Array>;
+}
+
+function checkPositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`train: ${name} must be an integer >= 1, got ${String(value)}.`);
+  }
+}
+
+/**
+ * Trains `model` with cross-entropy loss and `optimizer`, epoch by epoch, reporting progress
+ * as {@link TrainingEvent}s and resuming from any {@link TrainingState}.
+ *
+ * Loss read-back: each step's loss is read with the asynchronous `data()` while the next step
+ * is already queued, so the device is not synchronised every batch. NaN detection stays exact
+ * because every update is gated on the device by "all losses so far were finite": once a loss
+ * is NaN/Inf that step and any step queued behind it leave parameters and momentum buffers
+ * untouched, and {@link NonFiniteLossError} reports the failing batch. Reports and sums use the
+ * exact float32 loss of every batch, in order.
+ *
+ * @throws {@link NonFiniteLossError} when a loss is NaN or infinite (weights are the last good ones).
+ *
+ * @example
+ * ```ts
+ * const optimizer = new SgdOptimizer(model.parameters, { lr: 0.001, momentum: 0.9 });
+ * const result = await train({
+ *   model, optimizer, trainData, testData, epochs: 2,
+ *   onEvent: (event) => {
+ *     if (event.type === 'report') console.log(event.text);
+ *   },
+ * });
+ * result.state.step; // batches trained
+ * optimizer.dispose();
+ * ```
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const {
+    model,
+    optimizer,
+    trainData,
+    testData,
+    epochs,
+    reportEvery = 2000,
+    checkpointEvery,
+    checkpointAtEpochEnd = true,
+    config = {},
+    signal,
+  } = options;
+  checkPositiveInteger('epochs', epochs);
+  checkPositiveInteger('reportEvery', reportEvery);
+  if (checkpointEvery !== undefined) checkPositiveInteger('checkpointEvery', checkpointEvery);
+  const start = options.start ?? initialTrainingState();
+  checkTrainingState(start, 'train start state');
+
+  let state: TrainingState = start;
+  const variables = model.parameters.map((p) => p.variable);
+  // Sticky "every loss so far was finite" flag, so updates queued behind a NaN are skipped too.
+  const healthy = tf.tidy(() => tf.variable(tf.scalar(true, 'bool'), false));
+  const inFlight = new Set<DispatchedStep>();
+  let lastSettled = performance.now();
+
+  const dispatch = (batch: TrainingBatch, epoch: number, index: number): DispatchedStep => {
+    const loss = tf.tidy(() => {
+      const { images, labels } = batchToTensors(batch);
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropyLoss(model.logits(images), labels),
+        variables,
+      );
+      const apply = tf.logicalAnd(tf.isFinite(value), healthy) as tf.Scalar;
+      healthy.assign(apply);
+      const byName = new Map(
+        model.parameters.map((p) => [p.name, grads[p.variable.name] as tf.Tensor]),
+      );
+      optimizer.step(byName, apply);
+      return value;
+    });
+    const step: DispatchedStep = {
+      epoch,
+      batch: index,
+      size: batch.size,
+      loss,
+      lossValue: loss.data(),
+    };
+    inFlight.add(step);
+    return step;
+  };
+
+  const settle = async (pending: DispatchedStep): Promise<void> => {
+    const loss = (await pending.lossValue)[0] as number;
+    inFlight.delete(pending);
+    pending.loss.dispose();
+    if (!Number.isFinite(loss)) {
+      throw new NonFiniteLossError(loss, pending.epoch, pending.batch, optimizer.config.lr, state);
+    }
+    const now = performance.now();
+    const seconds = (now - lastSettled) / 1000;
+    lastSettled = now;
+    state = {
+      ...state,
+      batchInEpoch: pending.batch + 1,
+      step: state.step + 1,
+      runningLossSum: state.runningLossSum + loss,
+      runningLossCount: state.runningLossCount + 1,
+      epochLossSum: state.epochLossSum + loss,
+      epochLossCount: state.epochLossCount + 1,
+    };
+    await emitTrainingEvent(options, {
+      type: 'batch-end',
+      epoch: pending.epoch,
+      batch: pending.batch,
+      step: state.step,
+      loss,
+      imagesPerSecond: seconds > 0 ? pending.size / seconds : 0,
+    });
+    if ((pending.batch + 1) % reportEvery === 0) {
+      const mean = state.runningLossSum / state.runningLossCount;
+      state = { ...state, runningLossSum: 0, runningLossCount: 0 };
+      await emitTrainingEvent(options, {
+        type: 'report',
+        epoch: pending.epoch,
+        batch: pending.batch,
+        step: state.step,
+        loss: mean,
+        text: `[${pending.epoch + 1}, ${String(pending.batch + 1).padStart(5)}] loss: ${mean.toFixed(3)}`,
+      });
+    }
+  };
+
+  const emitCheckpoint = async (reason: 'interval' | 'epoch-end'): Promise<void> => {
+    const checkpoint = createCheckpoint({ model, optimizer, state, config });
+    await emitTrainingEvent(options, {
+      type: 'checkpoint',
+      epoch: state.epoch,
+      batchInEpoch: state.batchInEpoch,
+      step: state.step,
+      reason,
+      checkpoint,
+    });
+  };
+
+  try {
+    for (let epoch = start.epoch; epoch < epochs; epoch++) {
+      let previous: DispatchedStep | undefined;
+      const firstBatch = epoch === start.epoch ? start.batchInEpoch : 0;
+      let index = firstBatch;
+      let aborted = false;
+      for await (const batch of trainData.batches(epoch, firstBatch)) {
+        if (signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const current = dispatch(batch, epoch, index);
+        if (previous) await settle(previous);
+        previous = current;
+        index++;
+        const lastOfEpoch = index >= trainData.batchesPerEpoch;
+        if (
+          checkpointEvery !== undefined &&
+          !lastOfEpoch &&
+          (state.step + 1) % checkpointEvery === 0
+        ) {
+          await settle(current);
+          previous = undefined;
+          await emitCheckpoint('interval');
+        }
+      }
+      if (previous) await settle(previous);
+      if (aborted) return { stopReason: 'aborted', state };
+
+      const test = testData
+        ? await evaluate(model, testData, { numClasses: model.numClasses })
+        : undefined;
+      const trainLoss = state.epochLossSum / state.epochLossCount;
+      const { imagesPerSecond: _timing, ...reproducibleTest } = test ?? { imagesPerSecond: 0 };
+      const record: EpochRecord = {
+        epoch,
+        step: state.step,
+        trainLoss,
+        ...(test ? { test: reproducibleTest as Required<EpochRecord>['test'] } : {}),
+      };
+      state = {
+        ...state,
+        epoch: epoch + 1,
+        batchInEpoch: 0,
+        runningLossSum: 0,
+        runningLossCount: 0,
+        epochLossSum: 0,
+        epochLossCount: 0,
+        history: [...state.history, record],
+      };
+      await emitTrainingEvent(options, {
+        type: 'epoch-end',
+        epoch,
+        step: state.step,
+        trainLoss,
+        ...(test ? { test } : {}),
+      });
+      if (checkpointAtEpochEnd) await emitCheckpoint('epoch-end');
+    }
+    return { stopReason: 'completed', state };
+  } finally {
+    for (const pending of inFlight) {
+      await pending.lossValue.catch(() => undefined);
+      pending.loss.dispose();
+    }
+    healthy.dispose();
+  }
+}
