@@ -91,4 +91,11 @@ describe('saveCheckpoint / loadCheckpoint', () => {
       /must name a version directory.*"..\/elsewhere"/,
     );
   });
+
+  it('runs the TSDoc examples', async () => {
+    const checkpoint = fakeCheckpoint(7);
+    const runDir = path.join(dir, 'runs/cifar/checkpoint');
+    await saveCheckpoint(runDir, checkpoint);
+    expect(await loadCheckpoint(runDir)).toEqual(checkpoint);
+  });
 });

@@ -8,7 +8,7 @@ import type { TrainingEvent } from './types.js';
  * ```ts
  * const events = new EventTarget();
  * events.addEventListener('report', (e) => {
- *   console.log((e as TrainingProgressEvent).detail.text);
+ *   console.log((e as TrainingProgressEvent<ReportEvent>).detail.text);
  * });
  * // train({ ..., events })
  * ```
