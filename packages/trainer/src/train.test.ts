@@ -167,9 +167,8 @@ describe('train', () => {
       },
     });
     expect(stopped.result.stopReason).toBe('aborted');
-    const { step } = stopped.result.state;
-    expect(step).toBeGreaterThanOrEqual(6);
-    expect(step).toBeLessThan(12);
+    // The step queued behind step 6 when the signal fired still completes.
+    expect(stopped.result.state).toMatchObject({ epoch: 1, batchInEpoch: 3, step: 7 });
     const final = createCheckpoint({
       model: stopped.model,
       optimizer: stopped.optimizer,

@@ -37,7 +37,11 @@ export interface TrainOptions extends TrainingEventSinks {
   readonly checkpointAtEpochEnd?: boolean;
   /** The caller's run settings (seed, batch size, …), stored verbatim in checkpoints. */
   readonly config?: { readonly [key: string]: JsonValue };
-  /** Stops training between batches; {@link train} then resolves with the state reached. */
+  /**
+   * Stops training between batches; {@link train} then resolves with the state reached. The
+   * step queued behind the one being reported when the signal fires still completes (see the
+   * loss read-back note), so a run aborted from a `batch-end` of step s stops after step s + 1.
+   */
   readonly signal?: AbortSignal;
 }
 
