@@ -1,13 +1,9 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { crossEntropyLoss } from './cross-entropy.js';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
 import './register-gradients.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 
 let tensorsBefore = 0;
 beforeEach(() => {
@@ -44,7 +40,11 @@ function lossAndGrad(logitValues: number[][], labelValues: number[]) {
   return result;
 }
 
-describe('crossEntropyLoss', () => {
+describe.each(TEST_BACKENDS)('crossEntropyLoss (%s backend)', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
   it('matches torch.nn.CrossEntropyLoss value and gradient', () => {
     const { logits, labels, loss, grad } = reference.crossEntropy;
     const actual = lossAndGrad(logits, labels);

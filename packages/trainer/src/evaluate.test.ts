@@ -1,12 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
+import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import type { BatchSource, TrainableClassifier, TrainingBatch } from './types.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 let tensorsBefore = 0;
 beforeEach(() => {
@@ -50,7 +46,11 @@ function sourceOf(rows: number[][], labels: number[], batchSize: number): BatchS
   };
 }
 
-describe('evaluate', () => {
+describe.each(TEST_BACKENDS)('evaluate (%s backend)', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
   // Predictions (argmax of each row): 0, 1, 1, 2, 2 for true labels 0, 1, 0, 2, 1.
   const rows = [
     [3, 1, 0],

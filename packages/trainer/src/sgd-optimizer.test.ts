@@ -1,8 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
 import { SgdOptimizer } from './sgd-optimizer.js';
+import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 
 interface TorchSgdOptions {
   lr: number;
@@ -10,10 +10,6 @@ interface TorchSgdOptions {
   weight_decay?: number;
   nesterov?: boolean;
 }
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 let tensorsBefore = 0;
 beforeEach(() => {
@@ -57,7 +53,11 @@ function referenceSgd(
   return { param, buffer };
 }
 
-describe('SgdOptimizer', () => {
+describe.each(TEST_BACKENDS)('SgdOptimizer (%s backend)', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
   it.each(reference.sgd)('matches torch.optim.SGD: $name', (fixture) => {
     const options = fixture.options as TorchSgdOptions;
     const variable = tf.tidy(() => tf.variable(tf.tensor(fixture.initial, fixture.shape)));

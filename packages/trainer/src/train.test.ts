@@ -1,9 +1,9 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 import { SgdOptimizer } from './sgd-optimizer.js';
+import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { MemoryBatchSource, makeImages } from './test-support/memory-batch-source.js';
 import {
   lossesByStep,
@@ -15,10 +15,6 @@ import { TinyClassifier } from './test-support/tiny-classifier.js';
 import { train } from './train.js';
 import type { TrainingProgressEvent } from './training-events.js';
 import type { Checkpoint, TrainingEvent } from './types.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 let tensorsBefore = 0;
 beforeEach(() => {
@@ -41,7 +37,13 @@ function describeEvent(e: TrainingEvent): string {
   }
 }
 
-describe('train', () => {
+// cpu only: stock tfjs-backend-wasm has no Conv2DBackpropFilter kernel (the test model has a
+// conv layer; @cnnkit/wasm-kernels adds it), and cpu is where resume is promised bit-exact.
+describe.each(['cpu'] as const)('train (%s backend)', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
   it('emits events in order, to the callback and the EventTarget', async () => {
     const target = new EventTarget();
     const seen: string[] = [];
@@ -261,6 +263,54 @@ describe('train', () => {
     });
     expect(result.state.step).toBe(8);
     expect(printed).toHaveLength(4);
+    optimizer.dispose();
+    model.dispose();
+  });
+});
+
+describe.each(TEST_BACKENDS)('train with a dense-only model (%s backend)', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
+  const denseModel = (seed: number) => new TinyClassifier(seed, 3, { withConv: false });
+
+  it('is deterministic and resumes bit-exactly on this backend', async () => {
+    const checkpoints = new Map<number, Checkpoint>();
+    const reference = await runTinyTraining({
+      model: denseModel(1),
+      checkpointEvery: 5,
+      onEvent: (e) => {
+        if (e.type === 'checkpoint') checkpoints.set(e.step, e.checkpoint);
+      },
+    });
+    const again = await runTinyTraining({ model: denseModel(1) });
+    expect([...lossesByStep(again.events)]).toEqual([...lossesByStep(reference.events)]);
+    again.dispose();
+
+    const model = denseModel(8);
+    const restored = restoreCheckpoint(checkpoints.get(5) as Checkpoint, model);
+    const resumed = await runTinyTraining({
+      model,
+      optimizer: restored.optimizer,
+      start: restored.state,
+    });
+    expect(resumed.model.weightValues()).toEqual(reference.model.weightValues());
+    expect(resumed.result.state).toEqual(reference.result.state);
+    resumed.dispose();
+    reference.dispose();
+  });
+
+  it('skips the NaN update without a read-back in between', async () => {
+    const images = makeImages(12, 10);
+    images.pixels[5 * 32] = Number.NaN;
+    const model = denseModel(1);
+    const optimizer = new SgdOptimizer(model.parameters, TINY_RUN.sgd);
+    const trainData = new MemoryBatchSource(images, 2, undefined);
+    const error = await train({ model, optimizer, trainData, epochs: 1 }).catch((e) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect(error.state.step).toBe(2);
+    expect(model.weightValues().every(Number.isFinite)).toBe(true);
     optimizer.dispose();
     model.dispose();
   });

@@ -20,11 +20,15 @@ export class TinyClassifier implements TrainableClassifier {
   readonly numClasses: number;
   readonly parameters: readonly NamedParameter[];
 
-  constructor(seed: number, numClasses = 3) {
+  private readonly withConv: boolean;
+
+  /** `withConv: false` leaves only the linear layer (for backends without conv gradients). */
+  constructor(seed: number, numClasses = 3, { withConv = true } = {}) {
     this.numClasses = numClasses;
+    this.withConv = withConv;
     const rng = new Rng(seed);
     const { height, width, channels } = TINY_IMAGE;
-    const features = height * width * FILTERS;
+    const features = height * width * (withConv ? FILTERS : channels);
     const make = (name: string, shape: number[], scale: number): NamedParameter => ({
       name,
       variable: tf.tidy(() =>
@@ -41,8 +45,9 @@ export class TinyClassifier implements TrainableClassifier {
       ),
     });
     this.parameters = [
-      make('conv.weight', [3, 3, channels, FILTERS], 0.4),
-      make('conv.bias', [FILTERS], 0.1),
+      ...(withConv
+        ? [make('conv.weight', [3, 3, channels, FILTERS], 0.4), make('conv.bias', [FILTERS], 0.1)]
+        : []),
       make('fc.weight', [features, numClasses], 0.3),
       make('fc.bias', [numClasses], 0.1),
     ];
@@ -54,13 +59,15 @@ export class TinyClassifier implements TrainableClassifier {
 
   logits(images: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      const conv = tf.relu(
-        tf.add(
-          tf.conv2d(images, this.get('conv.weight') as tf.Tensor4D, 1, 'same'),
-          this.get('conv.bias'),
-        ),
-      );
-      const flat = tf.reshape(conv, [images.shape[0], -1]) as tf.Tensor2D;
+      const features = this.withConv
+        ? tf.relu(
+            tf.add(
+              tf.conv2d(images, this.get('conv.weight') as tf.Tensor4D, 1, 'same'),
+              this.get('conv.bias'),
+            ),
+          )
+        : images;
+      const flat = tf.reshape(features, [images.shape[0], -1]) as tf.Tensor2D;
       return tf.add(tf.matMul(flat, this.get('fc.weight') as tf.Tensor2D), this.get('fc.bias'));
     });
   }
