@@ -1,0 +1,254 @@
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectClose,
+  seededValues,
+  useBackend,
+  useWasmWithTrainingKernels,
+} from '../test-support/compare-backends.js';
+
+interface ConvCase {
+  readonly name: string;
+  readonly xShape: [number, number, number, number];
+  readonly filterShape: [number, number, number, number];
+  readonly strides: number | [number, number];
+  readonly pad: tf.Conv2DBackpropFilterAttrs['pad'];
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  readonly dilations?: number | [number, number];
+  readonly dataFormat?: 'NHWC' | 'NCHW';
+}
+
+const cases: ConvCase[] = [
+  {
+    name: 'SimpleCNN conv1',
+    xShape: [4, 32, 32, 3],
+    filterShape: [5, 5, 3, 6],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'SimpleCNN conv2',
+    xShape: [4, 14, 14, 6],
+    filterShape: [5, 5, 6, 16],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'batch 1, odd sizes',
+    xShape: [1, 7, 9, 5],
+    filterShape: [3, 3, 5, 7],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'stride 2, same',
+    xShape: [2, 9, 8, 3],
+    filterShape: [3, 3, 3, 4],
+    strides: 2,
+    pad: 'same',
+  },
+  {
+    name: 'stride 2, valid',
+    xShape: [3, 11, 10, 2],
+    filterShape: [4, 3, 2, 5],
+    strides: [2, 1],
+    pad: 'valid',
+  },
+  {
+    name: 'stride 2, even filter, same',
+    xShape: [2, 8, 7, 3],
+    filterShape: [2, 4, 3, 3],
+    strides: 2,
+    pad: 'same',
+  },
+  { name: 'numeric pad', xShape: [2, 6, 6, 3], filterShape: [3, 3, 3, 2], strides: 1, pad: 2 },
+  {
+    name: 'numeric pad, stride 2, ceil rounding',
+    xShape: [2, 8, 8, 3],
+    filterShape: [3, 3, 3, 2],
+    strides: 2,
+    pad: 1,
+    dimRoundingMode: 'ceil',
+  },
+  {
+    name: 'explicit asymmetric pad',
+    xShape: [2, 7, 6, 3],
+    filterShape: [3, 2, 3, 4],
+    strides: [1, 2],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+  {
+    name: '1x1 filter, one channel',
+    xShape: [3, 5, 5, 1],
+    filterShape: [1, 1, 1, 1],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'NCHW',
+    xShape: [2, 3, 7, 6],
+    filterShape: [3, 3, 3, 4],
+    strides: 1,
+    pad: 'same',
+    dataFormat: 'NCHW',
+  },
+  {
+    name: 'NCHW, stride 2, explicit pad',
+    xShape: [2, 5, 8, 9],
+    filterShape: [3, 2, 5, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [2, 1],
+    ],
+    dataFormat: 'NCHW',
+  },
+  {
+    name: 'dilation 2, same',
+    xShape: [2, 9, 9, 3],
+    filterShape: [3, 3, 3, 4],
+    strides: 1,
+    pad: 'same',
+    dilations: 2,
+  },
+  {
+    name: 'dilation [2, 3], valid',
+    xShape: [1, 10, 11, 2],
+    filterShape: [2, 3, 2, 3],
+    strides: 1,
+    pad: 'valid',
+    dilations: [2, 3],
+  },
+];
+
+function attrsOf(c: ConvCase, filterShape = c.filterShape): tf.NamedAttrMap {
+  return {
+    strides: c.strides,
+    pad: c.pad,
+    dataFormat: c.dataFormat ?? 'NHWC',
+    dimRoundingMode: c.dimRoundingMode,
+    dilations: c.dilations,
+    filterShape,
+  } as unknown as tf.NamedAttrMap;
+}
+
+function outputShapeOf(c: ConvCase): number[] {
+  const info = tf.backend_util.computeConv2DInfo(
+    c.xShape,
+    c.filterShape,
+    c.strides,
+    c.dilations ?? 1,
+    c.pad,
+    c.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(c.dataFormat ?? 'NHWC'),
+  );
+  return info.outShape;
+}
+
+function runKernel(
+  c: ConvCase,
+  x: Float32Array,
+  dy: Float32Array,
+  filterShape = c.filterShape,
+  dyShape = outputShapeOf(c),
+) {
+  return tf.tidy(() =>
+    (
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
+          attrsOf(c, filterShape),
+        ) as tf.Tensor
+    ).dataSync(),
+  );
+}
+
+/**
+ * The cpu backend ignores dilations here (tfjs never passes them), so the reference for a
+ * dilated case is the gradient of the equivalent undilated filter, with zeros between taps,
+ * sampled at the taps.
+ */
+function cpuReference(c: ConvCase, x: Float32Array, dy: Float32Array): Float32Array {
+  const [fh, fw, inC, outC] = c.filterShape;
+  const [dh, dw] =
+    typeof c.dilations === 'number' ? [c.dilations, c.dilations] : (c.dilations ?? [1, 1]);
+  const wideShape: [number, number, number, number] = [
+    (fh - 1) * dh + 1,
+    (fw - 1) * dw + 1,
+    inC,
+    outC,
+  ];
+  const wide = runKernel(
+    { ...c, dilations: 1 },
+    x,
+    dy,
+    wideShape,
+    outputShapeOf(c),
+  ) as Float32Array;
+  const taps = new Float32Array(fh * fw * inC * outC);
+  for (let r = 0; r < fh; r++) {
+    for (let s = 0; s < fw; s++) {
+      const from = (r * dh * wideShape[1] + s * dw) * inC * outC;
+      taps.set(wide.subarray(from, from + inC * outC), (r * fw + s) * inC * outC);
+    }
+  }
+  return taps;
+}
+
+describe('Conv2DBackpropFilter on wasm matches the cpu backend', () => {
+  beforeAll(useWasmWithTrainingKernels);
+
+  it.each(cases)('$name', async (c) => {
+    const x = seededValues(
+      c.xShape.reduce((a, b) => a * b),
+      1,
+    );
+    const dy = seededValues(
+      outputShapeOf(c).reduce((a, b) => a * b),
+      2,
+    );
+    await useBackend('cpu');
+    const expected = cpuReference(c, x, dy);
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = runKernel(c, x, dy);
+    expect(tf.memory().numTensors).toBe(before);
+    expectClose(actual, expected);
+  });
+
+  it('gives conv2d gradients (the public op path) equal to cpu', async () => {
+    const xShape: [number, number, number, number] = [3, 10, 10, 4];
+    const filterShape: [number, number, number, number] = [3, 3, 4, 5];
+    const x = seededValues(3 * 10 * 10 * 4, 3);
+    const filter = seededValues(3 * 3 * 4 * 5, 4);
+    const gradients = () =>
+      tf.tidy(() => {
+        const f = (xs: tf.Tensor, fs: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, 2, 'same')));
+        const [dx, dFilter] = tf.grads(f)([
+          tf.tensor4d(x, xShape),
+          tf.tensor4d(filter, filterShape),
+        ]);
+        return [dx!.dataSync(), dFilter!.dataSync()];
+      });
+    await useBackend('cpu');
+    const expected = gradients();
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = gradients();
+    expect(tf.memory().numTensors).toBe(before);
+    expectClose(actual[0]!, expected[0]!);
+    expectClose(actual[1]!, expected[1]!);
+  });
+});

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { getWasmBackendInternals } from './wasm-backend-internals.js';
+
+/** The kernels this package installs on the 'wasm' backend, replacing any it already has. */
+export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  maxPoolGradConfig,
+];
+
+/**
+ * Makes CNN training work on tfjs's wasm backend: adds Conv2DBackpropFilter (missing from
+ * tfjs-backend-wasm 4.22, so any conv2d gradient throws) and replaces MaxPoolGrad (wrong
+ * when a pooling window's maximum is negative).
+ *
+ * Call it after `await tf.setBackend('wasm')`; calling it again does nothing. Throws a clear
+ * error when tfjs-core is not 4.22.x or the wasm backend lacks the internals the kernels use.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
+ *
+ * await tf.setBackend('wasm');
+ * registerWasmTrainingKernels();
+ * const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
+ * const filter = tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4]));
+ * const { grads } = tf.variableGrads(() => tf.sum(tf.conv2d(x, filter, 1, 'same')));
+ * console.log(grads[filter.name]?.shape); // [3, 3, 3, 4]
+ * ```
+ */
+export function registerWasmTrainingKernels(): void {
+  getWasmBackendInternals();
+  for (const config of wasmTrainingKernelConfigs) {
+    const current = tf.getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current != null) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
+}

@@ -1,0 +1,45 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '@cnnkit/random';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import { registerWasmTrainingKernels } from '../register-wasm-training-kernels.js';
+
+/** Starts the wasm backend with this package's kernels and leaves 'wasm' active. */
+export async function useWasmWithTrainingKernels(): Promise<void> {
+  if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend did not start.');
+  registerWasmTrainingKernels();
+}
+
+/** Switches backend, failing loudly if it cannot start. */
+export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`The ${name} backend did not start.`);
+}
+
+/** Seeded values in [-1, 1), with some exact zeros so the kernels' zero-skipping is exercised. */
+export function seededValues(size: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = rng.float() < 0.1 ? 0 : rng.uniform(-1, 1);
+  return values;
+}
+
+/**
+ * Float32 sums over thousands of terms differ between backends by rounding only; the
+ * tolerance scales with the largest reference magnitude.
+ */
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  relative = 1e-4,
+) {
+  expect(actual.length).toBe(expected.length);
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++)
+    scale = Math.max(scale, Math.abs(expected[i] as number));
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
+  }
+  expect(worst).toBeLessThanOrEqual(relative * scale);
+}
