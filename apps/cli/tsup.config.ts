@@ -8,4 +8,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   banner: { js: '#!/usr/bin/env node' },
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
 });

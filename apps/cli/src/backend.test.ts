@@ -1,0 +1,147 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { availableBackends, checkBackendTrains, selectBackend } from './backend.js';
+import { UserError } from './user-errors.js';
+
+// @tensorflow/tfjs-node is optional and needs internet to install; where it works the
+// default is 'tensorflow', elsewhere 'wasm'.
+const tfjsNodeError = await import('@tensorflow/tfjs-node' as string).then(
+  () => undefined,
+  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+);
+
+function firstLineOf(error: Error): string {
+  return (error.message.trim().split('\n')[0]?.trim() ?? '').replace(/\.+$/, '');
+}
+
+/** A backend with every cpu kernel but some swapped, to show the check catches it. */
+function registerAlteredCpuBackend(
+  name: string,
+  alter: (config: tf.KernelConfig) => tf.KernelConfig | undefined,
+): () => void {
+  tf.registerBackend(name, () => new MathBackendCPU());
+  const registered: string[] = [];
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    const altered = alter(config);
+    if (altered == null) continue;
+    tf.registerKernel({ ...altered, kernelName: config.kernelName, backendName: name });
+    registered.push(config.kernelName);
+  }
+  return () => {
+    for (const kernelName of registered) tf.unregisterKernel(kernelName, name);
+    tf.removeBackend(name);
+  };
+}
+
+describe('selectBackend', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('picks tensorflow when @tensorflow/tfjs-node loads, otherwise wasm with the reason (README example)', async () => {
+    const lines: string[] = [];
+    const backend = await selectBackend({ log: (line) => lines.push(line) });
+    expect(tf.getBackend()).toBe(backend.name);
+    if (tfjsNodeError == null) {
+      expect(backend.name).toBe('tensorflow');
+      expect(lines).toEqual(['backend: tensorflow']);
+    } else {
+      expect(backend.name).toBe('wasm');
+      expect(backend.detail).toMatch(/^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+, \d+ threads?$/);
+      expect(lines).toHaveLength(1);
+      const firstLine = firstLineOf(tfjsNodeError);
+      expect(lines[0]).toBe(`backend: wasm (tensorflow unavailable: ${firstLine})`);
+    }
+  });
+
+  it('uses cpu when asked, without the tfjs "install our node backend" banner', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const lines: string[] = [];
+    const backend = await selectBackend({ requested: 'cpu', log: (line) => lines.push(line) });
+    expect(backend.name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(lines).toEqual([`backend: cpu (${backend.detail})`]);
+    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync());
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('switches back to a backend it already started', async () => {
+    await selectBackend({ requested: 'wasm', log: () => {} });
+    expect(tf.getBackend()).toBe('wasm');
+    await selectBackend({ requested: 'cpu', log: () => {} });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it.skipIf(tfjsNodeError == null)(
+    'throws a UserError, without falling back, when the requested tensorflow backend is missing',
+    async () => {
+      await selectBackend({ requested: 'cpu', log: () => {} });
+      const log = vi.fn();
+      const failure = selectBackend({ requested: 'tensorflow', log });
+      await expect(failure).rejects.toBeInstanceOf(UserError);
+      await expect(failure).rejects.toThrow(
+        /^The 'tensorflow' backend you asked for did not start: .+ Install it with `npm install @tensorflow\/tfjs-node`/,
+      );
+      expect(log).not.toHaveBeenCalled();
+      expect(tf.getBackend()).toBe('cpu');
+    },
+  );
+
+  it('rejects an unknown backend name with the valid ones', async () => {
+    await expect(selectBackend({ requested: 'gpu' as never, log: () => {} })).rejects.toThrow(
+      "Unknown backend 'gpu'. Use one of: tensorflow, wasm, cpu.",
+    );
+  });
+});
+
+describe('availableBackends', () => {
+  it('reports every backend with versions or the failure (info example)', async () => {
+    const report = await availableBackends();
+    expect(report.map((backend) => backend.name)).toEqual(['tensorflow', 'wasm', 'cpu']);
+    expect(report[0]?.ok).toBe(tfjsNodeError == null);
+    if (tfjsNodeError != null) expect(report[0]?.detail).toBe(firstLineOf(tfjsNodeError));
+    expect(report[1]).toMatchObject({ ok: true, detail: expect.stringMatching(/threads?$/) });
+    expect(report[2]).toMatchObject({ ok: true, detail: expect.stringContaining('4.22') });
+  });
+});
+
+describe('checkBackendTrains', () => {
+  it('passes on cpu and wasm without leaking tensors', async () => {
+    for (const name of ['cpu', 'wasm'] as const) {
+      await selectBackend({ requested: name, log: () => {} });
+      const before = tf.memory().numTensors;
+      checkBackendTrains();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('fails on a backend that lacks a training kernel', async () => {
+    const remove = registerAlteredCpuBackend('cpu-without-filter-gradient', (config) =>
+      config.kernelName === tf.Conv2DBackpropFilter ? undefined : config,
+    );
+    try {
+      expect(await tf.setBackend('cpu-without-filter-gradient')).toBe(true);
+      const before = tf.memory().numTensors;
+      expect(() => checkBackendTrains()).toThrow(/Conv2DBackpropFilter/);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await tf.setBackend('cpu');
+      remove();
+    }
+  });
+
+  it('fails on a backend whose MaxPoolGrad gives wrong numbers', async () => {
+    const avgPoolGrad = tf.getKernel(tf.AvgPoolGrad, 'cpu');
+    const remove = registerAlteredCpuBackend('cpu-with-wrong-max-pool-grad', (config) =>
+      config.kernelName === tf.MaxPoolGrad && avgPoolGrad != null ? avgPoolGrad : config,
+    );
+    try {
+      expect(await tf.setBackend('cpu-with-wrong-max-pool-grad')).toBe(true);
+      expect(() => checkBackendTrains()).toThrow(
+        /^training check gave wrong numbers: \|d filter\|/,
+      );
+    } finally {
+      await tf.setBackend('cpu');
+      remove();
+    }
+  });
+});
