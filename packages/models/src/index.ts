@@ -1,0 +1,15 @@
+/**
+ * Image-classification CNNs built from TensorFlow.js core ops, with parameters named and
+ * saved like their PyTorch counterparts so weights move between the two as safetensors.
+ *
+ * @packageDocumentation
+ */
+export { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-layouts.js';
+export { pytorchDefaultInit } from './pytorch-default-init.js';
+export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
+export { decodeTorchWeights, encodeTorchWeights, WeightsMismatchError } from './torch-weights.js';
+export type {
+  NamedParameter,
+  ParameterLayout,
+  TrainableClassifier,
+} from './types.js';

@@ -1,0 +1,173 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-layouts.js';
+import { pytorchDefaultInit } from './pytorch-default-init.js';
+import { decodeTorchWeights, encodeTorchWeights } from './torch-weights.js';
+import type { NamedParameter, ParameterLayout, TrainableClassifier } from './types.js';
+
+const IMAGE_SIZE = 32;
+const IMAGE_CHANNELS = 3;
+const NUM_CLASSES = 10;
+
+type ParameterTuple = [
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+  tf.Variable,
+];
+
+/** The tutorial net's parameters in PyTorch state_dict order. */
+const SIMPLE_CNN_LAYOUTS: readonly ParameterLayout[] = [
+  conv2dWeightLayout('conv1.weight', { inChannels: 3, outChannels: 6, kernelSize: 5 }),
+  biasLayout('conv1.bias', { size: 6, fanIn: 3 * 5 * 5 }),
+  conv2dWeightLayout('conv2.weight', { inChannels: 6, outChannels: 16, kernelSize: 5 }),
+  biasLayout('conv2.bias', { size: 16, fanIn: 6 * 5 * 5 }),
+  // conv2 leaves a 16-channel 5×5 map (32 → 28 → 14 → 10 → 5).
+  linearWeightLayout('fc1.weight', {
+    inFeatures: 400,
+    outFeatures: 120,
+    inputFeatureMap: { height: 5, width: 5, channels: 16 },
+  }),
+  biasLayout('fc1.bias', { size: 120, fanIn: 400 }),
+  linearWeightLayout('fc2.weight', { inFeatures: 120, outFeatures: 84 }),
+  biasLayout('fc2.bias', { size: 84, fanIn: 120 }),
+  linearWeightLayout('fc3.weight', { inFeatures: 84, outFeatures: NUM_CLASSES }),
+  biasLayout('fc3.bias', { size: NUM_CLASSES, fanIn: 84 }),
+];
+
+/** Metadata written into saved weights so a file says what it holds. */
+const WEIGHTS_METADATA = { format: 'pt', 'cnnkit.model': 'SimpleCNN' } as const;
+
+/**
+ * The CNN of PyTorch's "Training a Classifier" CIFAR-10 tutorial, on tfjs-core ops:
+ * conv 3→6 5×5, ReLU, max-pool 2, conv 6→16 5×5, ReLU, max-pool 2, then fully connected
+ * 400→120→84→10 with ReLUs between. 62,006 parameters, named and saved exactly like the
+ * tutorial's `Net` state_dict so weights move freely between cnnkit and PyTorch.
+ *
+ * @example
+ * ```ts
+ * const model = SimpleCNN.create({ seed: 0 });
+ * const logits = model.logits(tf.zeros([2, 32, 32, 3])); // shape [2, 10]
+ * const bytes = model.saveWeights(); // loadable by PyTorch: Net().load_state_dict(...)
+ * model.loadWeights(bytes);
+ * logits.dispose();
+ * model.dispose();
+ * ```
+ */
+export class SimpleCNN implements TrainableClassifier {
+  /** The ten CIFAR-10 classes. */
+  readonly numClasses = NUM_CLASSES;
+  /** Trainable variables with PyTorch state_dict keys, in state_dict order. */
+  readonly parameters: readonly NamedParameter[];
+  /** Number of trainable scalars: 62,006. */
+  readonly parameterCount: number;
+
+  private constructor(values: readonly Float32Array[]) {
+    this.parameters = SIMPLE_CNN_LAYOUTS.map((layout, i) => ({
+      name: layout.name,
+      variable: tf.tidy(() =>
+        tf.variable(tf.tensor(values[i] as Float32Array, [...layout.tfjsShape], 'float32'), true),
+      ),
+    }));
+    this.parameterCount = this.parameters.reduce((n, p) => n + p.variable.size, 0);
+  }
+
+  /**
+   * A freshly initialised network, PyTorch's default init drawn from `seed`: the same seed
+   * always gives the same weights.
+   *
+   * @example
+   * ```ts
+   * const model = SimpleCNN.create({ seed: 42 });
+   * model.parameterCount; // 62006
+   * model.dispose();
+   * ```
+   */
+  static create({ seed }: { seed: number }): SimpleCNN {
+    return new SimpleCNN(pytorchDefaultInit(SIMPLE_CNN_LAYOUTS, seed));
+  }
+
+  /**
+   * Class scores (before softmax) for a batch of NHWC float32 images of 32×32×3.
+   *
+   * @example
+   * ```ts
+   * const scores = model.logits(tf.zeros([4, 32, 32, 3])); // shape [4, 10]
+   * scores.dispose();
+   * ```
+   */
+  logits(images: tf.Tensor4D): tf.Tensor2D {
+    const [, height, width, channels] = images.shape;
+    if (height !== IMAGE_SIZE || width !== IMAGE_SIZE || channels !== IMAGE_CHANNELS) {
+      throw new Error(
+        `SimpleCNN.logits expects NHWC images of shape [batch, 32, 32, 3], got [${images.shape.join(', ')}]. Resize or crop to 32×32 RGB first.`,
+      );
+    }
+    const [c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b, f3w, f3b] = this.parameters.map(
+      (p) => p.variable,
+    ) as ParameterTuple;
+    return tf.tidy(() => {
+      const convBlock = (x: tf.Tensor4D, w: tf.Variable, b: tf.Variable): tf.Tensor4D =>
+        tf.maxPool(
+          tf.relu(tf.add(tf.conv2d(x, w as tf.Tensor4D, 1, 'valid'), b)) as tf.Tensor4D,
+          2,
+          2,
+          'valid',
+        );
+      const features = convBlock(convBlock(images, c1w, c1b), c2w, c2b);
+      // NHWC flatten: (H, W, C) order, which fc1's layout maps from PyTorch's (C, H, W).
+      const flat = tf.reshape(features, [images.shape[0], 400]) as tf.Tensor2D;
+      const dense = (x: tf.Tensor2D, w: tf.Variable, b: tf.Variable): tf.Tensor2D =>
+        tf.add(tf.matMul(x, w as tf.Tensor2D), b);
+      const h1 = tf.relu(dense(flat, f1w, f1b));
+      const h2 = tf.relu(dense(h1, f2w, f2b));
+      return dense(h2, f3w, f3b);
+    });
+  }
+
+  /**
+   * The weights as `.safetensors` bytes in PyTorch's names, layouts (conv OIHW, linear
+   * out×in) and dtype (F32), loadable with `Net().load_state_dict(...)` in PyTorch.
+   *
+   * @example
+   * ```ts
+   * writeFileSync('simple-cnn.safetensors', model.saveWeights());
+   * ```
+   */
+  saveWeights(): Uint8Array {
+    const values = this.parameters.map((p) => p.variable.dataSync() as Float32Array);
+    return encodeTorchWeights(SIMPLE_CNN_LAYOUTS, values, WEIGHTS_METADATA);
+  }
+
+  /**
+   * Replaces the weights with those in a `.safetensors` file from {@link SimpleCNN.saveWeights}
+   * or from PyTorch's tutorial `Net` (F32, F64 or F16). Nothing changes unless every tensor
+   * fits; otherwise one error lists each missing, extra or mis-shaped tensor.
+   *
+   * @example
+   * ```ts
+   * model.loadWeights(readFileSync('simple-cnn.safetensors'));
+   * ```
+   */
+  loadWeights(bytes: Uint8Array): void {
+    const values = decodeTorchWeights(bytes, SIMPLE_CNN_LAYOUTS, 'SimpleCNN');
+    tf.tidy(() => {
+      this.parameters.forEach((p, i) => {
+        p.variable.assign(tf.tensor(values[i] as Float32Array, p.variable.shape, 'float32'));
+      });
+    });
+  }
+
+  /** Frees the weights; the model cannot be used afterwards. */
+  dispose(): void {
+    for (const p of this.parameters) p.variable.dispose();
+  }
+}
+
+/** The SimpleCNN parameter layouts, for tools that convert its weights without a model. */
+export { SIMPLE_CNN_LAYOUTS };
