@@ -4,6 +4,13 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type CreateModelOptions,
+  createModel,
+  MODEL_NAMES,
+  type ModelName,
+} from './model-registry.js';
 export { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-layouts.js';
 export { pytorchDefaultInit } from './pytorch-default-init.js';
 export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';

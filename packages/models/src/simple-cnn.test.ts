@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, type TensorToEncode } from '@cnnkit/safetensors';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -236,6 +239,11 @@ describe.each(TEST_BACKENDS)('SimpleCNN forward on %s', (backend) => {
     expect(logits.shape).toEqual([2, 10]);
     const bytes = model.saveWeights();
     model.loadWeights(bytes);
+    const file = join(mkdtempSync(join(tmpdir(), 'cnnkit-models-')), 'simple-cnn.safetensors');
+    writeFileSync(file, model.saveWeights());
+    model.loadWeights(readFileSync(file));
+    expect(model.saveWeights()).toEqual(bytes);
+    rmSync(dirname(file), { recursive: true });
     tf.dispose([zeros, logits]);
     model.dispose();
 
