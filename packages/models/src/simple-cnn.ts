@@ -8,6 +8,7 @@ const IMAGE_SIZE = 32;
 const IMAGE_CHANNELS = 3;
 const NUM_CLASSES = 10;
 
+/** One variable per entry of SIMPLE_CNN_LAYOUTS, for destructuring in the forward pass. */
 type ParameterTuple = [
   tf.Variable,
   tf.Variable,
@@ -53,7 +54,7 @@ const WEIGHTS_METADATA = { format: 'pt', 'cnnkit.model': 'SimpleCNN' } as const;
  * ```ts
  * const model = SimpleCNN.create({ seed: 0 });
  * const logits = model.logits(tf.zeros([2, 32, 32, 3])); // shape [2, 10]
- * const bytes = model.saveWeights(); // loadable by PyTorch: Net().load_state_dict(...)
+ * const bytes = model.saveWeights(); // a PyTorch state_dict as .safetensors
  * model.loadWeights(bytes);
  * logits.dispose();
  * model.dispose();
@@ -132,7 +133,8 @@ export class SimpleCNN implements TrainableClassifier {
 
   /**
    * The weights as `.safetensors` bytes in PyTorch's names, layouts (conv OIHW, linear
-   * out×in) and dtype (F32), loadable with `Net().load_state_dict(...)` in PyTorch.
+   * out×in) and dtype (F32): PyTorch loads it with
+   * `net.load_state_dict(safetensors.torch.load_file(path))` (or scripts/pytorch/simple_cnn.py).
    *
    * @example
    * ```ts
