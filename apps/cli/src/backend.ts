@@ -269,7 +269,7 @@ export function checkBackendTrains(): void {
   try {
     const measured = tf.tidy(() => {
       const images = tf.tensor4d(fixedValues(2 * 8 * 8 * 3, 0), [2, 8, 8, 3]);
-      const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);
+      const labels = tf.cast(tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3), 'float32');
       const { value, grads } = tf.variableGrads(() => {
         // The shift gives about half the pooling windows a negative maximum, and no relu
         // follows the pool, so those windows still pass a gradient back.

@@ -26,10 +26,14 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  *
  * await tf.setBackend('wasm');
  * registerWasmTrainingKernels();
- * const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
- * const filter = tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4]));
- * const { grads } = tf.variableGrads(() => tf.sum(tf.conv2d(x, filter, 1, 'same')));
- * console.log(grads[filter.name]?.shape); // [3, 3, 3, 4]
+ * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
+ * const gradientShape = tf.tidy(() => {
+ *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
+ *   const { grads } = tf.variableGrads(() => tf.sum(tf.conv2d(x, filter, 1, 'same')));
+ *   return grads[filter.name]?.shape;
+ * });
+ * console.log(gradientShape); // [3, 3, 3, 4]
+ * filter.dispose();
  * ```
  */
 export function registerWasmTrainingKernels(): void {

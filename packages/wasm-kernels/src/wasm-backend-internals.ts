@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The parts of tfjs-backend-wasm's `BackendWasm` these kernels rely on. They are not public
- * API, so {@link getWasmBackendInternals} checks every one of them (and the tfjs version the
+ * API, so {@link checkWasmBackendInternals} checks every one of them (and the tfjs version the
  * kernels were written against) before anything is registered.
  */
 export interface WasmBackendInternals {
@@ -15,12 +15,18 @@ export interface WasmBackendInternals {
 /** The tfjs-core minor version whose wasm backend internals these kernels were written for. */
 export const supportedTfjsVersion = '4.22';
 
+const requiredMethods = ['makeOutput', 'typedArrayFromHeap', 'disposeData'] as const;
+
 /**
- * Returns the registered wasm backend viewed through {@link WasmBackendInternals}, or throws an
- * error naming what is missing when the installed tfjs is not the version these kernels know.
+ * Returns `backend` typed as {@link WasmBackendInternals}, or throws an error naming what does
+ * not match: a tfjs-core version other than 4.22.x, no wasm backend, or missing internals.
+ * `probe` is a tensor that lives on `backend`, used to check its heap bookkeeping.
  */
-export function getWasmBackendInternals(): WasmBackendInternals {
-  const coreVersion = tf.version_core;
+export function checkWasmBackendInternals(
+  coreVersion: string,
+  backend: unknown,
+  probe?: tf.TensorInfo,
+): WasmBackendInternals {
   if (!coreVersion.startsWith(`${supportedTfjsVersion}.`)) {
     throw new Error(
       `@cnnkit/wasm-kernels supports @tensorflow/tfjs-core ${supportedTfjsVersion}.x, but ` +
@@ -28,28 +34,39 @@ export function getWasmBackendInternals(): WasmBackendInternals {
         `@tensorflow/tfjs-backend-wasm ${supportedTfjsVersion}.x, or update @cnnkit/wasm-kernels.`,
     );
   }
-  const backend = tf.findBackend('wasm') as unknown as Partial<WasmBackendInternals> | null;
   if (backend == null) {
     throw new Error(
       "The 'wasm' backend is not initialised. Import '@tensorflow/tfjs-backend-wasm' and " +
         "`await tf.setBackend('wasm')` before calling registerWasmTrainingKernels().",
     );
   }
-  const missing = (
-    ['dataIdMap', 'makeOutput', 'typedArrayFromHeap', 'disposeData'] as const
-  ).filter((name) => backend[name] == null);
-  if (missing.length === 0) {
-    const probe = tf.scalar(0);
-    const entry = backend.dataIdMap?.get(probe.dataId);
-    probe.dispose();
-    if (typeof entry?.memoryOffset !== 'number')
-      missing.push('dataIdMap entries with a memoryOffset' as never);
+  const candidate = backend as Partial<Record<string, unknown>>;
+  const missing: string[] = requiredMethods.filter((name) => typeof candidate[name] !== 'function');
+  const dataIdMap = candidate.dataIdMap as WasmBackendInternals['dataIdMap'] | undefined;
+  if (typeof dataIdMap?.get !== 'function') {
+    missing.push('dataIdMap');
+  } else if (probe != null && typeof dataIdMap.get(probe.dataId)?.memoryOffset !== 'number') {
+    missing.push('dataIdMap entries with a memoryOffset');
   }
   if (missing.length > 0) {
     throw new Error(
       `The installed @tensorflow/tfjs-backend-wasm lacks internals @cnnkit/wasm-kernels needs ` +
-        `(${missing.join(', ')}). Use tfjs-backend-wasm ${supportedTfjsVersion}.x.`,
+        `(${missing.join(', ')}). Use @tensorflow/tfjs-backend-wasm ${supportedTfjsVersion}.x.`,
     );
   }
   return backend as WasmBackendInternals;
+}
+
+/** {@link checkWasmBackendInternals} applied to the installed tfjs and its 'wasm' backend. */
+export function getWasmBackendInternals(): WasmBackendInternals {
+  const backend = tf.findBackend('wasm');
+  if (backend == null || tf.getBackend() !== 'wasm') {
+    return checkWasmBackendInternals(tf.version_core, backend);
+  }
+  const probe = tf.scalar(0);
+  try {
+    return checkWasmBackendInternals(tf.version_core, backend, probe);
+  } finally {
+    probe.dispose();
+  }
 }

@@ -1,0 +1,36 @@
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import {
+  conv2DBackpropFilterConfig,
+  maxPoolGradConfig,
+  registerWasmTrainingKernels,
+} from './index.js';
+
+describe('registerWasmTrainingKernels', () => {
+  it('runs its TSDoc example: a conv2d filter gradient on wasm', async () => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+    const before = tf.memory().numTensors;
+    const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
+    const gradientShape = tf.tidy(() => {
+      const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.conv2d(x, filter, 1, 'same')));
+      return grads[filter.name]?.shape;
+    });
+    expect(gradientShape).toEqual([3, 3, 3, 4]);
+    filter.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('is idempotent and leaves this package’s kernels installed', async () => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+    registerWasmTrainingKernels();
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc).toBe(
+      conv2DBackpropFilterConfig.kernelFunc,
+    );
+    expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')?.kernelFunc).toBe(maxPoolGradConfig.kernelFunc);
+  });
+});
