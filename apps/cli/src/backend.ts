@@ -39,7 +39,9 @@ let tfjsNodeVersion = '';
 const candidates: Record<BackendName, BackendCandidate> = {
   tensorflow: {
     name: 'tensorflow',
-    hint: 'Install it with `npm install @tensorflow/tfjs-node` (needs internet), or pass --backend wasm.',
+    hint:
+      'Install it with `npm install @tensorflow/tfjs-node` (needs internet; if it is installed, ' +
+      'run `npm rebuild @tensorflow/tfjs-node`), or pass --backend wasm.',
     async load() {
       // libtensorflow prints CPU-feature notices on stderr unless told otherwise.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
