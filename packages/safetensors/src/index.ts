@@ -7,7 +7,12 @@
 export { decodeSafetensors } from './decode-safetensors.js';
 export { DTYPE_BYTES } from './dtypes.js';
 export { encodeSafetensors } from './encode-safetensors.js';
-export { tensorToFloat32 } from './tensor-values.js';
+export {
+  type TensorValues,
+  tensorToBigInt64,
+  tensorToFloat32,
+  tensorValues,
+} from './tensor-values.js';
 export type {
   DecodedSafetensors,
   DecodedTensor,
