@@ -47,23 +47,33 @@ class Net(nn.Module):
 _DTYPES = {
     "F64": np.float64, "F32": np.float32, "F16": np.float16,
     "I64": np.int64, "I32": np.int32, "I16": np.int16, "I8": np.int8, "U8": np.uint8,
+    "BOOL": np.bool_,
 }
 _DTYPE_NAMES = {np.dtype(v): k for k, v in _DTYPES.items()}
+_DTYPE_BYTES = {"BF16": 2, **{k: np.dtype(v).itemsize for k, v in _DTYPES.items()}}
+# The reference writer (huggingface/safetensors) stores tensors by its Dtype enum order,
+# descending, then by name; @cnnkit/safetensors does the same, so both give identical bytes.
+_REFERENCE_DTYPE_ORDER = ["BOOL", "U8", "I8", "I16", "F16", "BF16", "I32", "F32", "F64", "I64"]
 
 
 def save_safetensors(path, tensors, metadata=None):
-    """Writes {name: torch.Tensor or np.ndarray} as little-endian safetensors, in dict order."""
+    """Writes {name: torch.Tensor or np.ndarray} as little-endian safetensors, in the
+    reference writer's order (widest dtype first, then by name)."""
     header = {}
     if metadata:
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
-    blobs = []
-    offset = 0
+    arrays = {}
     for name, value in tensors.items():
         array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value)
-        array = np.ascontiguousarray(array)
         dtype = _DTYPE_NAMES.get(array.dtype)
         if dtype is None:
             raise ValueError(f"{name}: dtype {array.dtype} cannot be written to safetensors")
+        arrays[name] = (dtype, np.ascontiguousarray(array))
+    order = sorted(arrays, key=lambda n: (-_REFERENCE_DTYPE_ORDER.index(arrays[n][0]), n.encode("utf-8")))
+    blobs = []
+    offset = 0
+    for name in order:
+        dtype, array = arrays[name]
         blob = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
         header[name] = {"dtype": dtype, "shape": list(array.shape),
                         "data_offsets": [offset, offset + len(blob)]}
@@ -80,18 +90,44 @@ def save_safetensors(path, tensors, metadata=None):
 
 
 def load_safetensors(path):
-    """Returns ({name: np.ndarray}, metadata) from a safetensors file."""
+    """Returns ({name: np.ndarray}, metadata) from a safetensors file; BF16 becomes float32.
+    Raises ValueError naming the tensor when the file breaks the format."""
     with open(path, "rb") as f:
         data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: {len(data)} bytes is too short for a safetensors file")
     (length,) = struct.unpack("<Q", data[:8])
+    if length > len(data) - 8:
+        raise ValueError(f"{path}: header length {length} exceeds the file ({len(data)} bytes)")
     header = json.loads(data[8:8 + length].decode("utf-8"))
     metadata = header.pop("__metadata__", {})
     base = 8 + length
     tensors = {}
+    spans = []
     for name, entry in header.items():
-        begin, end = entry["data_offsets"]
-        dtype = np.dtype(_DTYPES[entry["dtype"]]).newbyteorder("<")
-        tensors[name] = np.frombuffer(data[base + begin:base + end], dtype=dtype).reshape(entry["shape"])
+        dtype, shape, (begin, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if dtype not in _DTYPE_BYTES:
+            raise ValueError(f"{path}: tensor {name!r} has unsupported dtype {dtype!r}")
+        expected = int(np.prod(shape, dtype=np.int64)) * _DTYPE_BYTES[dtype]
+        if end - begin != expected or begin < 0 or base + end > len(data):
+            raise ValueError(f"{path}: tensor {name!r} {dtype} {shape} needs {expected} bytes, "
+                             f"data_offsets are [{begin}, {end}] of {len(data) - base}")
+        raw = data[base + begin:base + end]
+        if dtype == "BF16":
+            # bfloat16 is the top half of a float32.
+            array = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
+        else:
+            array = np.frombuffer(raw, dtype=np.dtype(_DTYPES[dtype]).newbyteorder("<"))
+        tensors[name] = array.reshape(shape)
+        spans.append((begin, end, name))
+    position = 0
+    for begin, end, name in sorted(spans):
+        if begin != position:
+            raise ValueError(f"{path}: tensor {name!r} starts at {begin}, expected {position} "
+                             "(overlapping or non-contiguous data)")
+        position = end
+    if base + position != len(data):
+        raise ValueError(f"{path}: {len(data) - base - position} bytes after the last tensor")
     return tensors, metadata
 
 

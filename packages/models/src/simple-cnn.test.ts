@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, type TensorToEncode } from '@cnnkit/safetensors';
+import {
+  type DecodedTensor,
+  decodeSafetensors,
+  encodeSafetensors,
+  type TensorToEncode,
+  tensorToFloat32,
+} from '@cnnkit/safetensors';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SimpleCNN } from './simple-cnn.js';
@@ -98,40 +104,71 @@ describe('SimpleCNN weights', () => {
   it('saves PyTorch names, shapes, F32 and metadata', () => {
     const model = SimpleCNN.create({ seed: 0 });
     const { tensors, metadata } = decodeSafetensors(model.saveWeights());
-    expect([...tensors.keys()]).toEqual(STATE_DICT_KEYS);
-    expect([...tensors.values()].map((t) => t.shape)).toEqual([
-      [6, 3, 5, 5],
-      [6],
-      [16, 6, 5, 5],
-      [16],
-      [120, 400],
-      [120],
-      [84, 120],
-      [84],
-      [10, 84],
-      [10],
-    ]);
+    // The file lists tensors sorted by name, as PyTorch's safetensors writer does.
+    expect([...tensors.keys()]).toEqual([...STATE_DICT_KEYS].sort());
+    const torchShapes = {
+      'conv1.weight': [6, 3, 5, 5],
+      'conv1.bias': [6],
+      'conv2.weight': [16, 6, 5, 5],
+      'conv2.bias': [16],
+      'fc1.weight': [120, 400],
+      'fc1.bias': [120],
+      'fc2.weight': [84, 120],
+      'fc2.bias': [84],
+      'fc3.weight': [10, 84],
+      'fc3.bias': [10],
+    };
+    expect(Object.fromEntries([...tensors].map(([name, t]) => [name, t.shape]))).toEqual(
+      torchShapes,
+    );
     expect([...tensors.values()].every((t) => t.dtype === 'F32')).toBe(true);
     expect(metadata).toEqual({ format: 'pt', 'cnnkit.model': 'SimpleCNN' });
     model.dispose();
   });
 
-  it('re-saves PyTorch-written weights with the same tensor bytes', () => {
+  it('re-saves a PyTorch-written file byte for byte', () => {
     const torchFile = readFixture('simple-cnn-weights.safetensors');
     const model = SimpleCNN.create({ seed: 0 });
     model.loadWeights(torchFile);
-    const ours = decodeSafetensors(model.saveWeights()).tensors;
-    for (const [name, tensor] of decodeSafetensors(torchFile).tensors) {
-      expect(ours.get(name)?.bytes, name).toEqual(tensor.bytes);
-    }
+    expect(model.saveWeights()).toEqual(torchFile);
     model.dispose();
   });
 
-  it('loads F64 and F16 files', () => {
+  it("stores PyTorch's conv and fc1 elements where tfjs expects them (PyTorch fixture)", () => {
+    const { tensors } = decodeSafetensors(readFixture('simple-cnn-weights.safetensors'));
+    const torch = (name: string) => tensorToFloat32(tensors.get(name) as DecodedTensor);
+    const model = SimpleCNN.create({ seed: 0 });
+    model.loadWeights(readFixture('simple-cnn-weights.safetensors'));
+    const [conv2, fc1] = [2, 4].map(
+      (i) => model.parameters[i]?.variable.dataSync() as Float32Array,
+    ) as [Float32Array, Float32Array];
+    // conv2: torch [o][i][y][x] (OIHW) is tfjs [y][x][i][o] (HWIO).
+    const conv2Torch = torch('conv2.weight');
+    const misplaced: string[] = [];
+    for (let o = 0; o < 16; o++)
+      for (let i = 0; i < 6; i++)
+        for (let y = 0; y < 5; y++)
+          for (let x = 0; x < 5; x++)
+            if (conv2[((y * 5 + x) * 6 + i) * 16 + o] !== conv2Torch[((o * 6 + i) * 5 + y) * 5 + x])
+              misplaced.push(`conv2.weight[${o}][${i}][${y}][${x}]`);
+    // fc1: torch [o][c*25 + y*5 + x] (CHW flatten) is tfjs [y*80 + x*16 + c][o] (HWC flatten).
+    const fc1Torch = torch('fc1.weight');
+    for (let o = 0; o < 120; o++)
+      for (let c = 0; c < 16; c++)
+        for (let y = 0; y < 5; y++)
+          for (let x = 0; x < 5; x++)
+            if (fc1[(y * 80 + x * 16 + c) * 120 + o] !== fc1Torch[o * 400 + c * 25 + y * 5 + x])
+              misplaced.push(`fc1.weight[${o}][${c * 25 + y * 5 + x}]`);
+    expect(misplaced).toEqual([]);
+    model.dispose();
+  });
+
+  it('loads F64, F16 and BF16 files', () => {
     const source = SimpleCNN.create({ seed: 5 });
     const { tensors } = decodeSafetensors(source.saveWeights());
     const asF64: Record<string, TensorToEncode> = {};
     const asF16: Record<string, TensorToEncode> = {};
+    const asBF16: Record<string, TensorToEncode> = {};
     for (const [name, t] of tensors) {
       const f32 = new Float32Array(t.bytes.slice().buffer);
       asF64[name] = { dtype: 'F64', shape: t.shape, data: Float64Array.from(f32) };
@@ -141,12 +178,20 @@ describe('SimpleCNN weights', () => {
         shape: t.shape,
         data: new Uint16Array(f32.length).fill(0x3c00),
       };
+      // 0xc000 is -2.0 in bfloat16.
+      asBF16[name] = {
+        dtype: 'BF16',
+        shape: t.shape,
+        data: new Uint16Array(f32.length).fill(0xc000),
+      };
     }
     const target = SimpleCNN.create({ seed: 6 });
     target.loadWeights(encodeSafetensors(asF64));
     expect(valuesOf(target)).toEqual(valuesOf(source));
     target.loadWeights(encodeSafetensors(asF16));
     expect(valuesOf(target).every((v) => v.every((x) => x === 1))).toBe(true);
+    target.loadWeights(encodeSafetensors(asBF16));
+    expect(valuesOf(target).every((v) => v.every((x) => x === -2))).toBe(true);
     source.dispose();
     target.dispose();
   });
@@ -174,7 +219,7 @@ describe('SimpleCNN weights', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('These weights do not fit SimpleCNN (4 problems)');
-    expect(message).toContain('conv1.bias: expected dtype F32, F64, F16, found I32');
+    expect(message).toContain('conv1.bias: expected dtype F32, F64, F16, BF16, found I32');
     expect(message).toContain('fc1.weight: expected shape [120, 400], found [120, 256]');
     expect(message).toContain('fc3.bias: missing (expected shape [10])');
     expect(message).toContain('fc4.weight: unexpected tensor (F32 [2])');
@@ -218,6 +263,28 @@ describe.each(TEST_BACKENDS)('SimpleCNN forward on %s', (backend) => {
     expect(actual).toHaveLength(20);
     for (let i = 0; i < 20; i++)
       expect(Math.abs((actual[i] as number) - (expected[i] as number))).toBeLessThan(1e-4);
+    tf.dispose([input, logits]);
+    model.dispose();
+  });
+
+  it('would not match PyTorch without the CHW → HWC reordering of fc1 (the fixture can tell)', () => {
+    const { images, logits: expected } = readTorchIo();
+    const torchFile = readFixture('simple-cnn-weights.safetensors');
+    const model = SimpleCNN.create({ seed: 0 });
+    model.loadWeights(torchFile);
+    const fc1 = decodeSafetensors(torchFile).tensors.get('fc1.weight') as DecodedTensor;
+    const fc1Variable = model.parameters[4]?.variable as tf.Variable;
+    expect(model.parameters[4]?.name).toBe('fc1.weight');
+    tf.tidy(() => {
+      // A plain transpose: what loading would do if it ignored the flatten order.
+      const naive = tf.transpose(tf.tensor2d(tensorToFloat32(fc1), [120, 400]));
+      fc1Variable.assign(naive);
+    });
+    const input = tf.tensor4d(images, [2, 32, 32, 3]);
+    const logits = model.logits(input);
+    const actual = logits.dataSync();
+    const worst = Math.max(...expected.map((v, i) => Math.abs(v - (actual[i] as number))));
+    expect(worst).toBeGreaterThan(1e-3);
     tf.dispose([input, logits]);
     model.dispose();
   });

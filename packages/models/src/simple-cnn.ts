@@ -148,7 +148,7 @@ export class SimpleCNN implements TrainableClassifier {
 
   /**
    * Replaces the weights with those in a `.safetensors` file from {@link SimpleCNN.saveWeights}
-   * or from PyTorch's tutorial `Net` (F32, F64 or F16). Nothing changes unless every tensor
+   * or from PyTorch's tutorial `Net` (F32, F64, F16 or BF16). Nothing changes unless every tensor
    * fits; otherwise one error lists each missing, extra or mis-shaped tensor.
    *
    * @example

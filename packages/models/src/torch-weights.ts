@@ -3,7 +3,7 @@ import { decodeSafetensors, encodeSafetensors, tensorToFloat32 } from '@cnnkit/s
 import type { ParameterLayout } from './types.js';
 
 /** Float dtypes a PyTorch checkpoint may reasonably hold; all are read as float32. */
-const READABLE_DTYPES: readonly SafetensorsDtype[] = ['F32', 'F64', 'F16'];
+const READABLE_DTYPES: readonly SafetensorsDtype[] = ['F32', 'F64', 'F16', 'BF16'];
 
 function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { decodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 
-/** Bytes of a file in src/fixtures (made by scripts/pytorch/make_fixtures.py). */
+/**
+ * Bytes of a file in src/fixtures, made by PyTorch 1.13; regenerate them from the repository
+ * root with `/usr/bin/python3 scripts/pytorch/make_fixtures.py` (deterministic: seed 0).
+ */
 export function readFixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 }
