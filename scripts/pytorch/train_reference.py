@@ -6,8 +6,9 @@ cnnkit's training is compared with (accuracy and speed).
 
 Recipe: ToTensor + Normalize(0.5, 0.5), shuffle=True, SGD(lr=0.001, momentum=0.9),
 CrossEntropyLoss. For a given --seed the weights are bit-identical to the tutorial's own
-DataLoader(TensorDataset(...), shuffle=True) loop (checked on a 400-image, 2-epoch run). Prints the tutorial's running loss every 2000 mini-batches on stderr and
-one JSON line on stdout; writes the state_dict as safetensors.
+DataLoader(TensorDataset(...), shuffle=True) loop (checked on a 400-image, 2-epoch run).
+Prints the tutorial's running loss every 2000 mini-batches on stderr and one JSON line on
+stdout; writes the state_dict as safetensors.
 """
 
 import argparse

@@ -20,6 +20,8 @@ function float16ToFloat32(h: number): number {
  */
 export function tensorToFloat32(tensor: DecodedTensor): Float32Array {
   const { bytes, dtype } = tensor;
+  // slice() copies into a fresh, hence aligned, buffer: far faster than element reads.
+  if (dtype === 'F32') return new Float32Array(bytes.slice().buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = tensor.shape.reduce((n, d) => n * d, 1);
   const out = new Float32Array(count);
