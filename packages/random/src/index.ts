@@ -5,4 +5,4 @@
  *
  * @packageDocumentation
  */
-export { Rng, deriveSeed, type RngState } from './rng.js';
+export { deriveSeed, Rng, type RngState } from './rng.js';

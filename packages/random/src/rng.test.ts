@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, deriveSeed } from './index.js';
+import { deriveSeed, Rng } from './index.js';
 
 describe('Rng', () => {
   it('gives the same sequence for the same seed and a different one for another seed', () => {
@@ -54,7 +54,13 @@ describe('Rng', () => {
 describe('deriveSeed', () => {
   it('is a pure function of the seed and path, and separates different paths', () => {
     expect(deriveSeed(0, 3)).toBe(deriveSeed(0, 3));
-    const seeds = new Set([deriveSeed(0), deriveSeed(0, 0), deriveSeed(0, 1), deriveSeed(1, 0), deriveSeed(0, 0, 1)]);
+    const seeds = new Set([
+      deriveSeed(0),
+      deriveSeed(0, 0),
+      deriveSeed(0, 1),
+      deriveSeed(1, 0),
+      deriveSeed(0, 0, 1),
+    ]);
     expect(seeds.size).toBe(5);
   });
 });

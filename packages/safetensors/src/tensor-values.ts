@@ -27,9 +27,6 @@ export function tensorToFloat32(tensor: DecodedTensor): Float32Array {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     switch (dtype) {
-      case 'F32':
-        out[i] = view.getFloat32(4 * i, true);
-        break;
       case 'F64':
         out[i] = view.getFloat64(8 * i, true);
         break;

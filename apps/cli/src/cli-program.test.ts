@@ -1,0 +1,102 @@
+import { CommanderError } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { type CommandHandlers, createProgram } from './cli-program.js';
+
+function fakeHandlers() {
+  return {
+    train: vi.fn(async () => {}),
+    eval: vi.fn(async () => {}),
+    predict: vi.fn(async () => {}),
+    download: vi.fn(async () => {}),
+    info: vi.fn(async () => {}),
+  } satisfies CommandHandlers;
+}
+
+async function parse(args: string[]) {
+  const handlers = fakeHandlers();
+  const program = createProgram('1.2.3', handlers);
+  program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  for (const command of program.commands)
+    command.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  await program.parseAsync(['node', 'cnnkit', ...args]);
+  return handlers;
+}
+
+describe('cnnkit command line', () => {
+  it("defaults train to the PyTorch tutorial's recipe", async () => {
+    const handlers = await parse(['train']);
+    expect(handlers.train).toHaveBeenCalledWith(
+      expect.objectContaining({
+        epochs: 2,
+        batchSize: 4,
+        lr: 0.001,
+        momentum: 0.9,
+        seed: 0,
+        reportEvery: 2000,
+        json: false,
+        augment: false,
+      }),
+    );
+  });
+
+  it('parses train flags', async () => {
+    const handlers = await parse([
+      'train',
+      '--data',
+      'sample',
+      '--backend',
+      'cpu',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '64',
+      '--lr',
+      '0.01',
+      '--momentum',
+      '0',
+      '--seed',
+      '7',
+      '--limit',
+      '200',
+      '--out',
+      'runs/x',
+      '--json',
+    ]);
+    expect(handlers.train).toHaveBeenCalledWith(
+      expect.objectContaining({
+        data: 'sample',
+        backend: 'cpu',
+        epochs: 3,
+        batchSize: 64,
+        lr: 0.01,
+        momentum: 0,
+        seed: 7,
+        limit: 200,
+        out: 'runs/x',
+        json: true,
+      }),
+    );
+  });
+
+  it('passes images and weights to predict', async () => {
+    const handlers = await parse(['predict', 'a.png', 'b.jpg', '--weights', 'w.safetensors']);
+    expect(handlers.predict).toHaveBeenCalledWith(
+      ['a.png', 'b.jpg'],
+      expect.objectContaining({ weights: 'w.safetensors', top: 3 }),
+    );
+  });
+
+  it.each([
+    [['train', '--epochs', '0'], 'commander.invalidArgument'],
+    [['train', '--lr', 'fast'], 'commander.invalidArgument'],
+    [['train', '--backend', 'gpu'], 'commander.invalidArgument'],
+    [['train', '--frobnicate'], 'commander.unknownOption'],
+    [['eval'], 'commander.missingMandatoryOptionValue'],
+    [['predict', '--weights', 'w.safetensors'], 'commander.missingArgument'],
+    [['fly'], 'commander.unknownCommand'],
+  ])('rejects %j as a usage error (%s)', async (args, code) => {
+    const error = await parse(args).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).code).toBe(code);
+  });
+});

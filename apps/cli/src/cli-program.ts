@@ -1,0 +1,164 @@
+import { Command, Option } from 'commander';
+import { integerAtLeast, numberBetween, positiveNumber } from './option-parsers.js';
+
+/** Options shared by the commands that run a model. */
+export interface BackendOptions {
+  readonly backend?: 'tensorflow' | 'wasm' | 'cpu';
+}
+
+export interface DataOptions {
+  readonly data?: string;
+  readonly cacheDir?: string;
+}
+
+export interface TrainOptions extends BackendOptions, DataOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly momentum: number;
+  readonly seed: number;
+  readonly limit?: number;
+  readonly out?: string;
+  readonly resume?: string;
+  readonly reportEvery: number;
+  readonly checkpointEvery: number;
+  readonly augment: boolean;
+  readonly json: boolean;
+}
+
+export interface EvalOptions extends BackendOptions, DataOptions {
+  readonly weights: string;
+  readonly batchSize: number;
+  readonly json: boolean;
+}
+
+export interface PredictOptions extends BackendOptions {
+  readonly weights: string;
+  readonly top: number;
+  readonly json: boolean;
+}
+
+export interface DownloadOptions {
+  readonly cacheDir?: string;
+  readonly mirror?: string;
+  readonly force: boolean;
+}
+
+export interface InfoOptions extends DataOptions {
+  readonly json: boolean;
+}
+
+/** What each command does once its flags are parsed; bin.ts supplies the real ones. */
+export interface CommandHandlers {
+  train(options: TrainOptions): Promise<void>;
+  eval(options: EvalOptions): Promise<void>;
+  predict(images: string[], options: PredictOptions): Promise<void>;
+  download(options: DownloadOptions): Promise<void>;
+  info(options: InfoOptions): Promise<void>;
+}
+
+const backendOption = () =>
+  new Option(
+    '--backend <name>',
+    'tensorflow (@tensorflow/tfjs-node), wasm, or cpu (slow; only when asked). Default: tensorflow when it loads, else wasm',
+  ).choices(['tensorflow', 'wasm', 'cpu']);
+
+const dataOption = () =>
+  new Option(
+    '--data <dir|archive|sample>',
+    "CIFAR-10 as an extracted directory, a cifar-10-binary.tar.gz, or 'sample' (embedded 2,000 + 500 images). Default: the cached full data, else download it, else the sample",
+  );
+
+const cacheDirOption = () =>
+  new Option('--cache-dir <dir>', 'where downloads are kept').env('CNNKIT_CACHE_DIR');
+
+/** Builds the `cnnkit` command line. Parsing errors exit through commander's exitOverride. */
+export function createProgram(version: string, handlers: CommandHandlers): Command {
+  const program = new Command('cnnkit')
+    .description('Train, evaluate and run CIFAR-10 CNNs with TensorFlow.js.')
+    .version(version, '-v, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('train')
+    .description('train SimpleCNN (defaults: the PyTorch CIFAR-10 tutorial recipe)')
+    .addOption(dataOption())
+    .addOption(cacheDirOption())
+    .addOption(backendOption())
+    .option('--epochs <n>', 'passes over the training data', integerAtLeast(1), 2)
+    .option('--batch-size <n>', 'images per training step', integerAtLeast(1), 4)
+    .option('--lr <rate>', 'SGD learning rate', positiveNumber, 0.001)
+    .option('--momentum <m>', 'SGD momentum', numberBetween(0, 1), 0.9)
+    .option(
+      '--seed <n>',
+      'seed for initialisation, shuffling and augmentation',
+      integerAtLeast(0),
+      0,
+    )
+    .option('--limit <n>', 'train on the first n training images only', integerAtLeast(1))
+    .option(
+      '--out <dir>',
+      'directory for checkpoints and metrics.jsonl (default: runs/<date-time>)',
+    )
+    .option('--resume <dir>', 'continue the run whose checkpoint is in <dir>')
+    .option(
+      '--report-every <n>',
+      "print the running loss every n batches (the tutorial's 2000)",
+      integerAtLeast(1),
+      2000,
+    )
+    .option('--checkpoint-every <n>', 'write a checkpoint every n batches', integerAtLeast(1), 1000)
+    .option(
+      '--augment',
+      'add random crop (padding 4) and horizontal flip to the training data',
+      false,
+    )
+    .option('--json', 'print the final metrics as one JSON object on stdout', false)
+    .action((options: TrainOptions) => handlers.train(options));
+
+  program
+    .command('eval')
+    .description('evaluate weights on the CIFAR-10 test set')
+    .requiredOption(
+      '--weights <file.safetensors>',
+      'weights written by cnnkit or PyTorch (SimpleCNN)',
+    )
+    .addOption(dataOption())
+    .addOption(cacheDirOption())
+    .addOption(backendOption())
+    .option('--batch-size <n>', 'images per evaluation step', integerAtLeast(1), 500)
+    .option('--json', 'print the metrics as one JSON object on stdout', false)
+    .action((options: EvalOptions) => handlers.eval(options));
+
+  program
+    .command('predict')
+    .description('classify PNG or JPEG images of any size (resized to 32×32)')
+    .argument('<image...>', 'image files')
+    .requiredOption(
+      '--weights <file.safetensors>',
+      'weights written by cnnkit or PyTorch (SimpleCNN)',
+    )
+    .addOption(backendOption())
+    .option('--top <k>', 'how many classes to show per image', integerAtLeast(1), 3)
+    .option('--json', 'print the predictions as JSON on stdout', false)
+    .action((images: string[], options: PredictOptions) => handlers.predict(images, options));
+
+  program
+    .command('download')
+    .description('download and verify the official CIFAR-10 binary archive into the cache')
+    .addOption(cacheDirOption())
+    .option('--mirror <url>', 'download from this URL instead of the official one')
+    .option('--force', 'download again even when the cache is complete', false)
+    .action((options: DownloadOptions) => handlers.download(options));
+
+  program
+    .command('info')
+    .description('show the backends that load here, the data cache and versions')
+    .addOption(cacheDirOption())
+    .option('--json', 'print as JSON', false)
+    .action((options: InfoOptions) => handlers.info(options));
+
+  return program;
+}

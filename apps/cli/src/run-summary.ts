@@ -1,0 +1,28 @@
+import type { EvaluationResult } from '@cnnkit/trainer';
+
+/** Per-class accuracy keyed by class name; `null` for a class with no test images. */
+export function perClassRecord(
+  classNames: readonly string[],
+  perClass: readonly (number | null)[],
+): Record<string, number | null> {
+  return Object.fromEntries(classNames.map((name, i) => [name, perClass[i] ?? null]));
+}
+
+function percent(x: number | null): string {
+  return x === null ? '   –  ' : `${(100 * x).toFixed(1).padStart(5)} %`;
+}
+
+/** A human-readable evaluation report: overall accuracy, then one line per class. */
+export function formatEvaluation(
+  result: Omit<EvaluationResult, 'imagesPerSecond'>,
+  classNames: readonly string[],
+): string {
+  const width = Math.max(...classNames.map((n) => n.length));
+  const lines = [
+    `test accuracy ${percent(result.accuracy).trim()} on ${result.count.toLocaleString('en-US')} images, loss ${result.loss.toFixed(4)}`,
+    ...classNames.map(
+      (name, i) => `  ${name.padEnd(width)}  ${percent(result.perClassAccuracy[i] ?? null)}`,
+    ),
+  ];
+  return lines.join('\n');
+}
