@@ -96,3 +96,18 @@ describe('tensorValues', () => {
     );
   });
 });
+
+describe('values from a Node Buffer', () => {
+  it('copies only the tensor, not the whole file (Buffer.slice is a view)', () => {
+    const file = encodeSafetensors({
+      a: { dtype: 'F32', shape: [2], data: new Float32Array([1.5, -2]) },
+      b: { dtype: 'U8', shape: [3], data: new Uint8Array([4, 5, 6]) },
+    });
+    // What fs.readFile gives: a Buffer, whose slice() shares memory instead of copying.
+    const { tensors } = decodeSafetensors(Buffer.from(file));
+    expect([...tensorToFloat32(tensors.get('a')!)]).toEqual([1.5, -2]);
+    const u8 = tensorValues(tensors.get('b')!);
+    expect([...u8]).toEqual([4, 5, 6]);
+    expect(u8.buffer.byteLength).toBe(3);
+  });
+});

@@ -20,8 +20,9 @@ function float16ToFloat32(h: number): number {
  */
 export function tensorToFloat32(tensor: DecodedTensor): Float32Array {
   const { bytes, dtype } = tensor;
-  // slice() copies into a fresh, hence aligned, buffer: far faster than element reads.
-  if (dtype === 'F32') return new Float32Array(bytes.slice().buffer);
+  // A fresh copy (hence aligned) is far faster than element reads. Uint8Array's own slice:
+  // a Node Buffer's slice() is a view that shares the whole file's buffer.
+  if (dtype === 'F32') return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = tensor.shape.reduce((n, d) => n * d, 1);
   const out = new Float32Array(count);
@@ -109,9 +110,9 @@ export function tensorValues(tensor: DecodedTensor): TensorValues {
     case 'I8':
       return copyAs(tensor, Int8Array, (v, i) => v.getInt8(i));
     case 'U8':
-      return tensor.bytes.slice();
+      return Uint8Array.prototype.slice.call(tensor.bytes);
     case 'BOOL': {
-      const values = tensor.bytes.slice();
+      const values = Uint8Array.prototype.slice.call(tensor.bytes);
       const bad = values.findIndex((b) => b > 1);
       if (bad >= 0) {
         throw new Error(
