@@ -63,7 +63,11 @@ export async function startArchiveServer(body: Uint8Array): Promise<ArchiveServe
     }
     if (behaviour.cutResponses > 0) {
       behaviour.cutResponses--;
-      response.write(payload.subarray(0, behaviour.cutAfterBytes), () => response.destroy());
+      // Cut the connection once the client has had time to read what was sent: destroying at
+      // once lets newer Node versions (undici) drop the received bytes with the socket.
+      response.write(payload.subarray(0, behaviour.cutAfterBytes), () =>
+        setTimeout(() => response.destroy(), 200),
+      );
       return;
     }
     response.end(payload);
