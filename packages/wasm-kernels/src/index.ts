@@ -12,4 +12,5 @@ export {
   registerWasmTrainingKernels,
   wasmTrainingKernelConfigs,
 } from './register-wasm-training-kernels.js';
+export type { RegisteredKernels } from './types.js';
 export { supportedTfjsVersion } from './wasm-backend-internals.js';

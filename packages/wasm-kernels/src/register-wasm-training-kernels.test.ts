@@ -11,7 +11,9 @@ import {
 describe('registerWasmTrainingKernels', () => {
   it('runs its TSDoc example: a conv2d filter gradient on wasm', async () => {
     await tf.setBackend('wasm');
-    registerWasmTrainingKernels();
+    const { added, replaced } = registerWasmTrainingKernels();
+    expect(added).toEqual([tf.Conv2DBackpropFilter]);
+    expect(replaced.map((config) => config.kernelName)).toEqual([tf.MaxPoolGrad]);
     const before = tf.memory().numTensors;
     const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
     const gradientShape = tf.tidy(() => {
@@ -26,8 +28,9 @@ describe('registerWasmTrainingKernels', () => {
 
   it('is idempotent and leaves this package’s kernels installed', async () => {
     await tf.setBackend('wasm');
-    registerWasmTrainingKernels();
-    registerWasmTrainingKernels();
+    const first = registerWasmTrainingKernels();
+    expect(registerWasmTrainingKernels()).toEqual(first);
+    expect(first.replaced[0]?.kernelFunc).not.toBe(maxPoolGradConfig.kernelFunc);
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc).toBe(
       conv2DBackpropFilterConfig.kernelFunc,
     );

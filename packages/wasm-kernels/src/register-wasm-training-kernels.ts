@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import type { RegisteredKernels } from './types.js';
 import { getWasmBackendInternals } from './wasm-backend-internals.js';
 
 /** The kernels this package installs on the 'wasm' backend, replacing any it already has. */
@@ -9,13 +10,17 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
 ];
 
+// Kept across calls so a repeated registration still reports the wasm backend's originals.
+const originals = new Map<string, tf.KernelConfig>();
+
 /**
  * Makes CNN training work on tfjs's wasm backend: adds Conv2DBackpropFilter (missing from
  * tfjs-backend-wasm 4.22, so any conv2d gradient throws) and replaces MaxPoolGrad (wrong
  * when a pooling window's maximum is negative).
  *
- * Call it after `await tf.setBackend('wasm')`; calling it again does nothing. Throws a clear
- * error when tfjs-core is not 4.22.x or the wasm backend lacks the internals the kernels use.
+ * Call it after `await tf.setBackend('wasm')`; calling it again changes nothing and returns the
+ * same report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
+ * internals the kernels use.
  *
  * @example
  * ```ts
@@ -25,7 +30,9 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
  *
  * await tf.setBackend('wasm');
- * registerWasmTrainingKernels();
+ * const { added, replaced } = registerWasmTrainingKernels();
+ * console.log(added, replaced.map((config) => config.kernelName));
+ * // [ 'Conv2DBackpropFilter' ] [ 'MaxPoolGrad' ]
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
@@ -36,12 +43,21 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * filter.dispose();
  * ```
  */
-export function registerWasmTrainingKernels(): void {
+export function registerWasmTrainingKernels(): RegisteredKernels {
   getWasmBackendInternals();
   for (const config of wasmTrainingKernelConfigs) {
     const current = tf.getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current != null) tf.unregisterKernel(config.kernelName, config.backendName);
+    if (current != null) {
+      originals.set(config.kernelName, current);
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
     tf.registerKernel(config);
   }
+  return {
+    added: wasmTrainingKernelConfigs
+      .map((config) => config.kernelName)
+      .filter((name) => !originals.has(name)),
+    replaced: [...originals.values()],
+  };
 }

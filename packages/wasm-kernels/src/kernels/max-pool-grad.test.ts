@@ -1,5 +1,7 @@
+import { Rng } from '@cnnkit/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../register-wasm-training-kernels.js';
 import {
   expectClose,
   seededValues,
@@ -70,13 +72,18 @@ const cases: PoolCase[] = [
   },
 ];
 
-function maxPoolGrad(c: PoolCase, x: Float32Array, dy: Float32Array): Float32Array {
+function maxPoolGrad(
+  c: PoolCase,
+  x: Float32Array,
+  dy: Float32Array,
+  kernelName: string = tf.MaxPoolGrad,
+): Float32Array {
   return tf.tidy(() => {
     const input = tf.tensor4d(x, c.xShape);
     const output = tf.maxPool(input, c.filterSize, c.strides, c.pad, c.dimRoundingMode);
     const result = tf
       .engine()
-      .runKernel(tf.MaxPoolGrad, { dy: tf.tensor(dy, output.shape), input, output }, {
+      .runKernel(kernelName, { dy: tf.tensor(dy, output.shape), input, output }, {
         filterSize: c.filterSize,
         strides: c.strides,
         pad: c.pad,
@@ -144,5 +151,56 @@ describe('MaxPoolGrad on wasm matches the cpu backend', () => {
     expect(
       Array.from(maxPoolGrad(c, new Float32Array([-1, -1, -1, -1]), new Float32Array([5]))),
     ).toEqual([5, 0, 0, 0]);
+  });
+});
+
+describe("tfjs-backend-wasm 4.22's own MaxPoolGrad (the reason this package replaces it)", () => {
+  const builtInName = 'TfjsWasmMaxPoolGradForComparison';
+  const c: PoolCase = {
+    name: 'SimpleCNN pool',
+    xShape: [2, 28, 28, 6],
+    filterSize: 2,
+    strides: 2,
+    pad: 'valid',
+    shift: 0,
+  };
+  const size = 2 * 28 * 28 * 6;
+  // Distinct values, so no window has a tie: only the sign of the maxima differs by case.
+  const distinct = Float32Array.from(new Rng(12).permutation(size), (rank) => rank / size);
+
+  beforeAll(async () => {
+    await useWasmWithTrainingKernels();
+    const builtIn = registerWasmTrainingKernels().replaced.find(
+      (config) => config.kernelName === tf.MaxPoolGrad,
+    );
+    if (builtIn == null) throw new Error('registerWasmTrainingKernels replaced no MaxPoolGrad.');
+    tf.registerKernel({ ...builtIn, kernelName: builtInName });
+    return () => tf.unregisterKernel(builtInName, 'wasm');
+  });
+
+  async function worstDifferenceFromCpu(x: Float32Array): Promise<number> {
+    const dy = seededValues(outputSize(c), 10);
+    await useBackend('cpu');
+    const expected = maxPoolGrad(c, x, dy);
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = maxPoolGrad(c, x, dy, builtInName);
+    expect(tf.memory().numTensors).toBe(before);
+    return actual.reduce((w, v, i) => Math.max(w, Math.abs(v - (expected[i] as number))), 0);
+  }
+
+  it('is right when every maximum is positive', async () => {
+    const x = Float32Array.from(distinct, (v) => v + 0.5);
+    expect(await worstDifferenceFromCpu(x)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('is wrong when the maxima are negative', async () => {
+    const x = Float32Array.from(distinct, (v) => v - 1.5);
+    expect(await worstDifferenceFromCpu(x)).toBeGreaterThan(0.1);
+  });
+
+  it('gives a tie to the last maximum, where cpu (and PyTorch) give the first', async () => {
+    const x = Float32Array.from(distinct, (v) => Math.round(v * 4) + 1);
+    expect(await worstDifferenceFromCpu(x)).toBeGreaterThan(0.1);
   });
 });

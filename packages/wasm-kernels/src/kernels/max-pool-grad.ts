@@ -5,9 +5,10 @@ import type { WasmBackendInternals } from '../wasm-backend-internals.js';
  * Routes each dy value to the first maximum of its pooling window, like the cpu backend.
  *
  * Replaces tfjs-backend-wasm 4.22's MaxPoolGrad: when a window's maximum is negative it drops
- * that window's gradient or sends it to the wrong element (checked against the cpu backend in
- * max-pool-grad.test.ts), which silently corrupts training whenever a max pool sees negative
- * values (e.g. pooling before relu).
+ * that window's gradient or sends it to the wrong element, and it gives ties to the last
+ * maximum where cpu, tfjs-node and PyTorch give the first (both shown in max-pool-grad.test.ts).
+ * The first silently corrupts training whenever a max pool sees negative values (e.g. pooling
+ * before relu).
  */
 export function maxPoolGrad(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -91,7 +92,7 @@ export function maxPoolGrad(args: {
   return dx;
 }
 
-/** Replaces tfjs-backend-wasm 4.22's MaxPoolGrad (wrong when a window's maximum is negative). */
+/** Replaces tfjs-backend-wasm 4.22's MaxPoolGrad (wrong for negative maxima and ties). */
 export const maxPoolGradConfig: tf.KernelConfig = {
   kernelName: tf.MaxPoolGrad,
   backendName: 'wasm',
