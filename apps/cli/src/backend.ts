@@ -15,7 +15,20 @@ export interface ActiveBackend {
 export interface BackendAvailability {
   readonly name: BackendName;
   readonly ok: boolean;
-  /** Versions and threads when `ok`, otherwise why it failed. */
+  /** One line for people: versions and threads when `ok`, otherwise `reason`. */
+  readonly detail: string;
+  /** Why it did not start or failed the training check; only when not `ok`. */
+  readonly reason?: string;
+  /** The backend package's version; only when `ok`. */
+  readonly version?: string;
+  /** Threads the backend computes with, when it says. */
+  readonly threads?: number;
+}
+
+/** What a started backend reports about itself. */
+interface BackendDescription {
+  readonly version: string;
+  readonly threads?: number;
   readonly detail: string;
 }
 
@@ -28,7 +41,7 @@ interface BackendCandidate {
   readonly hint: string;
   load(): Promise<void>;
   prepare?(): Promise<void>;
-  describe(): string;
+  describe(): BackendDescription;
 }
 
 // A variable, not a literal: @tensorflow/tfjs-node is an optional dependency whose install
@@ -45,10 +58,18 @@ const candidates: Record<BackendName, BackendCandidate> = {
     async load() {
       // libtensorflow prints CPU-feature notices on stderr unless told otherwise.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-      const tfjsNode = (await import(tfjsNodeModule)) as { version?: Record<string, string> };
-      tfjsNodeVersion = tfjsNode.version?.['tfjs-node'] ?? 'unknown version';
+      // Importing it registers the 'tensorflow' backend (libtensorflow through N-API).
+      type VersionExport = { version?: Record<string, string> };
+      const tfjsNode = (await import(tfjsNodeModule)) as VersionExport & {
+        default?: VersionExport;
+      };
+      const versions = tfjsNode.version ?? tfjsNode.default?.version;
+      tfjsNodeVersion = versions?.['tfjs-node'] ?? 'unknown version';
     },
-    describe: () => `@tensorflow/tfjs-node ${tfjsNodeVersion} (libtensorflow)`,
+    describe: () => ({
+      version: tfjsNodeVersion,
+      detail: `@tensorflow/tfjs-node ${tfjsNodeVersion} (libtensorflow)`,
+    }),
   },
   wasm: {
     name: 'wasm',
@@ -64,9 +85,11 @@ const candidates: Record<BackendName, BackendCandidate> = {
       const { registerWasmTrainingKernels } = await import('@cnnkit/wasm-kernels');
       registerWasmTrainingKernels();
     },
-    describe() {
-      return `@tensorflow/tfjs-backend-wasm ${wasmVersion}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}`;
-    },
+    describe: () => ({
+      version: wasmVersion,
+      threads: wasmThreads,
+      detail: `@tensorflow/tfjs-backend-wasm ${wasmVersion}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}`,
+    }),
   },
   cpu: {
     name: 'cpu',
@@ -75,13 +98,17 @@ const candidates: Record<BackendName, BackendCandidate> = {
       await import('@tensorflow/tfjs-backend-cpu');
     },
     async prepare() {
-      // The cpu backend prints a "Hi, looks like you are running TensorFlow.js in Node.js"
-      // banner on its first tensor write unless this flag is already cleared; the user chose
-      // cpu on purpose, so the advice is noise.
+      // MathBackendCPU.write prints "Hi, looks like you are running TensorFlow.js in Node.js…"
+      // the first time it stores a tensor while `firstUse` is true. Clearing that one flag
+      // silences only this advice (tf.enableProdMode() would also hide every other warning);
+      // the user chose cpu on purpose, so it is noise.
       const backend = tf.backend() as unknown as { firstUse?: boolean };
       if (backend.firstUse === true) backend.firstUse = false;
     },
-    describe: () => `@tensorflow/tfjs-backend-cpu ${tf.version_core} (plain JavaScript, slowest)`,
+    describe: () => ({
+      version: tf.version_core,
+      detail: `@tensorflow/tfjs-backend-cpu ${tf.version_core} (plain JavaScript, slowest)`,
+    }),
   },
 };
 
@@ -91,7 +118,7 @@ let wasmThreads = 1;
 /** Tried in this order when no backend is requested; cpu only runs when asked for. */
 const defaultOrder: readonly BackendName[] = ['tensorflow', 'wasm'];
 
-type StartResult = { ok: true; detail: string } | { ok: false; reason: string };
+type StartResult = ({ ok: true } & BackendDescription) | { ok: false; reason: string };
 
 // One start attempt per backend per process: imports, wasm compilation and the check are slow,
 // and a backend that failed once will fail again.
@@ -111,7 +138,7 @@ async function startBackend(candidate: BackendCandidate): Promise<StartResult> {
     }
     await candidate.prepare?.();
     checkBackendTrains();
-    return { ok: true, detail: candidate.describe() };
+    return { ok: true, ...candidate.describe() };
   } catch (error) {
     return { ok: false, reason: firstLine(error) };
   }
@@ -196,7 +223,12 @@ export async function availableBackends(): Promise<BackendAvailability[]> {
   const report: BackendAvailability[] = [];
   for (const name of Object.keys(candidates) as BackendName[]) {
     const result = await activate(name);
-    report.push({ name, ok: result.ok, detail: result.ok ? result.detail : result.reason });
+    if (result.ok) {
+      const { version, threads, detail } = result;
+      report.push({ name, ok: true, detail, version, ...(threads == null ? {} : { threads }) });
+    } else {
+      report.push({ name, ok: false, detail: result.reason, reason: result.reason });
+    }
   }
   return report;
 }
