@@ -1,12 +1,13 @@
 /**
  * Training kernels for TensorFlow.js's wasm backend: `registerWasmTrainingKernels()` adds the
- * Conv2DBackpropFilter kernel tfjs-backend-wasm 4.22 lacks and replaces its MaxPoolGrad, which
- * is wrong when a pooling window's maximum is negative. Pinned to tfjs 4.22.x because the
- * kernels read tensors straight from the wasm heap.
+ * Conv2DBackpropFilter kernel tfjs-backend-wasm 4.22 lacks, replaces its MaxPoolGrad, which
+ * is wrong when a pooling window's maximum is negative, and its slow Conv2DBackpropInput.
+ * Pinned to tfjs 4.22.x because the kernels read tensors straight from the wasm heap.
  *
  * @packageDocumentation
  */
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 export { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 export {
   registerWasmTrainingKernels,

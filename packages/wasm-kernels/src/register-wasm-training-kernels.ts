@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import type { RegisteredKernels } from './types.js';
 import { getWasmBackendInternals } from './wasm-backend-internals.js';
@@ -7,6 +8,7 @@ import { getWasmBackendInternals } from './wasm-backend-internals.js';
 /** The kernels this package installs on the 'wasm' backend, replacing any it already has. */
 export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
   maxPoolGradConfig,
 ];
 
@@ -15,8 +17,9 @@ const originals = new Map<string, tf.KernelConfig>();
 
 /**
  * Makes CNN training work on tfjs's wasm backend: adds Conv2DBackpropFilter (missing from
- * tfjs-backend-wasm 4.22, so any conv2d gradient throws) and replaces MaxPoolGrad (wrong
- * when a pooling window's maximum is negative).
+ * tfjs-backend-wasm 4.22, so any conv2d gradient throws), replaces MaxPoolGrad (wrong when a
+ * pooling window's maximum is negative) and Conv2DBackpropInput (correct but a slow loop;
+ * this one runs on XNNPACK's convolution).
  *
  * Call it after `await tf.setBackend('wasm')`; calling it again changes nothing and returns the
  * same report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
@@ -32,7 +35,7 @@ const originals = new Map<string, tf.KernelConfig>();
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
  * console.log(added, replaced.map((config) => config.kernelName));
- * // [ 'Conv2DBackpropFilter' ] [ 'MaxPoolGrad' ]
+ * // [ 'Conv2DBackpropFilter' ] [ 'Conv2DBackpropInput', 'MaxPoolGrad' ]
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);

@@ -48,3 +48,20 @@ describe('the tfjs version and wasm internals pin', () => {
     ).toThrow('(dataIdMap entries with a memoryOffset)');
   });
 });
+
+describe('the wasm kernels these kernels are built from', () => {
+  it('must be registered, or registration names the missing one', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const transpose = tf.getKernel(tf.Transpose, 'wasm');
+    if (transpose == null) throw new Error('tfjs-backend-wasm registered no Transpose kernel.');
+    tf.unregisterKernel(tf.Transpose, 'wasm');
+    try {
+      expect(() => getWasmBackendInternals()).toThrow(
+        "The 'wasm' backend has no Transpose kernel, which @cnnkit/wasm-kernels builds on.",
+      );
+    } finally {
+      tf.registerKernel(transpose);
+    }
+    expect(() => getWasmBackendInternals()).not.toThrow();
+  });
+});

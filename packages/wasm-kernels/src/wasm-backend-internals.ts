@@ -57,8 +57,18 @@ export function checkWasmBackendInternals(
   return backend as WasmBackendInternals;
 }
 
+/** The wasm backend's own kernels that this package's kernels are built from. */
+const kernelsUsed: readonly string[] = [tf.Transpose, tf.Conv2D];
+
 /** {@link checkWasmBackendInternals} applied to the installed tfjs and its 'wasm' backend. */
 export function getWasmBackendInternals(): WasmBackendInternals {
+  const missingKernels = kernelsUsed.filter((name) => tf.getKernel(name, 'wasm') == null);
+  if (missingKernels.length > 0) {
+    throw new Error(
+      `The 'wasm' backend has no ${missingKernels.join(', ')} kernel, which @cnnkit/wasm-kernels ` +
+        `builds on. Import '@tensorflow/tfjs-backend-wasm' ${supportedTfjsVersion}.x (all kernels).`,
+    );
+  }
   const backend = tf.findBackend('wasm');
   if (backend == null || tf.getBackend() !== 'wasm') {
     return checkWasmBackendInternals(tf.version_core, backend);

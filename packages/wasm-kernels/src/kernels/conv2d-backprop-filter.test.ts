@@ -7,7 +7,6 @@ import {
   useBackend,
   useWasmWithTrainingKernels,
 } from '../test-support/compare-backends.js';
-import { im2ColLimits } from './conv2d-backprop-filter.js';
 
 interface ConvCase {
   readonly name: string;
@@ -228,39 +227,6 @@ describe('Conv2DBackpropFilter on wasm matches the cpu backend', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
     expectClose(actual, expected);
-  });
-
-  it.each([
-    { images: 1, name: 'one image per chunk' },
-    { images: 2, name: 'two images per chunk, uneven last chunk' },
-  ])('builds im2col in chunks when it is too big for the budget: $name', async ({ images }) => {
-    const c: ConvCase = {
-      name: 'chunked',
-      xShape: [5, 9, 8, 3],
-      filterShape: [3, 3, 3, 4],
-      strides: 1,
-      pad: 'same',
-    };
-    const x = seededValues(5 * 9 * 8 * 3, 7);
-    const dy = seededValues(
-      outputShapeOf(c).reduce((a, b) => a * b),
-      8,
-    );
-    await useBackend('cpu');
-    const expected = runKernel(c, x, dy);
-    await useBackend('wasm');
-    const saved = im2ColLimits.maxElements;
-    im2ColLimits.maxElements = images * 9 * 8 * 3 * 3 * 3;
-    try {
-      const before = tf.memory().numTensors;
-      const heapBuffersBefore = tf.engine().backend.numDataIds();
-      const actual = runKernel(c, x, dy);
-      expect(tf.memory().numTensors).toBe(before);
-      expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
-      expectClose(actual, expected);
-    } finally {
-      im2ColLimits.maxElements = saved;
-    }
   });
 
   it('gives conv2d gradients (the public op path) equal to cpu', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
  * tfjs's public attributes, plus `dilations`: tfjs never passes it (conv2d's gradient refuses
@@ -9,22 +10,22 @@ type Conv2DBackpropFilterKernelAttrs = tf.Conv2DBackpropFilterAttrs & {
   dilations?: [number, number] | number;
 };
 
-/**
- * The im2col matrix is built on the wasm heap a few images at a time; `maxElements` bounds it
- * (16 Mi floats = 64 MiB) so large inputs do not exhaust wasm memory. Not exported from the
- * package; tests lower it to exercise the chunked path on small inputs.
- */
-export const im2ColLimits = { maxElements: 16 * 1024 * 1024 };
+/** Axis orders that turn x into [inChannels, height, width, batch] and dy into [outHeight, outWidth, batch, outChannels]. */
+const transposes = {
+  channelsLast: { x: [3, 1, 2, 0], dy: [1, 2, 0, 3] },
+  channelsFirst: { x: [1, 2, 3, 0], dy: [2, 3, 0, 1] },
+} as const;
 
 /**
  * dW[fh, fw, ci, co] = Σ over batch b, output row oh and column ow of
  * x[b, oh·strideH − padTop + fh·dilationH, ow·strideW − padLeft + fw·dilationW, ci] · dy[b, oh, ow, co].
  *
- * NHWC: written as im2col — each output position's receptive field becomes a column of a
- * matrix `col` [fh·fw·inChannels, positions] whose rows follow dW's order — then dW = col · dy,
- * run by the wasm
- * backend's own BatchMatMul (XNNPACK), several times faster than a JS loop. NCHW, which
- * nothing in cnnkit uses, takes a plain JS loop.
+ * That sum is itself a convolution, which the wasm backend runs fast (XNNPACK, with no im2col
+ * copy): the batch becomes the channels being summed, x's channels become the batch, dy is the
+ * filter, and the original stride and dilation swap roles. So x is transposed to
+ * [inChannels, H, W, batch] and dy to [outH, outW, batch, outChannels] (from either layout),
+ * convolved to [inChannels, ≥filterH, ≥filterW, outChannels], and the filter-sized corner of
+ * that is copied out in dW's [filterH, filterW, inChannels, outChannels] order.
  */
 export function conv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -53,169 +54,72 @@ export function conv2DBackpropFilter(args: {
     false,
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
-  return info.dataFormat === 'channelsLast'
-    ? im2ColBackpropFilter(backend, x, dy, info)
-    : directBackpropFilter(backend, x, dy, info);
-}
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth } = info;
+  const { top, left } = info.padInfo;
 
-function im2ColBackpropFilter(
-  backend: WasmBackendInternals,
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  info: tf.backend_util.Conv2DInfo,
-): tf.TensorInfo {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const { filterHeight, filterWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  const positionsPerImage = outHeight * outWidth;
-  const rowLength = filterHeight * filterWidth * inChannels;
-  const imagesPerChunk = Math.max(
-    1,
-    Math.min(
-      batchSize,
-      Math.floor(im2ColLimits.maxElements / Math.max(1, positionsPerImage * rowLength)),
-    ),
+  const dw = backend.makeOutput([...info.filterShape], 'float32');
+  if (outHeight === 0 || outWidth === 0 || info.batchSize === 0) {
+    (backend.typedArrayFromHeap(dw) as Float32Array).fill(0);
+    return dw;
+  }
+
+  const transpose = wasmKernelFunc(tf.Transpose);
+  const conv2d = wasmKernelFunc(tf.Conv2D);
+  const perms = transposes[info.dataFormat];
+  const kernelBackend = backend as unknown as tf.KernelBackend;
+  const xT = transpose({ inputs: { x }, attrs: { perm: [...perms.x] }, backend: kernelBackend });
+  const dyT = transpose({
+    inputs: { x: dy },
+    attrs: { perm: [...perms.dy] },
+    backend: kernelBackend,
+  });
+  // Bottom/right padding that keeps every tap's last input row/column inside the padded input.
+  // Where the forward pass never reached the input's end the result has extra rows/columns,
+  // which the copy below drops; negative padding is not possible, so it is never cut.
+  const bottom = Math.max(
+    0,
+    (filterHeight - 1) * dilationHeight + (outHeight - 1) * strideHeight + 1 - top - inHeight,
   );
-  const batchMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
-  if (batchMatMul == null) throw new Error("The 'wasm' backend has no BatchMatMul kernel.");
-  const filterSize = rowLength * outChannels;
-  const sums = imagesPerChunk < batchSize ? new Float64Array(filterSize) : undefined;
+  const right = Math.max(
+    0,
+    (filterWidth - 1) * dilationWidth + (outWidth - 1) * strideWidth + 1 - left - inWidth,
+  );
+  const sums = conv2d({
+    inputs: { x: xT, filter: dyT },
+    attrs: {
+      strides: [dilationHeight, dilationWidth],
+      dilations: [strideHeight, strideWidth],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+    backend: kernelBackend,
+  });
+  backend.disposeData(xT.dataId);
+  backend.disposeData(dyT.dataId);
 
-  for (let first = 0; first < batchSize; first += imagesPerChunk) {
-    const images = Math.min(imagesPerChunk, batchSize - first);
-    const positions = images * positionsPerImage;
-    const col = backend.makeOutput([rowLength, positions], 'float32');
-    // A single chunk can use dy as is; otherwise its rows for these images are copied out.
-    const dyChunk: tf.TensorInfo =
-      sums == null
-        ? { dataId: dy.dataId, shape: [positions, outChannels], dtype: 'float32' }
-        : backend.makeOutput([positions, outChannels], 'float32');
-    // makeOutput may grow wasm memory, which detaches earlier heap views: take views after it.
-    const xValues = backend.typedArrayFromHeap(x) as Float32Array;
-    const colValues = backend.typedArrayFromHeap(col) as Float32Array;
-    if (sums != null) {
-      const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;
-      const start = first * positionsPerImage * outChannels;
-      (backend.typedArrayFromHeap(dyChunk) as Float32Array).set(
-        dyValues.subarray(start, start + positions * outChannels),
-      );
-    }
-
-    // col is stored transposed, [fh·fw·inChannels, positions], so the product below needs
-    // no transpose: the wasm BatchMatMul only takes its fast XNNPACK path without one.
-    for (let fh = 0; fh < filterHeight; fh++) {
-      for (let fw = 0; fw < filterWidth; fw++) {
-        const firstRow = (fh * filterWidth + fw) * inChannels * positions;
-        let position = 0;
-        for (let b = first; b < first + images; b++) {
-          const xImage = b * inHeight * inWidth * inChannels;
-          for (let oh = 0; oh < outHeight; oh++) {
-            const ih = oh * strideHeight - padTop + fh * dilationHeight;
-            const rowInside = ih >= 0 && ih < inHeight;
-            const xRow = xImage + ih * inWidth * inChannels;
-            for (let ow = 0; ow < outWidth; ow++, position++) {
-              const iw = ow * strideWidth - padLeft + fw * dilationWidth;
-              let to = firstRow + position;
-              if (rowInside && iw >= 0 && iw < inWidth) {
-                const from = xRow + iw * inChannels;
-                for (let c = 0; c < inChannels; c++, to += positions) {
-                  colValues[to] = xValues[from + c] as number;
-                }
-              } else {
-                // Padding; wasm heap memory is not zeroed, so it must be written.
-                for (let c = 0; c < inChannels; c++, to += positions) colValues[to] = 0;
-              }
-            }
-          }
-        }
-      }
-    }
-
-    const product = batchMatMul.kernelFunc({
-      inputs: { a: col, b: dyChunk },
-      attrs: { transposeA: false, transposeB: false },
-      backend: backend as unknown as tf.KernelBackend,
-    }) as tf.TensorInfo;
-    backend.disposeData(col.dataId);
-    if (sums == null) {
-      // [fh·fw·inChannels, outChannels] is already dW's memory layout.
-      return { dataId: product.dataId, shape: [...info.filterShape], dtype: 'float32' };
-    }
-    backend.disposeData(dyChunk.dataId);
-    const productValues = backend.typedArrayFromHeap(product) as Float32Array;
-    for (let i = 0; i < filterSize; i++)
-      sums[i] = (sums[i] as number) + (productValues[i] as number);
-    backend.disposeData(product.dataId);
-  }
-
-  const dw = backend.makeOutput([...info.filterShape], 'float32');
-  (backend.typedArrayFromHeap(dw) as Float32Array).set(sums as Float64Array);
-  return dw;
-}
-
-/** The same sum as a JS loop over either layout; sums are kept in float64. */
-function directBackpropFilter(
-  backend: WasmBackendInternals,
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  info: tf.backend_util.Conv2DInfo,
-): tf.TensorInfo {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const { filterHeight, filterWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  const channelsLast = info.dataFormat === 'channelsLast';
-
-  // Element strides of x and dy for (batch, row, column, channel) in either layout.
-  const xBatch = inHeight * inWidth * inChannels;
-  const xRow = channelsLast ? inWidth * inChannels : inWidth;
-  const xCol = channelsLast ? inChannels : 1;
-  const xChan = channelsLast ? 1 : inHeight * inWidth;
-  const dyBatch = outHeight * outWidth * outChannels;
-  const dyRow = channelsLast ? outWidth * outChannels : outWidth;
-  const dyCol = channelsLast ? outChannels : 1;
-  const dyChan = channelsLast ? 1 : outHeight * outWidth;
-
-  const xValues = backend.typedArrayFromHeap(x) as Float32Array;
-  const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;
-  const sums = new Float64Array(filterHeight * filterWidth * inChannels * outChannels);
-
-  for (let b = 0; b < batchSize; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      const ihBase = oh * strideHeight - padTop;
-      const dyRowBase = b * dyBatch + oh * dyRow;
-      for (let fh = 0; fh < filterHeight; fh++) {
-        const ih = ihBase + fh * dilationHeight;
-        if (ih < 0 || ih >= inHeight) continue;
-        const xRowBase = b * xBatch + ih * xRow;
-        for (let ow = 0; ow < outWidth; ow++) {
-          const iwBase = ow * strideWidth - padLeft;
-          const dyBase = dyRowBase + ow * dyCol;
-          for (let fw = 0; fw < filterWidth; fw++) {
-            const iw = iwBase + fw * dilationWidth;
-            if (iw < 0 || iw >= inWidth) continue;
-            const xBase = xRowBase + iw * xCol;
-            let sumBase = (fh * filterWidth + fw) * inChannels * outChannels;
-            for (let ci = 0; ci < inChannels; ci++, sumBase += outChannels) {
-              const xValue = xValues[xBase + ci * xChan] as number;
-              if (xValue === 0) continue;
-              for (let co = 0; co < outChannels; co++) {
-                const k = sumBase + co;
-                sums[k] = (sums[k] as number) + xValue * (dyValues[dyBase + co * dyChan] as number);
-              }
-            }
-          }
-        }
+  // sums is [inChannels, sumsHeight ≥ filterHeight, sumsWidth ≥ filterWidth, outChannels].
+  const [, sumsHeight = 0, sumsWidth = 0] = sums.shape;
+  const from = backend.typedArrayFromHeap(sums) as Float32Array;
+  const to = backend.typedArrayFromHeap(dw) as Float32Array;
+  for (let fh = 0; fh < filterHeight; fh++) {
+    for (let fw = 0; fw < filterWidth; fw++) {
+      for (let ci = 0; ci < inChannels; ci++) {
+        const source = ((ci * sumsHeight + fh) * sumsWidth + fw) * outChannels;
+        to.set(
+          from.subarray(source, source + outChannels),
+          ((fh * filterWidth + fw) * inChannels + ci) * outChannels,
+        );
       }
     }
   }
-
-  const dw = backend.makeOutput([...info.filterShape], 'float32');
-  // makeOutput may grow wasm memory, which detaches earlier heap views: take a fresh one.
-  (backend.typedArrayFromHeap(dw) as Float32Array).set(sums);
+  backend.disposeData(sums.dataId);
   return dw;
 }
 

@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectClose,
+  seededValues,
+  useBackend,
+  useWasmWithTrainingKernels,
+} from '../test-support/compare-backends.js';
+
+interface InputGradientCase {
+  readonly name: string;
+  readonly xShape: [number, number, number, number];
+  readonly filterShape: [number, number, number, number];
+  readonly strides: number | [number, number];
+  readonly pad: tf.Conv2DBackpropInputAttrs['pad'];
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  readonly dataFormat?: 'NHWC' | 'NCHW';
+}
+
+const cases: InputGradientCase[] = [
+  {
+    name: 'SimpleCNN conv2',
+    xShape: [4, 14, 14, 6],
+    filterShape: [5, 5, 6, 16],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'batch 1, odd sizes, same',
+    xShape: [1, 7, 9, 5],
+    filterShape: [3, 3, 5, 7],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'stride 2, same',
+    xShape: [2, 9, 8, 3],
+    filterShape: [3, 3, 3, 4],
+    strides: 2,
+    pad: 'same',
+  },
+  {
+    name: 'strides [2, 1], valid, unused last row',
+    xShape: [3, 11, 10, 2],
+    filterShape: [4, 3, 2, 5],
+    strides: [2, 1],
+    pad: 'valid',
+  },
+  {
+    name: 'stride 3, even filter, same',
+    xShape: [2, 8, 7, 3],
+    filterShape: [2, 4, 3, 3],
+    strides: 3,
+    pad: 'same',
+  },
+  { name: 'numeric pad', xShape: [2, 6, 6, 3], filterShape: [3, 3, 3, 2], strides: 1, pad: 2 },
+  {
+    name: 'numeric pad, stride 2, ceil rounding',
+    xShape: [2, 8, 8, 3],
+    filterShape: [3, 3, 3, 2],
+    strides: 2,
+    pad: 1,
+    dimRoundingMode: 'ceil',
+  },
+  {
+    name: 'explicit asymmetric pad',
+    xShape: [2, 7, 6, 3],
+    filterShape: [3, 2, 3, 4],
+    strides: [1, 2],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+  {
+    name: 'explicit pad wider than the filter',
+    xShape: [1, 5, 4, 2],
+    filterShape: [2, 2, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [3, 1],
+      [2, 4],
+      [0, 0],
+    ],
+  },
+  {
+    name: '1x1 filter, one channel',
+    xShape: [3, 5, 5, 1],
+    filterShape: [1, 1, 1, 1],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'NCHW',
+    xShape: [2, 3, 7, 6],
+    filterShape: [3, 3, 3, 4],
+    strides: 1,
+    pad: 'same',
+    dataFormat: 'NCHW',
+  },
+  {
+    name: 'NCHW, stride 2, explicit pad',
+    xShape: [2, 5, 8, 9],
+    filterShape: [3, 2, 5, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [2, 1],
+    ],
+    dataFormat: 'NCHW',
+  },
+];
+
+function dyShapeOf(c: InputGradientCase): number[] {
+  return tf.backend_util.computeConv2DInfo(
+    c.xShape,
+    c.filterShape,
+    c.strides,
+    1,
+    c.pad,
+    c.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(c.dataFormat ?? 'NHWC'),
+  ).outShape;
+}
+
+function inputGradient(c: InputGradientCase, dy: Float32Array, filter: Float32Array) {
+  return tf.tidy(() =>
+    (
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropInput,
+          { dy: tf.tensor(dy, dyShapeOf(c)), filter: tf.tensor4d(filter, c.filterShape) },
+          {
+            strides: c.strides,
+            pad: c.pad,
+            dataFormat: c.dataFormat ?? 'NHWC',
+            dimRoundingMode: c.dimRoundingMode,
+            inputShape: c.xShape,
+          } as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor
+    ).dataSync(),
+  );
+}
+
+describe('Conv2DBackpropInput on wasm matches the cpu backend', () => {
+  beforeAll(useWasmWithTrainingKernels);
+
+  it.each(cases)('$name', async (c) => {
+    const dy = seededValues(
+      dyShapeOf(c).reduce((a, b) => a * b),
+      3,
+    );
+    const filter = seededValues(
+      c.filterShape.reduce((a, b) => a * b),
+      4,
+    );
+    await useBackend('cpu');
+    const expected = inputGradient(c, dy, filter);
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const heapBuffersBefore = tf.engine().backend.numDataIds();
+    const actual = inputGradient(c, dy, filter);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+    expect(actual).toHaveLength(c.xShape.reduce((a, b) => a * b));
+    expectClose(actual, expected);
+  });
+});

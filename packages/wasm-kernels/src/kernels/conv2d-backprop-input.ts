@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { wasmKernelFunc } from './wasm-kernel-func.js';
+
+/**
+ * dx[b, ih, iw, ci] = Σ over filter row fh, column fw and output channel co of
+ * dy[b, oh, ow, co] · W[fh, fw, ci, co], where ih = oh·strideH − padTop + fh (same for columns).
+ *
+ * tfjs-backend-wasm 4.22's own Conv2DBackpropInput is correct but a plain loop, the slowest
+ * step of a SimpleCNN training step. The same sum is a stride-1 'valid' convolution, which the
+ * wasm backend runs with XNNPACK: dy is spread out by the stride (zeros between rows and
+ * columns) and padded by filter size − 1 − pad on each side, into `spread`
+ * [batch, inH + filterH − 1, inW + filterW − 1, outChannels]; the filter is flipped in both
+ * spatial axes with its channel axes swapped, [filterH, filterW, outChannels, inChannels].
+ * NCHW is transposed to NHWC and back around that.
+ */
+export function conv2DBackpropInput(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const kernelBackend = args.backend;
+  const { dy, filter } = args.inputs as unknown as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat = 'NHWC', dimRoundingMode, inputShape } = attrs;
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') {
+    throw new Error(
+      `Conv2DBackpropInput on wasm needs float32 dy and filter, got ${dy.dtype} and ${filter.dtype}.`,
+    );
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    [...inputShape] as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const channelsFirst = info.dataFormat === 'channelsFirst';
+  const transpose = wasmKernelFunc(tf.Transpose);
+  const conv2d = wasmKernelFunc(tf.Conv2D);
+
+  const dyNhwc = channelsFirst
+    ? transpose({ inputs: { x: dy }, attrs: { perm: [0, 2, 3, 1] }, backend: kernelBackend })
+    : dy;
+  const spreadHeight = inHeight + filterHeight - 1;
+  const spreadWidth = inWidth + filterWidth - 1;
+  const spread = backend.makeOutput([batchSize, spreadHeight, spreadWidth, outChannels], 'float32');
+  const flipped = backend.makeOutput(
+    [filterHeight, filterWidth, outChannels, inChannels],
+    'float32',
+  );
+  // makeOutput may grow wasm memory, which detaches earlier heap views: take views after it.
+  const dyValues = backend.typedArrayFromHeap(dyNhwc) as Float32Array;
+  const spreadValues = backend.typedArrayFromHeap(spread) as Float32Array;
+  spreadValues.fill(0);
+  // spread row j holds dy row (j − rowOffset) / strideH when that is a whole row of dy.
+  const rowOffset = filterHeight - 1 - info.padInfo.top;
+  const columnOffset = filterWidth - 1 - info.padInfo.left;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const j = oh * strideHeight + rowOffset;
+      if (j < 0 || j >= spreadHeight) continue;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const k = ow * strideWidth + columnOffset;
+        if (k < 0 || k >= spreadWidth) continue;
+        const source = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        spreadValues.set(
+          dyValues.subarray(source, source + outChannels),
+          ((b * spreadHeight + j) * spreadWidth + k) * outChannels,
+        );
+      }
+    }
+  }
+  if (dyNhwc !== dy) backend.disposeData(dyNhwc.dataId);
+
+  const filterValues = backend.typedArrayFromHeap(filter) as Float32Array;
+  const flippedValues = backend.typedArrayFromHeap(flipped) as Float32Array;
+  for (let fh = 0; fh < filterHeight; fh++) {
+    for (let fw = 0; fw < filterWidth; fw++) {
+      const source = (fh * filterWidth + fw) * inChannels * outChannels;
+      const target =
+        ((filterHeight - 1 - fh) * filterWidth + (filterWidth - 1 - fw)) * outChannels * inChannels;
+      for (let ci = 0; ci < inChannels; ci++) {
+        for (let co = 0; co < outChannels; co++) {
+          flippedValues[target + co * inChannels + ci] = filterValues[
+            source + ci * outChannels + co
+          ] as number;
+        }
+      }
+    }
+  }
+
+  const dx = conv2d({
+    inputs: { x: spread, filter: flipped },
+    attrs: { strides: 1, dilations: 1, pad: 'valid', dataFormat: 'NHWC' },
+    backend: kernelBackend,
+  });
+  backend.disposeData(spread.dataId);
+  backend.disposeData(flipped.dataId);
+  if (!channelsFirst) return dx;
+  const dxNchw = transpose({
+    inputs: { x: dx },
+    attrs: { perm: [0, 3, 1, 2] },
+    backend: kernelBackend,
+  });
+  backend.disposeData(dx.dataId);
+  return dxNchw;
+}
+
+/** Replaces tfjs-backend-wasm 4.22's Conv2DBackpropInput (correct, but a slow plain loop). */
+export const conv2DBackpropInputConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc,
+};
