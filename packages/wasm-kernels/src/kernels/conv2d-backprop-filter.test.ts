@@ -120,6 +120,23 @@ const cases: ConvCase[] = [
     dilations: 2,
   },
   {
+    name: 'stride 2 and dilation 2, same',
+    xShape: [2, 11, 10, 3],
+    filterShape: [3, 2, 3, 4],
+    strides: 2,
+    pad: 'same',
+    dilations: 2,
+  },
+  {
+    name: 'NCHW, dilation 2, valid',
+    xShape: [1, 2, 9, 8],
+    filterShape: [2, 3, 2, 3],
+    strides: 1,
+    pad: 'valid',
+    dilations: 2,
+    dataFormat: 'NCHW',
+  },
+  {
     name: 'dilation [2, 3], valid',
     xShape: [1, 10, 11, 2],
     filterShape: [2, 3, 2, 3],

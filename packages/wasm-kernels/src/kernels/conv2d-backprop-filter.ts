@@ -10,7 +10,10 @@ type Conv2DBackpropFilterKernelAttrs = tf.Conv2DBackpropFilterAttrs & {
   dilations?: [number, number] | number;
 };
 
-/** Axis orders that turn x into [inChannels, height, width, batch] and dy into [outHeight, outWidth, batch, outChannels]. */
+/**
+ * Axis orders that turn x into [inChannels, height, width, batch] and dy into
+ * [outHeight, outWidth, batch, outChannels], from either data format.
+ */
 const transposes = {
   channelsLast: { x: [3, 1, 2, 0], dy: [1, 2, 0, 3] },
   channelsFirst: { x: [1, 2, 3, 0], dy: [2, 3, 0, 1] },
@@ -18,7 +21,8 @@ const transposes = {
 
 /**
  * dW[fh, fw, ci, co] = Σ over batch b, output row oh and column ow of
- * x[b, oh·strideH − padTop + fh·dilationH, ow·strideW − padLeft + fw·dilationW, ci] · dy[b, oh, ow, co].
+ * x[b, oh·strideH − padTop + fh·dilationH, ow·strideW − padLeft + fw·dilationW, ci]
+ *   · dy[b, oh, ow, co].
  *
  * That sum is itself a convolution, which the wasm backend runs fast (XNNPACK, with no im2col
  * copy): the batch becomes the channels being summed, x's channels become the batch, dy is the
