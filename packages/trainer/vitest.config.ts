@@ -1,3 +1,3 @@
 import { packageTestConfig } from '@cnnkit/build-config/vitest';
 
-export default packageTestConfig();
+export default packageTestConfig({ setupFiles: ['src/test-support/no-tensor-leaks.ts'] });

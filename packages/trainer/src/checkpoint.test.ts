@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
 import { SgdOptimizer } from './sgd-optimizer.js';
 import { useBackend } from './test-support/backends.js';
@@ -7,14 +6,6 @@ import { runTinyTraining, TINY_RUN, tinySources } from './test-support/run-tiny-
 import { TinyClassifier } from './test-support/tiny-classifier.js';
 import { train } from './train.js';
 import { initialTrainingState } from './training-state.js';
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
 
 // cpu only: stock tfjs-backend-wasm has no Conv2DBackpropFilter kernel (the test model has a
 // conv layer; @cnnkit/wasm-kernels adds it), and cpu is where resume is promised bit-exact.

@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { crossEntropyLoss } from './cross-entropy.js';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
 import './register-gradients.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
 
 /** Cross-entropy and its gradient in plain double-precision JavaScript. */
 function referenceCrossEntropy(logits: number[][], labels: number[]) {

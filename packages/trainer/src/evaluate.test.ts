@@ -1,16 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import type { BatchSource, TrainableClassifier, TrainingBatch } from './types.js';
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
 
 /** A "model" whose logits are its 1×1×numClasses input pixels, so predictions are known. */
 function identityClassifier(numClasses: number): TrainableClassifier {
