@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { formatMarkdownTable, formatRate, formatRatio, formatTable } from './result-table.js';
+import type { ResultRow } from './types.js';
+
+const rows: ResultRow[] = [
+  {
+    task: 'train',
+    runner: 'wasm',
+    batchSize: 4,
+    images: 1024,
+    runs: 5,
+    median: 1402.4,
+    min: 1380,
+    max: 1431.2,
+    ratioToPytorch: 0.8123,
+  },
+  {
+    task: 'train',
+    runner: 'pytorch',
+    batchSize: 4,
+    images: 1024,
+    runs: 5,
+    median: 1726.6,
+    min: 1700,
+    max: 1750,
+    ratioToPytorch: 1,
+  },
+  {
+    task: 'eval',
+    runner: 'cpu',
+    batchSize: 1000,
+    images: 1000,
+    runs: 1,
+    median: 19.64,
+    min: 19.64,
+    max: 19.64,
+    ratioToPytorch: null,
+  },
+];
+
+describe('formatRate and formatRatio', () => {
+  it('rounds rates of 100 and more and keeps one decimal below', () => {
+    expect(formatRate(12_345.6)).toBe('12,346');
+    expect(formatRate(100)).toBe('100');
+    expect(formatRate(19.64)).toBe('19.6');
+    expect(formatRate(3)).toBe('3.0');
+  });
+
+  it('shows ratios with two decimals and a dash when there is nothing to compare with', () => {
+    expect(formatRatio(0.8123)).toBe('0.81×');
+    expect(formatRatio(1)).toBe('1.00×');
+    expect(formatRatio(0.003_64)).toBe('0.0036×');
+    expect(formatRatio(0.1)).toBe('0.10×');
+    expect(formatRatio(null)).toBe('—');
+  });
+});
+
+describe('formatTable', () => {
+  it('pads columns so that they line up, numbers right-aligned', () => {
+    expect(formatTable(rows).split('\n')).toEqual([
+      'task   runner   batch  images/run  img/s median [min–max]  runs  vs PyTorch',
+      'train  wasm         4       1,024     1,402 [1,380–1,431]     5       0.81×',
+      'train  pytorch      4       1,024     1,727 [1,700–1,750]     5       1.00×',
+      'eval   cpu       1000       1,000        19.6 [19.6–19.6]     1           —',
+    ]);
+  });
+
+  it('prints only the header for no rows', () => {
+    expect(formatTable([])).toBe(
+      'task  runner  batch  images/run  img/s median [min–max]  runs  vs PyTorch',
+    );
+  });
+});
+
+describe('formatMarkdownTable', () => {
+  it('writes a header, an alignment row and one line per row', () => {
+    const lines = formatMarkdownTable(rows).split('\n');
+    expect(lines[0]).toBe(
+      '| task | runner | batch | images/run | img/s median [min–max] | runs | vs PyTorch |',
+    );
+    expect(lines[1]).toBe('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    expect(lines[2]).toBe('| train | wasm | 4 | 1,024 | 1,402 [1,380–1,431] | 5 | 0.81× |');
+    expect(lines).toHaveLength(5);
+  });
+});

@@ -1,0 +1,247 @@
+import { resolve } from 'node:path';
+import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import type { Cifar10Data } from '@cnnkit/datasets';
+import { openCifar10 } from '@cnnkit/datasets/node';
+import { SimpleCNN } from '@cnnkit/models';
+import { evalImageCount, stepCounts } from './bench-counts.js';
+import type { BenchOptions } from './bench-options.js';
+import { CnnkitTrainingRun, timeCnnkitEvaluation } from './cnnkit-runs.js';
+import { baseMachineInfo } from './machine-info.js';
+import { resultRows } from './merge-results.js';
+import { PytorchReference, probeTorch } from './pytorch-reference.js';
+import { formatRate } from './result-table.js';
+import { startBackend } from './tfjs-backends.js';
+import type {
+  BackendName,
+  BenchResult,
+  MachineInfo,
+  Measurement,
+  RunnerStatus,
+  TimedRun,
+} from './types.js';
+
+/** Where progress lines go (stderr in the command), and the command line for the record. */
+export interface BenchIo {
+  readonly log: (line: string) => void;
+  readonly command: string;
+}
+
+const rate = (run: TimedRun) => run.images / run.seconds;
+
+async function loadData(data: string): Promise<{ path: string; data: Cifar10Data }> {
+  const path = data === 'sample' ? cifar10SamplePath() : resolve(data);
+  try {
+    return { path, data: await openCifar10(path) };
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message} For a quick run on the embedded sample pass --data sample.`,
+    );
+  }
+}
+
+async function startPytorch(
+  options: BenchOptions,
+  dataPath: string,
+  data: Cifar10Data,
+): Promise<{ status: RunnerStatus; reference?: PytorchReference }> {
+  if (!options.pytorch) {
+    return { status: { runner: 'pytorch', ok: false, reason: 'skipped (--no-pytorch)' } };
+  }
+  const probe = probeTorch(options.python);
+  if (!probe.ok) return { status: { runner: 'pytorch', ok: false, reason: probe.reason } };
+  const reference = await PytorchReference.start({
+    python: options.python,
+    data: dataPath,
+    threads: options.torchThreads,
+    seed: options.seed,
+  });
+  const { info } = reference;
+  if (info.trainImages !== data.train.count || info.testImages !== data.test.count) {
+    await reference.close();
+    throw new Error(
+      `PyTorch read ${info.trainImages} training and ${info.testImages} test images from ${dataPath}, cnnkit ${data.train.count} and ${data.test.count}; the two readers disagree, so the runs would not see the same data.`,
+    );
+  }
+  return {
+    reference,
+    status: {
+      runner: 'pytorch',
+      ok: true,
+      detail: `torch ${info.torch}, ${info.threads} thread${info.threads === 1 ? '' : 's'} (${options.python})`,
+    },
+  };
+}
+
+/**
+ * Runs the benchmark: for each requested tfjs backend that loads and each batch size, a
+ * SimpleCNN is warmed up and then timed `repeats` times, each cnnkit run followed by a
+ * PyTorch run of the same batches (A B A B…), so that load from other jobs hits both alike;
+ * then the test-set evaluation the same way. PyTorch runs in one child process throughout.
+ */
+export async function runBench(options: BenchOptions, io: BenchIo): Promise<BenchResult> {
+  const { log } = io;
+  let machine: MachineInfo = baseMachineInfo();
+  const { path: dataPath, data } = await loadData(options.data);
+  log(
+    `data: ${options.data === 'sample' ? 'sample' : dataPath} (${data.train.count} train, ${data.test.count} test images)`,
+  );
+  const torch = await startPytorch(options, dataPath, data);
+  const { reference } = torch;
+  log(`pytorch: ${torch.status.ok ? torch.status.detail : `skipped — ${torch.status.reason}`}`);
+  if (reference) {
+    machine = { ...machine, torch: reference.info.torch, torchThreads: reference.info.threads };
+  }
+  const runners: RunnerStatus[] = [];
+  const measurements: Measurement[] = [];
+  const pytorchTrainReady = new Set<number>();
+  let pytorchEvalWarm = false;
+
+  try {
+    for (const name of options.backends) {
+      const backend = await startBackend(name);
+      if (!backend.ok) {
+        runners.push({ runner: name, ok: false, reason: backend.reason });
+        log(`${name}: skipped — ${backend.reason}`);
+        continue;
+      }
+      runners.push({ runner: name, ok: true, detail: backend.detail });
+      log(`${name}: ${backend.detail}`);
+      machine = withBackendVersion(machine, name, backend.version, backend.threads);
+
+      for (const batchSize of options.batchSizes) {
+        const counts = stepCounts(name, batchSize, options);
+        const torchCounts = stepCounts('pytorch', batchSize, options);
+        const run = new CnnkitTrainingRun(data.train, batchSize, options.seed);
+        try {
+          log(`train ${name} batch ${batchSize}: ${counts.warmup} warm-up batches`);
+          if (counts.warmup > 0) await run.run(counts.warmup);
+          if (reference && !pytorchTrainReady.has(batchSize)) {
+            await reference.trainSetup(batchSize, torchCounts.warmup);
+            pytorchTrainReady.add(batchSize);
+          }
+          const cnnkitRates: number[] = [];
+          const torchRates: number[] = [];
+          for (let repeat = 1; repeat <= options.repeats; repeat++) {
+            cnnkitRates.push(rate(await run.run(counts.batches)));
+            if (reference)
+              torchRates.push(rate(await reference.train(batchSize, torchCounts.batches)));
+            log(
+              `train ${name} batch ${batchSize} run ${repeat}/${options.repeats}: ${formatRate(cnnkitRates.at(-1) as number)} img/s` +
+                (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
+            );
+          }
+          measurements.push({
+            task: 'train',
+            runner: name,
+            batchSize,
+            warmup: counts.warmup,
+            images: counts.batches * batchSize,
+            imagesPerSecond: cnnkitRates,
+          });
+          if (reference) {
+            measurements.push({
+              task: 'train',
+              runner: 'pytorch',
+              batchSize,
+              warmup: torchCounts.warmup,
+              images: torchCounts.batches * batchSize,
+              imagesPerSecond: torchRates,
+            });
+          }
+        } finally {
+          run.dispose();
+        }
+      }
+
+      const images = evalImageCount(name, data.test.count, options);
+      const torchImages = evalImageCount('pytorch', data.test.count, options);
+      const warmupImages = Math.min(options.evalBatch, images);
+      const model = SimpleCNN.create({ seed: options.seed });
+      try {
+        log(`eval ${name}: ${images} test images in batches of ${options.evalBatch}`);
+        await timeCnnkitEvaluation(model, data.test, options.evalBatch, warmupImages);
+        if (reference && !pytorchEvalWarm) {
+          await reference.evaluate(options.evalBatch, Math.min(options.evalBatch, torchImages));
+          pytorchEvalWarm = true;
+        }
+        const cnnkitRates: number[] = [];
+        const torchRates: number[] = [];
+        for (let repeat = 1; repeat <= options.evalRepeats; repeat++) {
+          cnnkitRates.push(
+            rate(await timeCnnkitEvaluation(model, data.test, options.evalBatch, images)),
+          );
+          if (reference)
+            torchRates.push(rate(await reference.evaluate(options.evalBatch, torchImages)));
+          log(
+            `eval ${name} run ${repeat}/${options.evalRepeats}: ${formatRate(cnnkitRates.at(-1) as number)} img/s` +
+              (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
+          );
+        }
+        measurements.push({
+          task: 'eval',
+          runner: name,
+          batchSize: options.evalBatch,
+          warmup: warmupImages,
+          images,
+          imagesPerSecond: cnnkitRates,
+        });
+        if (reference) {
+          measurements.push({
+            task: 'eval',
+            runner: 'pytorch',
+            batchSize: options.evalBatch,
+            warmup: Math.min(options.evalBatch, torchImages),
+            images: torchImages,
+            imagesPerSecond: torchRates,
+          });
+        }
+      } finally {
+        model.dispose();
+      }
+    }
+  } finally {
+    await reference?.close();
+  }
+
+  if (!runners.some((runner) => runner.ok)) {
+    throw new Error(
+      `No tfjs backend of ${options.backends.join(', ')} started:\n${runners
+        .map((runner) => `  ${runner.runner}: ${runner.ok ? '' : runner.reason}`)
+        .join('\n')}\nTry --backends wasm.`,
+    );
+  }
+  return {
+    machine,
+    settings: {
+      command: io.command,
+      data: options.data === 'sample' ? 'sample' : dataPath,
+      trainImages: data.train.count,
+      testImages: data.test.count,
+      batchSizes: options.batchSizes,
+      repeats: options.repeats,
+      evalBatch: options.evalBatch,
+      evalRepeats: options.evalRepeats,
+      seed: options.seed,
+    },
+    runners: [...runners, torch.status],
+    measurements,
+    rows: resultRows(measurements),
+  };
+}
+
+function withBackendVersion(
+  machine: MachineInfo,
+  name: BackendName,
+  version: string,
+  threads: number | undefined,
+): MachineInfo {
+  if (name === 'wasm') {
+    return {
+      ...machine,
+      tfjsBackendWasm: version,
+      ...(threads === undefined ? {} : { wasmThreads: threads }),
+    };
+  }
+  if (name === 'tensorflow') return { ...machine, tfjsNode: version };
+  return machine;
+}
