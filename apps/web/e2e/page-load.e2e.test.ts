@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type LaunchedChromium, launchChromium } from './support/chromium.js';
+import { backendRows, openDemo } from './support/page.js';
+import { startPreview } from './support/preview-server.js';
+
+let browser: LaunchedChromium;
+let preview: Awaited<ReturnType<typeof startPreview>>;
+
+beforeAll(async () => {
+  preview = await startPreview('/demo/');
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.server.close();
+});
+
+test('the page loads under a sub-path with no console errors, checks backends and shows the sample', async () => {
+  const { page, errors } = await openDemo(browser.context, preview.url);
+  const rows = await backendRows(page);
+  console.log('backends:', JSON.stringify(rows, null, 1));
+  expect(Object.keys(rows).sort()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+  expect(rows.wasm?.state).toBe('ok');
+  expect(rows.cpu?.state).toBe('ok');
+  for (const row of Object.values(rows)) expect(row.state).not.toBe('checking');
+  expect(await page.textContent('#runtime-isolated')).toBe('yes');
+  expect(await page.textContent('#runtime-backend')).toBe('wasm');
+  expect(Number(await page.textContent('#runtime-threads'))).toBeGreaterThanOrEqual(1);
+  expect(await page.textContent('#data-status')).toContain('2,000 training and 500 test images');
+  expect(await page.textContent('#test-accuracy')).toMatch(/\/ 500 images/);
+  expect(errors).toEqual([]);
+});

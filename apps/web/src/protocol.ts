@@ -1,0 +1,136 @@
+/**
+ * Messages between the page and the training worker. The worker owns TensorFlow.js, the data
+ * and the model; the page only draws. Requests carry an `id` and get exactly one reply with
+ * the same `id`; the worker also pushes {@link WorkerEvent}s at any time.
+ */
+
+export type BackendName = 'webgl' | 'wasm' | 'webgpu' | 'cpu';
+
+/** What the page shows for one backend. */
+export interface BackendStatus {
+  readonly name: BackendName;
+  readonly state: 'checking' | 'ok' | 'failed';
+  /** Versions and threads when ok, the reason when failed. */
+  readonly detail: string;
+  readonly threads?: number;
+  readonly experimental: boolean;
+}
+
+export interface TrainSettings {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly seed: number;
+  /** Train on the first `limit` images only; null for all. */
+  readonly limit: number | null;
+}
+
+export interface DataSummary {
+  readonly source: string;
+  readonly trainCount: number;
+  readonly testCount: number;
+  readonly classNames: readonly string[];
+}
+
+/** Top-k classes of one image, most probable first. */
+export type TopK = readonly { readonly label: number; readonly probability: number }[];
+
+export interface EvaluationSummary {
+  readonly accuracy: number;
+  readonly loss: number;
+  /** Correct test images (accuracy × count, exactly). */
+  readonly correct: number;
+  readonly count: number;
+  readonly perClassAccuracy: readonly (number | null)[];
+  readonly confusionMatrix: readonly (readonly number[])[];
+}
+
+/** Everything the inspect panels draw, computed in one pass after an epoch or a weights load. */
+export interface Inspection {
+  readonly evaluation: EvaluationSummary;
+  /** The first test images: RGB bytes (32×32×3, HWC), true label and top-3. */
+  readonly samples: readonly {
+    readonly pixels: Uint8Array;
+    readonly label: number;
+    readonly top: TopK;
+  }[];
+  /** conv1's filters, each 5×5×3 RGB bytes scaled to 0–255 per filter. */
+  readonly filters: readonly Uint8Array[];
+  readonly filterSize: number;
+}
+
+export type WorkerRequest =
+  | { readonly type: 'init' }
+  | { readonly type: 'select-backend'; readonly backend: BackendName }
+  | { readonly type: 'load-sample' }
+  | { readonly type: 'load-archive'; readonly file: File }
+  | { readonly type: 'train'; readonly settings: TrainSettings }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'stop' }
+  | { readonly type: 'inspect' }
+  | { readonly type: 'save-weights' }
+  | { readonly type: 'load-weights'; readonly bytes: Uint8Array; readonly name: string }
+  | { readonly type: 'classify'; readonly pixels: Uint8Array }
+  | { readonly type: 'lose-webgl-context' };
+
+/** The `result` type of each request. */
+export interface WorkerResults {
+  init: { readonly isolated: boolean };
+  'select-backend': BackendStatus;
+  'load-sample': DataSummary;
+  'load-archive': DataSummary;
+  train: TrainOutcome;
+  pause: null;
+  resume: null;
+  stop: null;
+  inspect: Inspection;
+  'save-weights': Uint8Array;
+  'load-weights': Inspection;
+  classify: TopK;
+  'lose-webgl-context': boolean;
+}
+
+/** How a training run ended. */
+export interface TrainOutcome {
+  readonly reason: 'completed' | 'stopped' | 'non-finite-loss' | 'context-lost' | 'error';
+  readonly message: string;
+  readonly step: number;
+}
+
+/** Training progress, batched by the worker a few times a second. */
+export interface ProgressEvent {
+  readonly type: 'progress';
+  /** Per finished batch: step and loss. */
+  readonly steps: readonly number[];
+  readonly losses: readonly number[];
+  /** Throughput since the previous progress event (warm-up batches included). */
+  readonly imagesPerSecond: number;
+  readonly epoch: number;
+  readonly batch: number;
+  readonly batchesPerEpoch: number;
+}
+
+export interface EpochEvent {
+  readonly type: 'epoch';
+  readonly epoch: number;
+  readonly step: number;
+  readonly trainLoss: number;
+  /** Accuracy on (up to) the first {@link EpochEvent.trainEvalCount} training images. */
+  readonly trainAccuracy: number;
+  readonly trainEvalCount: number;
+  readonly testAccuracy: number;
+}
+
+export type WorkerEvent =
+  | ProgressEvent
+  | EpochEvent
+  | { readonly type: 'inspection'; readonly inspection: Inspection }
+  | { readonly type: 'backend'; readonly status: BackendStatus; readonly active: boolean }
+  | { readonly type: 'data-progress'; readonly phase: string; readonly fraction: number };
+
+export type WorkerReply =
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'event'; readonly event: WorkerEvent };

@@ -1,0 +1,37 @@
+import type { TrainSettings } from '../protocol.js';
+
+/**
+ * Reads and validates the training form's values. Throws one message naming every bad field,
+ * so the visitor fixes them all at once.
+ */
+export function parseTrainSettings(values: Readonly<Record<string, string>>): TrainSettings {
+  const problems: string[] = [];
+  const number = (name: string, label: string, check: (v: number) => boolean, rule: string) => {
+    const text = (values[name] ?? '').trim();
+    const value = Number(text);
+    if (text === '' || !Number.isFinite(value) || !check(value)) {
+      problems.push(`${label} must be ${rule} (got "${text}")`);
+    }
+    return value;
+  };
+  const integer = (min: number, max: number) => (v: number) =>
+    Number.isInteger(v) && v >= min && v <= max;
+  const settings = {
+    lr: number('lr', 'learning rate', (v) => v > 0 && v <= 10, 'a number in (0, 10]'),
+    momentum: number('momentum', 'momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+    batchSize: number('batchSize', 'batch size', integer(1, 1024), 'an integer from 1 to 1024'),
+    epochs: number('epochs', 'epochs', integer(1, 100), 'an integer from 1 to 100'),
+    seed: number('seed', 'seed', integer(0, 2 ** 32 - 1), 'an integer ≥ 0'),
+    limit:
+      (values.limit ?? '').trim() === ''
+        ? null
+        : number(
+            'limit',
+            'training images',
+            integer(1, 1_000_000),
+            'empty (all) or an integer ≥ 1',
+          ),
+  };
+  if (problems.length > 0) throw new Error(`Fix the settings: ${problems.join('; ')}.`);
+  return settings;
+}
