@@ -114,6 +114,7 @@ describe('pnpm bench (built)', () => {
       expect(row.min).toBeLessThanOrEqual(row.median);
       expect(row.max).toBeGreaterThanOrEqual(row.median);
       expect(row.ratioToPytorch).toBeNull();
+      expect(row.pairedRatio).toBeNull();
     }
     expect(result.stderr).toContain('bench: train wasm batch 4 run 2/2:');
   });
@@ -125,16 +126,18 @@ describe('pnpm bench (built)', () => {
       const result = await bench([...tiny, '--batch-sizes', '4', '--markdown', markdown]);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('pytorch: torch ');
-      expect(result.stdout).toMatch(/^train\s+wasm\s+4\s+8\s.*\s2\s+\d+\.\d+×$/m);
-      expect(result.stdout).toMatch(/^train\s+pytorch\s+4\s+8\s.*\s2\s+1\.00×$/m);
-      expect(result.stdout).toMatch(/^eval\s+pytorch\s+50\s+100\s.*\s1\s+1\.00×$/m);
+      expect(result.stdout).toMatch(
+        /^train\s+wasm\s+4\s+8\s.*\s2\s+\d+\.\d+×\s+\d+\.\d+× \[\d+\.\d+×–\d+\.\d+×\]$/m,
+      );
+      expect(result.stdout).toMatch(/^train\s+pytorch\s+4\s+8\s.*\s2\s+1\.00×\s+—$/m);
+      expect(result.stdout).toMatch(/^eval\s+pytorch\s+50\s+100\s.*\s1\s+1\.00×\s+—$/m);
       // A B A B: every wasm run is followed by a PyTorch run.
       expect(result.stderr).toMatch(
         /train wasm batch 4 run 1\/2: .* img\/s \| pytorch .* img\/s\n.*train wasm batch 4 run 2\/2/,
       );
       const written = await readFile(markdown, 'utf8');
       expect(written).toContain(`pnpm bench ${[...tiny, '--batch-sizes', '4'].join(' ')}`);
-      expect(written).toMatch(/\| train \| pytorch \| 4 \| 8 \| .* \| 2 \| 1\.00× \|/);
+      expect(written).toMatch(/\| train \| pytorch \| 4 \| 8 \| .* \| 2 \| 1\.00× \| — \|/);
     },
   );
 

@@ -38,6 +38,16 @@ describe('resultRows', () => {
     expect(rows[2]).toMatchObject({ min: 2000, max: 2400, ratioToPytorch: 1 });
   });
 
+  it("summarises each cnnkit row's paired ratios, pooled like the rates", () => {
+    const rows = resultRows([
+      measurement({ imagesPerSecond: [1000, 1200], pairedRatios: [0.5, 0.7] }),
+      measurement({ imagesPerSecond: [1100], pairedRatios: [0.4] }),
+      measurement({ runner: 'pytorch', imagesPerSecond: [2000, 2000, 2000] }),
+    ]);
+    expect(rows[0]?.pairedRatio).toEqual({ median: 0.5, min: 0.4, max: 0.7 });
+    expect(rows[1]?.pairedRatio).toBeNull();
+  });
+
   it('matches ratios by task and batch size, and sorts train before eval and small batches first', () => {
     const rows = resultRows([
       measurement({ task: 'eval', batchSize: 1000, images: 10_000, imagesPerSecond: [8000] }),

@@ -8,7 +8,7 @@ const runnerOrder: readonly Runner[] = ['tensorflow', 'wasm', 'cpu', 'pytorch'];
  * Turns measurements into table rows: runs of the same task, runner, batch size and images per
  * run are pooled (PyTorch is timed once beside each backend, so it has several), each row gets
  * its median and range, and every cnnkit row its ratio to PyTorch's median for the same task
- * and batch size (> 1 means cnnkit is faster). Rows come sorted: training before evaluation,
+ * and batch size (> 1 means cnnkit is faster) and the median and range of its paired ratios. Rows come sorted: training before evaluation,
  * then by batch size, then tensorflow, wasm, cpu, pytorch.
  *
  * @example
@@ -21,7 +21,7 @@ const runnerOrder: readonly Runner[] = ['tensorflow', 'wasm', 'cpu', 'pytorch'];
  * ```
  */
 export function resultRows(measurements: readonly Measurement[]): ResultRow[] {
-  const pooled = new Map<string, { first: Measurement; samples: number[] }>();
+  const pooled = new Map<string, { first: Measurement; samples: number[]; pairs: number[] }>();
   for (const measurement of measurements) {
     const key = [
       measurement.task,
@@ -30,18 +30,31 @@ export function resultRows(measurements: readonly Measurement[]): ResultRow[] {
       measurement.images,
     ].join('|');
     const entry = pooled.get(key);
-    if (entry) entry.samples.push(...measurement.imagesPerSecond);
-    else pooled.set(key, { first: measurement, samples: [...measurement.imagesPerSecond] });
+    const pairs = measurement.pairedRatios ?? [];
+    if (entry) {
+      entry.samples.push(...measurement.imagesPerSecond);
+      entry.pairs.push(...pairs);
+    } else {
+      pooled.set(key, {
+        first: measurement,
+        samples: [...measurement.imagesPerSecond],
+        pairs: [...pairs],
+      });
+    }
   }
   const summaries = [...pooled.values()]
     .filter(({ samples }) => samples.length > 0)
-    .map(({ first, samples }) => ({ first, summary: summarize(samples) }));
+    .map(({ first, samples, pairs }) => ({
+      first,
+      summary: summarize(samples),
+      paired: pairs.length > 0 ? summarize(pairs) : null,
+    }));
   const pytorchMedian = (task: Task, batchSize: number): number | undefined =>
     summaries.find(
       ({ first }) =>
         first.runner === 'pytorch' && first.task === task && first.batchSize === batchSize,
     )?.summary.median;
-  const rows = summaries.map(({ first, summary }): ResultRow => {
+  const rows = summaries.map(({ first, summary, paired }): ResultRow => {
     const reference = pytorchMedian(first.task, first.batchSize);
     return {
       task: first.task,
@@ -53,6 +66,7 @@ export function resultRows(measurements: readonly Measurement[]): ResultRow[] {
       min: summary.min,
       max: summary.max,
       ratioToPytorch: reference === undefined ? null : summary.median / reference,
+      pairedRatio: paired && { median: paired.median, min: paired.min, max: paired.max },
     };
   });
   return rows.sort(

@@ -11,6 +11,7 @@ const measurements: Measurement[] = [
     warmup: 64,
     images: 1024,
     imagesPerSecond: [1000, 1100, 900],
+    pairedRatios: [0.5, 0.55, 0.45],
   },
   {
     task: 'train',
@@ -96,6 +97,8 @@ describe('formatMarkdownReport', () => {
     const lines = formatMarkdownReport(result).split('\n');
     expect(lines.slice(0, 3)).toEqual(['```sh', 'pnpm bench --data sample', '```']);
     expect(lines).toContain('- wasm: @tensorflow/tfjs-backend-wasm 4.22.0, 1 thread');
-    expect(lines).toContain('| train | wasm | 4 | 1,024 | 1,000 [900–1,100] | 3 | 0.50× |');
+    expect(lines).toContain(
+      '| train | wasm | 4 | 1,024 | 1,000 [900–1,100] | 3 | 0.50× | 0.50× [0.45×–0.55×] |',
+    );
   });
 });

@@ -2,7 +2,8 @@ import { formatMarkdownTable, formatTable } from './result-table.js';
 import type { BenchResult } from './types.js';
 
 const explanation =
-  'vs PyTorch = cnnkit median / PyTorch median for the same task and batch size (> 1: cnnkit is faster). ' +
+  'vs PyTorch = cnnkit median / PyTorch median for the same task and batch size (> 1: cnnkit is faster); ' +
+  'paired = median [min–max] of each cnnkit run over the PyTorch run right after it (less sensitive to load drift). ' +
   'Training runs exclude warm-up and continue one another; each cnnkit run is followed by a PyTorch run of the same batches. ' +
   'Evaluation = forward pass, cross-entropy and argmax over the test images.';
 

@@ -13,6 +13,7 @@ const rows: ResultRow[] = [
     min: 1380,
     max: 1431.2,
     ratioToPytorch: 0.8123,
+    pairedRatio: { median: 0.8, min: 0.7512, max: 0.9 },
   },
   {
     task: 'train',
@@ -24,6 +25,7 @@ const rows: ResultRow[] = [
     min: 1700,
     max: 1750,
     ratioToPytorch: 1,
+    pairedRatio: null,
   },
   {
     task: 'eval',
@@ -35,6 +37,7 @@ const rows: ResultRow[] = [
     min: 19.64,
     max: 19.64,
     ratioToPytorch: null,
+    pairedRatio: null,
   },
 ];
 
@@ -58,16 +61,16 @@ describe('formatRate and formatRatio', () => {
 describe('formatTable', () => {
   it('pads columns so that they line up, numbers right-aligned', () => {
     expect(formatTable(rows).split('\n')).toEqual([
-      'task   runner   batch  images/run  img/s median [min–max]  runs  vs PyTorch',
-      'train  wasm         4       1,024     1,402 [1,380–1,431]     5       0.81×',
-      'train  pytorch      4       1,024     1,727 [1,700–1,750]     5       1.00×',
-      'eval   cpu       1000       1,000        19.6 [19.6–19.6]     1           —',
+      'task   runner   batch  images/run  img/s median [min–max]  runs  vs PyTorch     paired [min–max]',
+      'train  wasm         4       1,024     1,402 [1,380–1,431]     5       0.81×  0.80× [0.75×–0.90×]',
+      'train  pytorch      4       1,024     1,727 [1,700–1,750]     5       1.00×                    —',
+      'eval   cpu       1000       1,000        19.6 [19.6–19.6]     1           —                    —',
     ]);
   });
 
   it('prints only the header for no rows', () => {
     expect(formatTable([])).toBe(
-      'task  runner  batch  images/run  img/s median [min–max]  runs  vs PyTorch',
+      'task  runner  batch  images/run  img/s median [min–max]  runs  vs PyTorch  paired [min–max]',
     );
   });
 });
@@ -76,10 +79,13 @@ describe('formatMarkdownTable', () => {
   it('writes a header, an alignment row and one line per row', () => {
     const lines = formatMarkdownTable(rows).split('\n');
     expect(lines[0]).toBe(
-      '| task | runner | batch | images/run | img/s median [min–max] | runs | vs PyTorch |',
+      '| task | runner | batch | images/run | img/s median [min–max] | runs | vs PyTorch | paired [min–max] |',
     );
-    expect(lines[1]).toBe('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-    expect(lines[2]).toBe('| train | wasm | 4 | 1,024 | 1,402 [1,380–1,431] | 5 | 0.81× |');
+    expect(lines[1]).toBe('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    expect(lines[2]).toBe(
+      '| train | wasm | 4 | 1,024 | 1,402 [1,380–1,431] | 5 | 0.81× | 0.80× [0.75×–0.90×] |',
+    );
+    expect(lines[3]).toBe('| train | pytorch | 4 | 1,024 | 1,727 [1,700–1,750] | 5 | 1.00× | — |');
     expect(lines).toHaveLength(5);
   });
 });

@@ -8,9 +8,10 @@ const headers = [
   'img/s median [min–max]',
   'runs',
   'vs PyTorch',
+  'paired [min–max]',
 ] as const;
 // Numbers right-aligned so that magnitudes line up; names left-aligned.
-const rightAligned = [false, false, true, true, true, true, true] as const;
+const rightAligned = [false, false, true, true, true, true, true, true] as const;
 
 /** `1234.5` → `1,235`; below 100 one decimal is kept (`19.6`) so cpu numbers stay readable. */
 export function formatRate(value: number): string {
@@ -37,6 +38,9 @@ function cells(row: ResultRow): string[] {
     `${formatRate(row.median)} [${formatRate(row.min)}–${formatRate(row.max)}]`,
     String(row.runs),
     formatRatio(row.ratioToPytorch),
+    row.pairedRatio === null
+      ? '—'
+      : `${formatRatio(row.pairedRatio.median)} [${formatRatio(row.pairedRatio.min)}–${formatRatio(row.pairedRatio.max)}]`,
   ];
 }
 

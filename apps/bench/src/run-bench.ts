@@ -137,6 +137,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
             warmup: counts.warmup,
             images: counts.batches * batchSize,
             imagesPerSecond: cnnkitRates,
+            ...pairedRatios(cnnkitRates, torchRates),
           });
           if (reference) {
             measurements.push({
@@ -184,6 +185,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
           warmup: warmupImages,
           images,
           imagesPerSecond: cnnkitRates,
+          ...pairedRatios(cnnkitRates, torchRates),
         });
         if (reference) {
           measurements.push({
@@ -227,6 +229,15 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     measurements,
     rows: resultRows(measurements),
   };
+}
+
+/** Each cnnkit run's rate over the PyTorch run right after it; nothing without PyTorch. */
+function pairedRatios(
+  cnnkitRates: readonly number[],
+  torchRates: readonly number[],
+): { pairedRatios?: number[] } {
+  if (torchRates.length !== cnnkitRates.length) return {};
+  return { pairedRatios: cnnkitRates.map((rate, i) => rate / (torchRates[i] as number)) };
 }
 
 function withBackendVersion(

@@ -24,6 +24,12 @@ export interface Measurement {
   readonly images: number;
   /** Images per second of every timed run, in the order they ran. */
   readonly imagesPerSecond: readonly number[];
+  /**
+   * cnnkit runs only: each run's rate divided by the rate of the PyTorch run right after it.
+   * Neighbouring runs share the machine's load of the moment, so these pairs cancel the drift
+   * that the medians of the two columns keep.
+   */
+  readonly pairedRatios?: readonly number[];
 }
 
 /** Whether a runner started, and how it computes (versions, threads) or why it did not. */
@@ -82,4 +88,10 @@ export interface ResultRow {
   readonly max: number;
   /** median / PyTorch's median for the same task and batch size; null without PyTorch. */
   readonly ratioToPytorch: number | null;
+  /** Median and range of the runs' paired ratios (see Measurement); null without pairs. */
+  readonly pairedRatio: {
+    readonly median: number;
+    readonly min: number;
+    readonly max: number;
+  } | null;
 }
