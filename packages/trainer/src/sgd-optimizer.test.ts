@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
-import { SgdOptimizer } from './sgd-optimizer.js';
+import { fusedSgdKernelName, SgdOptimizer } from './sgd-optimizer.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 
 interface TorchSgdOptions {
@@ -153,5 +153,95 @@ describe.each(TEST_BACKENDS)('SgdOptimizer (%s backend)', (backend) => {
     expect(() => sgd.step(new Map())).toThrow(/No gradient for parameter "w"/);
     w.dispose();
     sgd.dispose();
+  });
+});
+
+describe('SgdOptimizer with a backend that provides the fused SGD kernel', () => {
+  interface Call {
+    readonly inputs: string[];
+    readonly attrs: Record<string, unknown>;
+  }
+  const calls: Call[] = [];
+  // A stand-in for @cnnkit/wasm-kernels' kernel on cpu: records how it is called and returns
+  // recognisable outputs (parameters − 1, buffers + 10) so the test sees where each one lands.
+  const fakeKernel: tf.KernelConfig = {
+    kernelName: fusedSgdKernelName,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      calls.push({ inputs: Object.keys(inputs), attrs: { ...attrs } });
+      const cpu = backend as unknown as {
+        readSync(dataId: tf.DataId): Float32Array;
+        makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+      };
+      const count = attrs?.count as number;
+      const shifted = (name: string, by: number) => {
+        const t = inputs[name] as tf.TensorInfo;
+        const values = cpu.readSync(t.dataId).map((v) => v + by);
+        return cpu.makeTensorInfo([...t.shape], 'float32', values);
+      };
+      const params = Array.from({ length: count }, (_, i) => shifted(`param${i}`, -1));
+      const buffers = attrs?.hasBuffers
+        ? Array.from({ length: count }, (_, i) => shifted(`buffer${i}`, 10))
+        : [];
+      return [...params, ...buffers];
+    },
+  };
+
+  beforeAll(async () => {
+    await useBackend('cpu');
+    tf.registerKernel(fakeKernel);
+  });
+  afterAll(() => tf.unregisterKernel(fusedSgdKernelName, 'cpu'));
+
+  it('makes one kernel call with every tensor and setting, and assigns its outputs', () => {
+    calls.length = 0;
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
+    const b = tf.tidy(() => tf.variable(tf.tensor1d([5])));
+    const sgd = new SgdOptimizer(
+      [
+        { name: 'w', variable: w },
+        { name: 'b', variable: b },
+      ],
+      { lr: 0.1, momentum: 0.9, weightDecay: 0.01 },
+    );
+    tf.tidy(() => {
+      const grads = new Map([
+        ['w', tf.tensor1d([1, 1])],
+        ['b', tf.tensor1d([1])],
+      ]);
+      sgd.step(grads, tf.scalar(true, 'bool'));
+    });
+    expect(calls).toEqual([
+      {
+        inputs: ['param0', 'grad0', 'buffer0', 'param1', 'grad1', 'buffer1', 'apply'],
+        attrs: {
+          count: 2,
+          lr: 0.1,
+          momentum: 0.9,
+          weightDecay: 0.01,
+          nesterov: false,
+          hasBuffers: true,
+        },
+      },
+    ]);
+    expect(Array.from(w.dataSync())).toEqual([0, 1]);
+    expect(Array.from(b.dataSync())).toEqual([4]);
+    const buffers = sgd.exportMomentumBuffers();
+    expect(Array.from(buffers.get('w')?.values ?? [])).toEqual([10, 10]);
+    expect(Array.from(buffers.get('b')?.values ?? [])).toEqual([10]);
+    sgd.dispose();
+    tf.dispose([w, b]);
+  });
+
+  it('passes no buffers without momentum', () => {
+    calls.length = 0;
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
+    const sgd = new SgdOptimizer([{ name: 'w', variable: w }], { lr: 0.5 });
+    tf.tidy(() => sgd.step(new Map([['w', tf.tensor1d([2, 2])]])));
+    expect(calls.map((c) => c.inputs)).toEqual([['param0', 'grad0']]);
+    expect(calls[0]?.attrs.hasBuffers).toBe(false);
+    expect(Array.from(w.dataSync())).toEqual([0, 1]);
+    sgd.dispose();
+    w.dispose();
   });
 });

@@ -1,6 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedParameter, SgdConfig } from './types.js';
 
+/**
+ * The name of an optional kernel that applies a whole {@link SgdOptimizer} step in one call.
+ * When the active backend has a kernel of this name (`@cnnkit/wasm-kernels` registers one for
+ * 'wasm'), `step` uses it instead of about ten tfjs ops per parameter, so this package never
+ * imports backend code. The contract: inputs `param{i}`, `grad{i}`, `buffer{i}` (when
+ * `hasBuffers`) for `i < count` and an optional bool scalar `apply`; attributes `count`, `lr`,
+ * `momentum`, `weightDecay`, `nesterov`, `hasBuffers`; outputs the `count` new parameters, then
+ * the new buffers, computed with the unfused ops' float32 arithmetic (copies when `apply` is
+ * false).
+ */
+export const fusedSgdKernelName = 'CnnkitFusedSgd';
+
 /** A momentum buffer's contents, for checkpoints. */
 export interface MomentumBufferValues {
   readonly shape: readonly number[];
@@ -82,6 +94,10 @@ export class SgdOptimizer {
         );
       }
     }
+    if (this.canFuse(gradients)) {
+      this.fusedStep(gradients, apply);
+      return;
+    }
     tf.tidy(() => {
       const gated = (next: tf.Tensor, current: tf.Tensor) =>
         apply ? tf.where(apply, next, current) : next;
@@ -96,6 +112,44 @@ export class SgdOptimizer {
         }
         variable.assign(gated(tf.sub(variable, tf.mul(direction, lr)), variable));
       }
+    });
+  }
+
+  /** Whether the active backend has the fused kernel and every tensor is float32. */
+  private canFuse(gradients: ReadonlyMap<string, tf.Tensor>): boolean {
+    if (tf.getKernel(fusedSgdKernelName, tf.getBackend()) == null) return false;
+    return this.parameters.every(
+      ({ name, variable }) =>
+        variable.dtype === 'float32' && gradients.get(name)?.dtype === 'float32',
+    );
+  }
+
+  /** The same update as the op-by-op path, as one kernel call for all parameters. */
+  private fusedStep(gradients: ReadonlyMap<string, tf.Tensor>, apply?: tf.Scalar): void {
+    const { lr, momentum, weightDecay, nesterov } = this.config;
+    const hasBuffers = this.buffers.size > 0;
+    const inputs: tf.NamedTensorMap = {};
+    this.parameters.forEach(({ name, variable }, i) => {
+      inputs[`param${i}`] = variable;
+      inputs[`grad${i}`] = gradients.get(name) as tf.Tensor;
+      if (hasBuffers) inputs[`buffer${i}`] = this.buffers.get(name) as tf.Variable;
+    });
+    if (apply) inputs.apply = apply;
+    const count = this.parameters.length;
+    tf.tidy(() => {
+      const outputs = tf.engine().runKernel(fusedSgdKernelName, inputs, {
+        count,
+        lr,
+        momentum,
+        weightDecay,
+        nesterov,
+        hasBuffers,
+      }) as tf.Tensor[];
+      this.parameters.forEach(({ name, variable }, i) => {
+        variable.assign(outputs[i] as tf.Tensor);
+        if (hasBuffers)
+          (this.buffers.get(name) as tf.Variable).assign(outputs[count + i] as tf.Tensor);
+      });
     });
   }
 

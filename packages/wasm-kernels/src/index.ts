@@ -1,14 +1,18 @@
 /**
  * Training kernels for TensorFlow.js's wasm backend: `registerWasmTrainingKernels()` adds the
  * Conv2DBackpropFilter kernel tfjs-backend-wasm 4.22 lacks, replaces its MaxPoolGrad, which
- * is wrong when a pooling window's maximum is negative, and its slow Conv2DBackpropInput.
- * Pinned to tfjs 4.22.x because the kernels read tensors straight from the wasm heap.
+ * is wrong when a pooling window's maximum is negative, replaces its slow Conv2DBackpropInput
+ * and BatchMatMul with SIMD kernels, and adds a fused SGD step for `@cnnkit/trainer`. Pinned to
+ * tfjs 4.22.x because the kernels read tensors straight from the wasm heap.
  *
  * @packageDocumentation
  */
+export { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+export { fusedSgdConfig, fusedSgdKernelName } from './kernels/fused-sgd.js';
 export { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export {
   registerWasmTrainingKernels,
   wasmTrainingKernelConfigs,

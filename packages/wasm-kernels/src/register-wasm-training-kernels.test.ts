@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
   conv2DBackpropFilterConfig,
+  fusedSgdKernelName,
   maxPoolGradConfig,
+  prepareWasmTrainingKernels,
   registerWasmTrainingKernels,
 } from './index.js';
 
@@ -12,11 +14,13 @@ describe('registerWasmTrainingKernels', () => {
   it('runs its TSDoc example: a conv2d filter gradient on wasm', async () => {
     await tf.setBackend('wasm');
     const { added, replaced } = registerWasmTrainingKernels();
-    expect(added).toEqual([tf.Conv2DBackpropFilter]);
+    expect(added).toEqual([tf.Conv2DBackpropFilter, fusedSgdKernelName]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2DBackpropInput,
       tf.MaxPoolGrad,
+      tf.BatchMatMul,
     ]);
+    expect(await prepareWasmTrainingKernels()).toBe(true);
     const before = tf.memory().numTensors;
     const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
     const gradientShape = tf.tidy(() => {

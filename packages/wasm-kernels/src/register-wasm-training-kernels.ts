@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+import { fusedSgdConfig } from './kernels/fused-sgd.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { originalKernels, rememberOriginalKernel } from './kernels/original-kernels.js';
 import type { RegisteredKernels } from './types.js';
 import { getWasmBackendInternals } from './wasm-backend-internals.js';
 
@@ -10,16 +13,18 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
+  batchMatMulConfig,
+  fusedSgdConfig,
 ];
 
-// Kept across calls so a repeated registration still reports the wasm backend's originals.
-const originals = new Map<string, tf.KernelConfig>();
-
 /**
- * Makes CNN training work on tfjs's wasm backend: adds Conv2DBackpropFilter (missing from
- * tfjs-backend-wasm 4.22, so any conv2d gradient throws), replaces MaxPoolGrad (wrong when a
- * pooling window's maximum is negative) and Conv2DBackpropInput (correct but a slow loop;
- * this one runs on XNNPACK's convolution).
+ * Makes CNN training work, and fast, on tfjs's wasm backend: adds Conv2DBackpropFilter
+ * (missing from tfjs-backend-wasm 4.22, so any conv2d gradient throws) and a fused SGD step
+ * (`fusedSgdKernelName`, used by `@cnnkit/trainer`'s SgdOptimizer), and replaces MaxPoolGrad
+ * (wrong when a pooling window's maximum is negative), Conv2DBackpropInput (a slow loop) and
+ * BatchMatMul (scalar loops for the transposed products of dense-layer gradients). The heavy
+ * kernels run in this package's WebAssembly SIMD module, which works on the backend's memory in
+ * place; cases it does not cover use XNNPACK or the original kernels.
  *
  * Call it after `await tf.setBackend('wasm')`; calling it again changes nothing and returns the
  * same report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
@@ -35,7 +40,7 @@ const originals = new Map<string, tf.KernelConfig>();
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
  * console.log(added, replaced.map((config) => config.kernelName));
- * // [ 'Conv2DBackpropFilter' ] [ 'Conv2DBackpropInput', 'MaxPoolGrad' ]
+ * // [ 'Conv2DBackpropFilter', 'CnnkitFusedSgd' ] [ 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul' ]
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
@@ -52,15 +57,17 @@ export function registerWasmTrainingKernels(): RegisteredKernels {
     const current = tf.getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current != null) {
-      originals.set(config.kernelName, current);
+      rememberOriginalKernel(current);
       tf.unregisterKernel(config.kernelName, config.backendName);
     }
     tf.registerKernel(config);
   }
+  const replaced = originalKernels();
+  const replacedNames = new Set(replaced.map((config) => config.kernelName));
   return {
     added: wasmTrainingKernelConfigs
       .map((config) => config.kernelName)
-      .filter((name) => !originals.has(name)),
-    replaced: [...originals.values()],
+      .filter((name) => !replacedNames.has(name)),
+    replaced,
   };
 }

@@ -1,11 +1,12 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
+  kernelPaths,
   seededValues,
   useBackend,
-  useWasmWithTrainingKernels,
+  useKernelPath,
 } from '../test-support/compare-backends.js';
 
 interface ConvCase {
@@ -20,6 +21,28 @@ interface ConvCase {
 }
 
 const cases: ConvCase[] = [
+  {
+    name: 'odd output channels and widths: 7 channels, 3-wide filter, 9 output columns',
+    xShape: [2, 11, 11, 3],
+    filterShape: [3, 3, 3, 7],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: '9-wide filter (two SIMD groups of 4 taps and one more), one channel in and out',
+    xShape: [1, 6, 13, 1],
+    filterShape: [2, 9, 1, 1],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'batch 3, wide image, same padding, dilation 3',
+    xShape: [3, 9, 21, 2],
+    filterShape: [3, 5, 2, 5],
+    strides: 1,
+    pad: 'same',
+    dilations: 3,
+  },
   {
     name: 'SimpleCNN conv1',
     xShape: [4, 32, 32, 3],
@@ -223,51 +246,55 @@ function cpuReference(c: ConvCase, x: Float32Array, dy: Float32Array): Float32Ar
   return taps;
 }
 
-describe('Conv2DBackpropFilter on wasm matches the cpu backend', () => {
-  beforeAll(useWasmWithTrainingKernels);
+describe.each(kernelPaths)(
+  'Conv2DBackpropFilter on wasm matches the cpu backend ($path)',
+  ({ simd }) => {
+    beforeAll(() => useKernelPath(simd));
+    afterAll(() => useKernelPath(true));
 
-  it.each(cases)('$name', async (c) => {
-    const x = seededValues(
-      c.xShape.reduce((a, b) => a * b),
-      1,
-    );
-    const dy = seededValues(
-      outputShapeOf(c).reduce((a, b) => a * b),
-      2,
-    );
-    await useBackend('cpu');
-    const expected = cpuReference(c, x, dy);
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const heapBuffersBefore = tf.engine().backend.numDataIds();
-    const actual = runKernel(c, x, dy);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
-    expectClose(actual, expected);
-  });
+    it.each(cases)('$name', async (c) => {
+      const x = seededValues(
+        c.xShape.reduce((a, b) => a * b),
+        1,
+      );
+      const dy = seededValues(
+        outputShapeOf(c).reduce((a, b) => a * b),
+        2,
+      );
+      await useBackend('cpu');
+      const expected = cpuReference(c, x, dy);
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const heapBuffersBefore = tf.engine().backend.numDataIds();
+      const actual = runKernel(c, x, dy);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+      expectClose(actual, expected);
+    });
 
-  it('gives conv2d gradients (the public op path) equal to cpu', async () => {
-    const xShape: [number, number, number, number] = [3, 10, 10, 4];
-    const filterShape: [number, number, number, number] = [3, 3, 4, 5];
-    const x = seededValues(3 * 10 * 10 * 4, 3);
-    const filter = seededValues(3 * 3 * 4 * 5, 4);
-    const gradients = () =>
-      tf.tidy(() => {
-        const f = (xs: tf.Tensor, fs: tf.Tensor) =>
-          tf.sum(tf.square(tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, 2, 'same')));
-        const [dx, dFilter] = tf.grads(f)([
-          tf.tensor4d(x, xShape),
-          tf.tensor4d(filter, filterShape),
-        ]);
-        return [dx!.dataSync(), dFilter!.dataSync()];
-      });
-    await useBackend('cpu');
-    const expected = gradients();
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const actual = gradients();
-    expect(tf.memory().numTensors).toBe(before);
-    expectClose(actual[0]!, expected[0]!);
-    expectClose(actual[1]!, expected[1]!);
-  });
-});
+    it('gives conv2d gradients (the public op path) equal to cpu', async () => {
+      const xShape: [number, number, number, number] = [3, 10, 10, 4];
+      const filterShape: [number, number, number, number] = [3, 3, 4, 5];
+      const x = seededValues(3 * 10 * 10 * 4, 3);
+      const filter = seededValues(3 * 3 * 4 * 5, 4);
+      const gradients = () =>
+        tf.tidy(() => {
+          const f = (xs: tf.Tensor, fs: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, 2, 'same')));
+          const [dx, dFilter] = tf.grads(f)([
+            tf.tensor4d(x, xShape),
+            tf.tensor4d(filter, filterShape),
+          ]);
+          return [dx!.dataSync(), dFilter!.dataSync()];
+        });
+      await useBackend('cpu');
+      const expected = gradients();
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const actual = gradients();
+      expect(tf.memory().numTensors).toBe(before);
+      expectClose(actual[0]!, expected[0]!);
+      expectClose(actual[1]!, expected[1]!);
+    });
+  },
+);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import type { WasmBackendInternals } from '../wasm-backend-internals.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
@@ -69,6 +70,17 @@ export function conv2DBackpropFilter(args: {
     return dw;
   }
 
+  const simd = simdKernelsFor(backend);
+  if (
+    simd != null &&
+    strideHeight === 1 &&
+    strideWidth === 1 &&
+    info.dataFormat === 'channelsLast'
+  ) {
+    filterGradientSimd(simd, backend, x, dy, dw, info);
+    return dw;
+  }
+
   const transpose = wasmKernelFunc(tf.Transpose);
   const conv2d = wasmKernelFunc(tf.Conv2D);
   const perms = transposes[info.dataFormat];
@@ -125,6 +137,72 @@ export function conv2DBackpropFilter(args: {
   }
   backend.disposeData(sums.dataId);
   return dw;
+}
+
+/**
+ * The stride-1 NHWC case (every conv2d of a typical CNN) with the SIMD module: x and dy are
+ * copied to zero-padded planar layouts ([batch, channels, rows, columns], dy's width rounded up
+ * to whole vectors of 4), so each filter tap's sum over output columns is a run of SIMD
+ * multiply-adds over contiguous memory.
+ */
+function filterGradientSimd(
+  simd: SimdKernels,
+  backend: WasmBackendInternals,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  dw: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
+  const dyCols = Math.ceil(outWidth / 4) * 4;
+  const xRows = outHeight + (filterHeight - 1) * dilationHeight;
+  const xCols = dyCols + (filterWidth - 1) * dilationWidth;
+  const xp = backend.makeOutput([batchSize, inChannels, xRows, xCols], 'float32');
+  const dyp = backend.makeOutput([batchSize, outChannels, outHeight, dyCols], 'float32');
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
+  simd.toPaddedPlanar(
+    offset(x),
+    offset(xp),
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    xRows,
+    xCols,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
+  simd.toPaddedPlanar(
+    offset(dy),
+    offset(dyp),
+    batchSize,
+    outHeight,
+    outWidth,
+    outChannels,
+    outHeight,
+    dyCols,
+    0,
+    0,
+  );
+  simd.conv2dFilterGrad(
+    offset(xp),
+    offset(dyp),
+    offset(dw),
+    batchSize,
+    inChannels,
+    outChannels,
+    xRows,
+    xCols,
+    outHeight,
+    dyCols,
+    filterHeight,
+    filterWidth,
+    dilationHeight,
+    dilationWidth,
+  );
+  backend.disposeData(xp.dataId);
+  backend.disposeData(dyp.dataId);
 }
 
 /** Registers with `tf.registerKernel`; tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter. */

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
+  kernelPaths,
   seededValues,
   useBackend,
-  useWasmWithTrainingKernels,
+  useKernelPath,
 } from '../test-support/compare-backends.js';
 
 interface InputGradientCase {
@@ -18,6 +19,27 @@ interface InputGradientCase {
 }
 
 const cases: InputGradientCase[] = [
+  {
+    name: 'width 17 (two blocks of 8 columns and a tail), 5 input channels (4 + 1)',
+    xShape: [2, 6, 17, 5],
+    filterShape: [3, 4, 5, 3],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'one input channel, odd output channels, same padding',
+    xShape: [3, 13, 13, 1],
+    filterShape: [5, 5, 1, 3],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'SimpleCNN conv2, batch 1',
+    xShape: [1, 14, 14, 6],
+    filterShape: [5, 5, 6, 16],
+    strides: 1,
+    pad: 'valid',
+  },
   {
     name: 'SimpleCNN conv2',
     xShape: [4, 14, 14, 6],
@@ -149,27 +171,31 @@ function inputGradient(c: InputGradientCase, dy: Float32Array, filter: Float32Ar
   );
 }
 
-describe('Conv2DBackpropInput on wasm matches the cpu backend', () => {
-  beforeAll(useWasmWithTrainingKernels);
+describe.each(kernelPaths)(
+  'Conv2DBackpropInput on wasm matches the cpu backend ($path)',
+  ({ simd }) => {
+    beforeAll(() => useKernelPath(simd));
+    afterAll(() => useKernelPath(true));
 
-  it.each(cases)('$name', async (c) => {
-    const dy = seededValues(
-      dyShapeOf(c).reduce((a, b) => a * b),
-      3,
-    );
-    const filter = seededValues(
-      c.filterShape.reduce((a, b) => a * b),
-      4,
-    );
-    await useBackend('cpu');
-    const expected = inputGradient(c, dy, filter);
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const heapBuffersBefore = tf.engine().backend.numDataIds();
-    const actual = inputGradient(c, dy, filter);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
-    expect(actual).toHaveLength(c.xShape.reduce((a, b) => a * b));
-    expectClose(actual, expected);
-  });
-});
+    it.each(cases)('$name', async (c) => {
+      const dy = seededValues(
+        dyShapeOf(c).reduce((a, b) => a * b),
+        3,
+      );
+      const filter = seededValues(
+        c.filterShape.reduce((a, b) => a * b),
+        4,
+      );
+      await useBackend('cpu');
+      const expected = inputGradient(c, dy, filter);
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const heapBuffersBefore = tf.engine().backend.numDataIds();
+      const actual = inputGradient(c, dy, filter);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+      expect(actual).toHaveLength(c.xShape.reduce((a, b) => a * b));
+      expectClose(actual, expected);
+    });
+  },
+);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import type { WasmBackendInternals } from '../wasm-backend-internals.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
@@ -42,6 +43,10 @@ export function conv2DBackpropInput(args: {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const channelsFirst = info.dataFormat === 'channelsFirst';
+  const simd = simdKernelsFor(backend);
+  if (simd != null && strideHeight === 1 && strideWidth === 1 && !channelsFirst) {
+    return inputGradientSimd(simd, backend, dy, filter, info);
+  }
   const transpose = wasmKernelFunc(tf.Transpose);
   const conv2d = wasmKernelFunc(tf.Conv2D);
 
@@ -111,6 +116,67 @@ export function conv2DBackpropInput(args: {
   });
   backend.disposeData(dx.dataId);
   return dxNchw;
+}
+
+/**
+ * The stride-1 NHWC case with the SIMD module: dy is copied into a zero-padded planar layout
+ * big enough that every (input pixel, filter tap) pair reads inside it, the full convolution
+ * runs over whole vectors of 8 input columns into a planar dx, which is copied back to NHWC.
+ */
+function inputGradientSimd(
+  simd: SimdKernels,
+  backend: WasmBackendInternals,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
+  // dyp[r, c] holds dy[r − rowShift + top, c − colShift + left]: input row ih and filter row fh
+  // read dyp row ih + rowShift − fh·dilation, which is never negative.
+  const rowShift = (filterHeight - 1) * dilationHeight;
+  const colShift = (filterWidth - 1) * dilationWidth;
+  const dxCols = Math.ceil(inWidth / 8) * 8;
+  const dyRows = inHeight + rowShift;
+  const dyCols = dxCols + colShift;
+  const dyp = backend.makeOutput([batchSize, outChannels, dyRows, dyCols], 'float32');
+  const dxp = backend.makeOutput([batchSize, inChannels, inHeight, dxCols], 'float32');
+  const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
+  simd.toPaddedPlanar(
+    offset(dy),
+    offset(dyp),
+    batchSize,
+    outHeight,
+    outWidth,
+    outChannels,
+    dyRows,
+    dyCols,
+    rowShift - info.padInfo.top,
+    colShift - info.padInfo.left,
+  );
+  simd.conv2dInputGrad(
+    offset(dyp),
+    offset(filter),
+    offset(dxp),
+    batchSize,
+    inChannels,
+    outChannels,
+    inHeight,
+    dxCols,
+    dyRows,
+    dyCols,
+    filterHeight,
+    filterWidth,
+    dilationHeight,
+    dilationWidth,
+    rowShift,
+    colShift,
+  );
+  simd.fromPlanar(offset(dxp), offset(dx), batchSize, inHeight, inWidth, inChannels, dxCols);
+  backend.disposeData(dyp.dataId);
+  backend.disposeData(dxp.dataId);
+  return dx;
 }
 
 /** Replaces tfjs-backend-wasm 4.22's Conv2DBackpropInput (correct, but a slow plain loop). */

@@ -1,11 +1,13 @@
 import { Rng } from '@cnnkit/random';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../register-wasm-training-kernels.js';
 import {
   expectClose,
+  kernelPaths,
   seededValues,
   useBackend,
+  useKernelPath,
   useWasmWithTrainingKernels,
 } from '../test-support/compare-backends.js';
 
@@ -21,6 +23,14 @@ interface PoolCase {
 }
 
 const cases: PoolCase[] = [
+  {
+    name: 'odd channel count (SIMD lanes and a scalar tail), batch 1, 3x3 stride 2 same',
+    xShape: [1, 9, 7, 7],
+    filterSize: 3,
+    strides: 2,
+    pad: 'same',
+    shift: -0.5,
+  },
   {
     name: 'SimpleCNN pool, all negative',
     xShape: [2, 28, 28, 6],
@@ -105,8 +115,9 @@ function outputSize(c: PoolCase): number {
   return info.outShape.reduce((a, b) => a * b);
 }
 
-describe('MaxPoolGrad on wasm matches the cpu backend', () => {
-  beforeAll(useWasmWithTrainingKernels);
+describe.each(kernelPaths)('MaxPoolGrad on wasm matches the cpu backend ($path)', ({ simd }) => {
+  beforeAll(() => useKernelPath(simd));
+  afterAll(() => useKernelPath(true));
 
   it.each(cases)('$name', async (c) => {
     const x = seededValues(

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernelsFor } from '../simd/simd-kernels.js';
 import type { WasmBackendInternals } from '../wasm-backend-internals.js';
 
 /**
@@ -37,6 +38,30 @@ export function maxPoolGrad(args: {
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+
+  const simd = simdKernelsFor(backend);
+  if (simd != null && dilationHeight === 1 && dilationWidth === 1) {
+    const dx = backend.makeOutput([...input.shape], 'float32');
+    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
+    simd.maxPoolGrad(
+      offset(input),
+      offset(dy),
+      offset(dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels,
+      outHeight,
+      outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      strideHeight,
+      strideWidth,
+      padTop,
+      padLeft,
+    );
+    return dx;
+  }
 
   const xValues = backend.typedArrayFromHeap(input) as Float32Array;
   const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;

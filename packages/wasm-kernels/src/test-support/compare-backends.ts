@@ -4,6 +4,7 @@ import { Rng } from '@cnnkit/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { registerWasmTrainingKernels } from '../register-wasm-training-kernels.js';
+import { setSimdKernelsEnabled } from '../simd/simd-kernels.js';
 
 /** Starts the wasm backend with this package's kernels and leaves 'wasm' active. */
 export async function useWasmWithTrainingKernels(): Promise<void> {
@@ -45,4 +46,16 @@ export function expectClose(
     worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
   }
   expect(worst).toBeLessThanOrEqual(relative * scale);
+}
+
+/** The two ways every kernel can run: with the SIMD module, and its fallback without it. */
+export const kernelPaths = [
+  { path: 'SIMD module', simd: true },
+  { path: 'fallback without the SIMD module', simd: false },
+] as const;
+
+/** Starts wasm with this package's kernels on the given path (restore with `true`). */
+export async function useKernelPath(simd: boolean): Promise<void> {
+  await useWasmWithTrainingKernels();
+  setSimdKernelsEnabled(simd);
 }

@@ -1,0 +1,132 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { simdKernelsFor } from '../simd/simd-kernels.js';
+import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+
+/**
+ * The kernel name `@cnnkit/trainer`'s SgdOptimizer looks up on the active backend
+ * (`fusedSgdKernelName` there): when a backend has it, a whole optimizer step is one kernel
+ * call instead of about ten per parameter.
+ */
+export const fusedSgdKernelName = 'CnnkitFusedSgd';
+
+/** The attributes the optimizer passes, torch.optim.SGD's settings (dampening 0). */
+interface FusedSgdAttrs {
+  readonly count: number;
+  readonly lr: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly hasBuffers: boolean;
+}
+
+function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
+  const tensor = inputs[name];
+  if (tensor == null) throw new Error(`${fusedSgdKernelName}: missing input ${name}.`);
+  if (tensor.dtype !== 'float32') {
+    throw new Error(`${fusedSgdKernelName}: ${name} must be float32, got ${tensor.dtype}.`);
+  }
+  return tensor;
+}
+
+/**
+ * One SGD step for `count` parameters. Inputs `param{i}`, `grad{i}`, `buffer{i}` (with
+ * momentum buffers) and an optional bool scalar `apply`; outputs the new parameters, then the
+ * new buffers. When `apply` is false the outputs are copies of the inputs (the trainer's
+ * "a loss was not finite" gate). The arithmetic is the unfused ops' float32 arithmetic in the
+ * same order (no fused multiply-add), so results are bit-identical to them.
+ */
+export function fusedSgd(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo[] {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const { count, lr, momentum, weightDecay, nesterov, hasBuffers } =
+    args.attrs as unknown as FusedSgdAttrs;
+  const gate = args.inputs.apply;
+  const apply =
+    gate == null || (backend.typedArrayFromHeap(gate) as Uint8Array | Int32Array)[0] !== 0;
+  const params: tf.TensorInfo[] = [];
+  const grads: tf.TensorInfo[] = [];
+  const buffers: tf.TensorInfo[] = [];
+  for (let i = 0; i < count; i++) {
+    params.push(input(args.inputs, `param${i}`));
+    grads.push(input(args.inputs, `grad${i}`));
+    if (hasBuffers) buffers.push(input(args.inputs, `buffer${i}`));
+  }
+  const outParams = params.map((p) => backend.makeOutput([...p.shape], 'float32'));
+  const outBuffers = buffers.map((b) => backend.makeOutput([...b.shape], 'float32'));
+  // Offsets are stable across allocations (only views detach), so take them after allocating.
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
+  const simd = simdKernelsFor(backend);
+  for (let i = 0; i < count; i++) {
+    const param = params[i] as tf.TensorInfo;
+    const outParam = outParams[i] as tf.TensorInfo;
+    const size = param.shape.reduce((a, b) => a * b, 1);
+    if (!apply) {
+      copy(backend, param, outParam);
+      if (hasBuffers) copy(backend, buffers[i] as tf.TensorInfo, outBuffers[i] as tf.TensorInfo);
+      continue;
+    }
+    const grad = grads[i] as tf.TensorInfo;
+    const buffer = hasBuffers ? (buffers[i] as tf.TensorInfo) : param;
+    const outBuffer = hasBuffers ? (outBuffers[i] as tf.TensorInfo) : outParam;
+    if (simd) {
+      simd.sgdStep(
+        offset(param),
+        offset(grad),
+        offset(buffer),
+        offset(outParam),
+        offset(outBuffer),
+        size,
+        lr,
+        momentum,
+        weightDecay,
+        hasBuffers ? 1 : 0,
+        nesterov ? 1 : 0,
+      );
+    } else {
+      sgdStepJs(backend, { param, grad, buffer, outParam, outBuffer }, args.attrs as never);
+    }
+  }
+  return [...outParams, ...outBuffers];
+}
+
+function copy(backend: WasmBackendInternals, from: tf.TensorInfo, to: tf.TensorInfo): void {
+  (backend.typedArrayFromHeap(to) as Float32Array).set(backend.typedArrayFromHeap(from));
+}
+
+/** The SIMD kernel's arithmetic in JavaScript; `Math.fround` after each operation keeps it float32. */
+function sgdStepJs(
+  backend: WasmBackendInternals,
+  t: Record<'param' | 'grad' | 'buffer' | 'outParam' | 'outBuffer', tf.TensorInfo>,
+  attrs: FusedSgdAttrs,
+): void {
+  const f = Math.fround;
+  const lr = f(attrs.lr);
+  const momentum = f(attrs.momentum);
+  const weightDecay = f(attrs.weightDecay);
+  const p = backend.typedArrayFromHeap(t.param) as Float32Array;
+  const g = backend.typedArrayFromHeap(t.grad) as Float32Array;
+  const b = backend.typedArrayFromHeap(t.buffer) as Float32Array;
+  const outP = backend.typedArrayFromHeap(t.outParam) as Float32Array;
+  const outB = backend.typedArrayFromHeap(t.outBuffer) as Float32Array;
+  for (let i = 0; i < p.length; i++) {
+    const pi = p[i] as number;
+    let d = g[i] as number;
+    if (weightDecay !== 0) d = f(d + f(pi * weightDecay));
+    if (attrs.hasBuffers) {
+      const next = f(f((b[i] as number) * momentum) + d);
+      outB[i] = next;
+      d = attrs.nesterov ? f(d + f(next * momentum)) : next;
+    }
+    outP[i] = f(pi - f(d * lr));
+  }
+}
+
+/** Registers with `tf.registerKernel`; a kernel of this package's own, not a tfjs one. */
+export const fusedSgdConfig: tf.KernelConfig = {
+  kernelName: fusedSgdKernelName,
+  backendName: 'wasm',
+  kernelFunc: fusedSgd as unknown as tf.KernelFunc,
+};

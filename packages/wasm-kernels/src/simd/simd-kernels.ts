@@ -1,0 +1,242 @@
+import { kernelsSharedWasmBase64, kernelsWasmBase64 } from './kernels-wasm.generated.js';
+
+/**
+ * The SIMD kernel module's exports (assembly/kernels.ts). Every pointer is a byte offset into
+ * the wasm backend's memory, which the module imports, so tensors are read and written in place.
+ */
+export interface SimdKernels {
+  sgdStep(
+    param: number,
+    grad: number,
+    buffer: number,
+    outParam: number,
+    outBuffer: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    hasBuffer: number,
+    nesterov: number,
+  ): void;
+  copyFloats(from: number, to: number, n: number): void;
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: number,
+    transposeB: number,
+  ): void;
+  toPaddedPlanar(
+    src: number,
+    planar: number,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+    rows: number,
+    cols: number,
+    top: number,
+    left: number,
+  ): void;
+  fromPlanar(
+    planar: number,
+    dst: number,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+    cols: number,
+  ): void;
+  conv2dFilterGrad(
+    xp: number,
+    dyp: number,
+    dw: number,
+    batch: number,
+    inC: number,
+    outC: number,
+    xRows: number,
+    xCols: number,
+    outH: number,
+    dyCols: number,
+    filterH: number,
+    filterW: number,
+    dilationH: number,
+    dilationW: number,
+  ): void;
+  conv2dInputGrad(
+    dyp: number,
+    filter: number,
+    dxp: number,
+    batch: number,
+    inC: number,
+    outC: number,
+    inH: number,
+    dxCols: number,
+    dyRows: number,
+    dyCols: number,
+    filterH: number,
+    filterW: number,
+    dilationH: number,
+    dilationW: number,
+    rowShift: number,
+    colShift: number,
+  ): void;
+  maxPoolGrad(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+    filterH: number,
+    filterW: number,
+    strideH: number,
+    strideW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+}
+
+// The few WebAssembly JS API members used here, typed locally: this package's TypeScript
+// settings have no DOM library, and @types/node does not declare WebAssembly.
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+type WasmModule = object;
+interface WasmInstance {
+  readonly exports: object;
+}
+interface WebAssemblyApi {
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => WasmInstance;
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** The Emscripten module object of tfjs-backend-wasm (`backend.wasm`), as far as it is used. */
+interface EmscriptenModule {
+  /** Single-threaded builds export their memory. */
+  readonly asm?: { readonly memory?: WasmMemory };
+  /** Multi-threaded builds create a shared memory and keep it here. */
+  readonly wasmMemory?: WasmMemory;
+}
+
+/** The wasm backend's linear memory, or undefined when it cannot be found. */
+export function backendMemory(backend: unknown): WasmMemory | undefined {
+  const module = (backend as { wasm?: EmscriptenModule } | null)?.wasm;
+  const memory = module?.asm?.memory ?? module?.wasmMemory;
+  return memory instanceof wasmApi.Memory ? memory : undefined;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Whether `memory` is a shared (multi-threaded) WebAssembly memory. */
+export function isSharedMemory(memory: WasmMemory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The module binary for `memory`: the shared-memory variant for a shared memory. */
+export function kernelModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  return decodeBase64(shared ? kernelsSharedWasmBase64 : kernelsWasmBase64);
+}
+
+const compiled = new Map<boolean, WasmModule>();
+const instances = new WeakMap<WasmMemory, SimdKernels>();
+const failures = new WeakMap<WasmMemory, string>();
+let warn: (message: string) => void = (message) => console.warn(message);
+let enabled = true;
+
+/**
+ * Turns the SIMD module off (every kernel then takes its fallback path) or back on. For tests,
+ * which run each kernel both ways against the cpu backend.
+ */
+export function setSimdKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Replaces the one-time warning printed when the SIMD module cannot start (for tests). */
+export function setSimdWarningSink(sink: (message: string) => void): void {
+  warn = sink;
+}
+
+function instantiate(memory: WasmMemory, module: WasmModule): SimdKernels {
+  const instance = new wasmApi.Instance(module, { env: { memory } });
+  return instance.exports as unknown as SimdKernels;
+}
+
+/**
+ * Compiles and instantiates the SIMD module for the active wasm backend's memory without
+ * blocking, for browsers' main threads, which refuse to compile modules over 4 KB
+ * synchronously. In Node and in workers the kernels do this themselves on first use.
+ */
+export async function prepareSimdKernels(backend: unknown): Promise<boolean> {
+  const memory = backendMemory(backend);
+  if (memory == null) return false;
+  if (instances.has(memory)) return true;
+  const shared = isSharedMemory(memory);
+  try {
+    let module = compiled.get(shared);
+    if (module == null) {
+      module = await wasmApi.compile(kernelModuleBytes(shared));
+      compiled.set(shared, module);
+    }
+    const instance = await wasmApi.instantiate(module, { env: { memory } });
+    instances.set(memory, instance.exports as unknown as SimdKernels);
+    return true;
+  } catch (error) {
+    fail(memory, error);
+    return false;
+  }
+}
+
+function fail(memory: WasmMemory, error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (!failures.has(memory)) {
+    warn(
+      `@cnnkit/wasm-kernels: the SIMD kernels could not start (${reason}); training continues ` +
+        'with the slower fallback kernels. In a browser, `await prepareWasmTrainingKernels()` ' +
+        'after `tf.setBackend("wasm")` compiles them without blocking the main thread.',
+    );
+  }
+  failures.set(memory, reason);
+}
+
+/**
+ * The SIMD kernels bound to `backend`'s memory, instantiated on first use; undefined (after
+ * one warning) when they cannot run there, in which case callers use their fallback path.
+ */
+export function simdKernelsFor(backend: unknown): SimdKernels | undefined {
+  if (!enabled) return undefined;
+  const memory = backendMemory(backend);
+  if (memory == null) return undefined;
+  const ready = instances.get(memory);
+  if (ready != null) return ready;
+  if (failures.has(memory)) return undefined;
+  const shared = isSharedMemory(memory);
+  try {
+    let module = compiled.get(shared);
+    if (module == null) {
+      module = new wasmApi.Module(kernelModuleBytes(shared));
+      compiled.set(shared, module);
+    }
+    const kernels = instantiate(memory, module);
+    instances.set(memory, kernels);
+    return kernels;
+  } catch (error) {
+    fail(memory, error);
+    return undefined;
+  }
+}
