@@ -137,7 +137,7 @@ describe('pnpm bench (built)', () => {
       );
       const written = await readFile(markdown, 'utf8');
       expect(written).toContain(`pnpm bench ${[...tiny, '--batch-sizes', '4'].join(' ')}`);
-      expect(written).toMatch(/\| train \| pytorch \| 4 \| 8 \| .* \| 2 \| 1\.00× \| — \|/);
+      expect(written).toMatch(/^\| train \| pytorch \| +4 \| +8 \| .* \| +2 \| +1\.00× \| +— \|$/m);
     },
   );
 

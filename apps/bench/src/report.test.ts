@@ -98,7 +98,7 @@ describe('formatMarkdownReport', () => {
     expect(lines.slice(0, 3)).toEqual(['```sh', 'pnpm bench --data sample', '```']);
     expect(lines).toContain('- wasm: @tensorflow/tfjs-backend-wasm 4.22.0, 1 thread');
     expect(lines).toContain(
-      '| train | wasm | 4 | 1,024 | 1,000 [900–1,100] | 3 | 0.50× | 0.50× [0.45×–0.55×] |',
+      '| train | wasm    |     4 |      1,024 |      1,000 [900–1,100] |    3 |      0.50× | 0.50× [0.45×–0.55×] |',
     );
   });
 });

@@ -55,28 +55,33 @@ function cells(row: ResultRow): string[] {
  * ```
  */
 export function formatTable(rows: readonly ResultRow[]): string {
-  const table = [[...headers], ...rows.map(cells)];
-  const widths = headers.map((_, column) =>
-    Math.max(...table.map((line) => (line[column] as string).length)),
-  );
-  return table
-    .map((line) =>
-      line
-        .map((cell, column) =>
-          rightAligned[column]
-            ? cell.padStart(widths[column] as number)
-            : cell.padEnd(widths[column] as number),
-        )
-        .join('  ')
-        .trimEnd(),
-    )
+  return padded([[...headers], ...rows.map(cells)])
+    .map((line) => line.join('  ').trimEnd())
     .join('\n');
 }
 
-/** The rows as a GitHub-flavoured Markdown table (for BENCHMARKS.md). */
+/**
+ * The rows as a GitHub-flavoured Markdown table (for BENCHMARKS.md), padded the way the
+ * repo's formatter (biome) lays tables out, so that a pasted table passes `biome check`.
+ */
 export function formatMarkdownTable(rows: readonly ResultRow[]): string {
-  const separator = rightAligned.map((right) => (right ? '---:' : '---'));
-  return [[...headers], separator, ...rows.map(cells)]
-    .map((line) => `| ${line.join(' | ')} |`)
-    .join('\n');
+  const [header, ...body] = padded([[...headers], ...rows.map(cells)]) as [string[], ...string[][]];
+  const separator = header.map((cell, column) =>
+    rightAligned[column] ? `${'-'.repeat(cell.length - 1)}:` : '-'.repeat(cell.length),
+  );
+  return [header, separator, ...body].map((line) => `| ${line.join(' | ')} |`).join('\n');
+}
+
+/** Pads every cell to its column's widest, numbers on the right and names on the left. */
+function padded(table: readonly string[][]): string[][] {
+  const widths = headers.map((_, column) =>
+    Math.max(...table.map((line) => (line[column] as string).length)),
+  );
+  return table.map((line) =>
+    line.map((cell, column) =>
+      rightAligned[column]
+        ? cell.padStart(widths[column] as number)
+        : cell.padEnd(widths[column] as number),
+    ),
+  );
 }
