@@ -50,3 +50,44 @@ export async function backendRows(
     ),
   );
 }
+
+/** Fills the training form; keys are the inputs' names (lr, momentum, batchSize, epochs, seed, limit). */
+export async function fillSettings(
+  page: Page,
+  settings: Record<string, string | number>,
+): Promise<void> {
+  for (const [name, value] of Object.entries(settings)) {
+    await page.fill(`#train-form input[name="${name}"]`, String(value));
+  }
+}
+
+/** Number of points a chart currently draws. */
+export async function chartPoints(page: Page, id: string): Promise<number> {
+  return Number(await page.getAttribute(`#${id}`, 'data-points'));
+}
+
+/** Waits for the current run to end and returns how (`data-outcome`) and the status text. */
+export async function waitForOutcome(
+  page: Page,
+  timeout = 120_000,
+): Promise<{ outcome: string; status: string }> {
+  await page.waitForSelector('#train-status[data-outcome]', { timeout });
+  await page.waitForSelector('body[data-phase="idle"]', { timeout });
+  return {
+    outcome: (await page.getAttribute('#train-status', 'data-outcome')) ?? '',
+    status: (await page.textContent('#train-status')) ?? '',
+  };
+}
+
+/** Starts a run: clears the previous outcome marker, clicks Start, waits for the first chart point. */
+export async function startTraining(page: Page): Promise<void> {
+  await page.$eval('#train-status', (element) => element.removeAttribute('data-outcome'));
+  await page.click('#start');
+  await page.waitForFunction(
+    () =>
+      Number(document.getElementById('chart-loss')?.dataset.points) > 0 ||
+      document.querySelector('#train-status[data-outcome]'),
+    undefined,
+    { timeout: 120_000 },
+  );
+}

@@ -26,6 +26,6 @@ test('every bad field is named in one message', () => {
   expect(() =>
     parseTrainSettings({ ...tutorial, lr: '0', batchSize: '2.5', momentum: 'x', limit: '-1' }),
   ).toThrow(
-    'Fix the settings: learning rate must be a number in (0, 10] (got "0"); momentum must be a number in [0, 1) (got "x"); batch size must be an integer from 1 to 1024 (got "2.5"); training images must be empty (all) or an integer ≥ 1 (got "-1").',
+    'Fix the settings: learning rate must be a number > 0 (got "0"); momentum must be a number in [0, 1) (got "x"); batch size must be an integer from 1 to 1024 (got "2.5"); training images must be empty (all) or an integer ≥ 1 (got "-1").',
   );
 });

@@ -17,7 +17,7 @@ export function parseTrainSettings(values: Readonly<Record<string, string>>): Tr
   const integer = (min: number, max: number) => (v: number) =>
     Number.isInteger(v) && v >= min && v <= max;
   const settings = {
-    lr: number('lr', 'learning rate', (v) => v > 0 && v <= 10, 'a number in (0, 10]'),
+    lr: number('lr', 'learning rate', (v) => v > 0, 'a number > 0'),
     momentum: number('momentum', 'momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
     batchSize: number('batchSize', 'batch size', integer(1, 1024), 'an integer from 1 to 1024'),
     epochs: number('epochs', 'epochs', integer(1, 100), 'an integer from 1 to 100'),

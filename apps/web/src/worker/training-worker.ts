@@ -27,6 +27,7 @@ import type {
   WorkerResults,
 } from '../protocol.js';
 import { BACKEND_ORDER, isExperimental, startBackend } from './backends.js';
+import { yieldToEventLoop } from './event-loop-yield.js';
 import { filterImages } from './filter-images.js';
 import { firstImages, predictTopK, singleImage } from './predictions.js';
 import { readArchiveFile } from './read-archive-file.js';
@@ -52,6 +53,9 @@ let lastGoodWeights: Uint8Array | undefined;
 
 interface Run {
   readonly abort: AbortController;
+  /** Settles when the GPU context is lost: a hung read-back must not keep the run waiting. */
+  readonly lost: Promise<never>;
+  loseContext?: (error: Error) => void;
   paused: boolean;
   resume?: () => void;
   contextLost: boolean;
@@ -154,6 +158,7 @@ function onWebglContextLost(): void {
     run.contextLost = true;
     run.abort.abort();
     run.resume?.();
+    run.loseContext?.(new Error('the WebGL context was lost'));
   } else if (activeBackend === 'webgl') {
     void recoverFromLostContext();
   }
@@ -280,8 +285,16 @@ async function startTraining(settings: TrainSettings): Promise<TrainOutcome> {
   });
   lastGoodWeights = net.saveWeights();
   let snapshotAt = performance.now();
+  let snapshotStep = 0;
+  let loseContext: ((error: Error) => void) | undefined;
+  const lost = new Promise<never>((_, reject) => {
+    loseContext = reject;
+  });
+  lost.catch(() => undefined);
   const current: Run = {
     abort: new AbortController(),
+    lost,
+    loseContext,
     paused: false,
     contextLost: false,
     since: performance.now(),
@@ -312,7 +325,7 @@ async function startTraining(settings: TrainSettings): Promise<TrainOutcome> {
     lastPost = now;
   };
   try {
-    const result = await train({
+    const training = train({
       model: net,
       optimizer,
       trainData,
@@ -335,7 +348,9 @@ async function startTraining(settings: TrainSettings): Promise<TrainOutcome> {
           if (backend !== 'wasm' && backend !== 'cpu' && now - snapshotAt >= SNAPSHOT_MS) {
             lastGoodWeights = net.saveWeights();
             snapshotAt = performance.now();
+            snapshotStep = event.step;
           }
+          await yieldToEventLoop();
           if (current.paused) {
             flush();
             await new Promise<void>((resolve) => {
@@ -359,12 +374,14 @@ async function startTraining(settings: TrainSettings): Promise<TrainOutcome> {
           });
           lastGoodWeights = net.saveWeights();
           snapshotAt = performance.now();
+          snapshotStep = event.step;
           post({ type: 'inspection', inspection: await inspect(summariseEvaluation(event.test)) });
           current.since = performance.now();
           lastPost = current.since;
         }
       },
     });
+    const result = await Promise.race([training, current.lost]);
     if (current.contextLost) throw new Error('context lost');
     flush();
     const final = result.state.history.at(-1)?.test;
@@ -384,10 +401,13 @@ async function startTraining(settings: TrainSettings): Promise<TrainOutcome> {
     };
   } catch (error) {
     if (current.contextLost) {
+      // The abandoned run may never settle (its read-back waits on a dead context); its
+      // optimizer and tensors lived on that context and are gone with it.
+      run = undefined;
       await recoverFromLostContext();
       return {
         reason: 'context-lost',
-        message: `The WebGL context was lost at step ${lastStep}; training stopped. The weights from before the loss were kept and moved to ${activeBackend ?? 'no backend'}.`,
+        message: `The WebGL context was lost at step ${lastStep}; training stopped. The last copy of the weights taken before the loss (step ${snapshotStep}) was kept and moved to ${activeBackend ?? 'no backend'}.`,
         step: lastStep,
       };
     }
@@ -398,9 +418,15 @@ async function startTraining(settings: TrainSettings): Promise<TrainOutcome> {
         step: lastStep,
       };
     }
+    // Unexpected: keep the stack for bug reports.
+    console.error(error);
     return { reason: 'error', message: `Training failed: ${firstLine(error)}`, step: lastStep };
   } finally {
-    optimizer.dispose();
+    try {
+      optimizer.dispose();
+    } catch {
+      // After a lost context its buffers are already gone.
+    }
     run = undefined;
   }
 }

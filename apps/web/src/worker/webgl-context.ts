@@ -2,15 +2,31 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const watched = new WeakSet<object>();
 
+function activeContext(): WebGLRenderingContext | undefined {
+  return (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+}
+
 /**
  * Calls `onLost` once when the active webgl backend's context is lost (GPU reset, driver
  * crash, the browser reclaiming contexts). tfjs itself only drops its cached context, so
- * without this a run would go on computing nothing.
+ * without this a run would go on computing nothing, or wait forever for a read-back.
+ * Besides the event, the context is polled: a worker stuck awaiting a read-back from a lost
+ * context may otherwise never see it.
  */
 export function watchWebglContext(onLost: () => void): void {
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  const gl = activeContext();
   const canvas = gl?.canvas as OffscreenCanvas | HTMLCanvasElement | undefined;
-  if (!canvas || watched.has(canvas)) return;
+  if (!gl || !canvas || watched.has(canvas)) return;
   watched.add(canvas);
-  canvas.addEventListener('webglcontextlost', () => onLost(), { once: true });
+  let fired = false;
+  const fire = () => {
+    if (fired) return;
+    fired = true;
+    clearInterval(poll);
+    onLost();
+  };
+  const poll = setInterval(() => {
+    if (gl.isContextLost()) fire();
+  }, 500);
+  canvas.addEventListener('webglcontextlost', fire, { once: true });
 }
