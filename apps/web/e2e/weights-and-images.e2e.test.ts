@@ -1,0 +1,162 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type LaunchedChromium, launchChromium } from './support/chromium.js';
+import { cnnkitJson } from './support/cli.js';
+import { type OpenedPage, openDemo } from './support/page.js';
+import { startPreview } from './support/preview-server.js';
+
+let browser: LaunchedChromium;
+let preview: Awaited<ReturnType<typeof startPreview>>;
+let opened: OpenedPage;
+let dir: string;
+let weights: string;
+let cliEval: { accuracy: number; loss: number; testImages: number };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cnnkit-web-e2e-'));
+  // The CLI's weights: a short wasm run on the embedded sample, evaluated by `cnnkit eval`.
+  const trained = await cnnkitJson<{ weights: string }>([
+    'train',
+    '--data',
+    'sample',
+    '--limit',
+    '200',
+    '--epochs',
+    '1',
+    '--backend',
+    'wasm',
+    '--out',
+    join(dir, 'run'),
+  ]);
+  weights = trained.weights;
+  cliEval = await cnnkitJson([
+    'eval',
+    '--weights',
+    weights,
+    '--data',
+    'sample',
+    '--backend',
+    'wasm',
+  ]);
+  preview = await startPreview();
+  browser = await launchChromium();
+  opened = await openDemo(browser.context, preview.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.server.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('weights written by `cnnkit train` show the accuracy `cnnkit eval` reports on the sample', async () => {
+  const { page } = opened;
+  await page.setInputFiles('#weights-input', weights);
+  await page.waitForFunction(() =>
+    document.getElementById('weights-status')?.textContent?.startsWith('Loaded'),
+  );
+  const correct = Math.round(cliEval.accuracy * cliEval.testImages);
+  const shown = (await page.textContent('#test-accuracy')) ?? '';
+  console.log(
+    `cnnkit eval: ${(100 * cliEval.accuracy).toFixed(1)} % (${correct} / ${cliEval.testImages}); page: ${shown}`,
+  );
+  expect(shown).toContain(
+    `simple-cnn.safetensors: test accuracy ${(100 * cliEval.accuracy).toFixed(1)} % (${correct} / ${cliEval.testImages} images)`,
+  );
+  // The mean loss is a finer check than the accuracy: same weights, data and transform.
+  const pageLoss = Number(/loss (\d+\.\d+)/.exec(shown)?.[1]);
+  expect(Math.abs(pageLoss - cliEval.loss)).toBeLessThan(2e-4);
+  expect(opened.errors).toEqual([]);
+});
+
+test('a SimpleCNN file written by PyTorch loads and shows its test accuracy', async () => {
+  const { page } = opened;
+  // Written by scripts/pytorch/make_fixtures.py with torch and safetensors' reference layout.
+  const torchFile = new URL(
+    '../../../packages/models/src/fixtures/simple-cnn-weights.safetensors',
+    import.meta.url,
+  ).pathname;
+  const expected = await cnnkitJson<{ accuracy: number; testImages: number }>([
+    'eval',
+    '--weights',
+    torchFile,
+    '--data',
+    'sample',
+    '--backend',
+    'wasm',
+  ]);
+  await page.setInputFiles('#weights-input', torchFile);
+  await page.waitForFunction(() =>
+    document.getElementById('weights-status')?.textContent?.startsWith('Loaded simple-cnn-weights'),
+  );
+  const correct = Math.round(expected.accuracy * expected.testImages);
+  expect(await page.textContent('#test-accuracy')).toContain(
+    `simple-cnn-weights.safetensors: test accuracy ${(100 * expected.accuracy).toFixed(1)} % (${correct} / 500 images)`,
+  );
+  // Put the CLI-trained weights back for the next test.
+  await page.setInputFiles('#weights-input', weights);
+  await page.waitForFunction(() =>
+    document
+      .getElementById('weights-status')
+      ?.textContent?.startsWith('Loaded simple-cnn.safetensors'),
+  );
+});
+
+test('an uploaded image of any size gets the same top-3 as `cnnkit predict`', async () => {
+  const { page } = opened;
+  // A 97×61 picture drawn by the browser itself, saved as PNG.
+  const dataUrl = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 97;
+    canvas.height = 61;
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const gradient = context.createLinearGradient(0, 0, 97, 61);
+    gradient.addColorStop(0, '#2a6fdb');
+    gradient.addColorStop(1, '#e8d9a0');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 97, 61);
+    context.fillStyle = '#7a3b12';
+    context.beginPath();
+    context.ellipse(50, 38, 22, 11, 0.2, 0, 2 * Math.PI);
+    context.fill();
+    return canvas.toDataURL('image/png');
+  });
+  const image = join(dir, 'picture.png');
+  await writeFile(image, Buffer.from(dataUrl.split(',')[1] ?? '', 'base64'));
+  const [cli] = await cnnkitJson<{ top: { label: string; probability: number }[] }[]>([
+    'predict',
+    image,
+    '--weights',
+    weights,
+    '--backend',
+    'wasm',
+  ]);
+
+  await page.setInputFiles('#image-input', image);
+  await page.waitForFunction(() => document.querySelectorAll('#classify-result li').length === 3);
+  const shown = await page.$$eval('#classify-result li span:first-child', (items) =>
+    items.map((i) => i.textContent),
+  );
+  expect(shown).toEqual(cli?.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)} %`));
+  expect(opened.errors).toEqual([]);
+});
+
+test('a file that is not a CIFAR-10 archive gets a clear message and the sample stays loaded', async () => {
+  const { page } = opened;
+  await page.setInputFiles('#archive-input', {
+    name: 'holiday.tar.gz',
+    mimeType: 'application/gzip',
+    buffer: Buffer.from('this is not an archive at all, just text'.repeat(40)),
+  });
+  await page.waitForFunction(
+    () => (document.getElementById('data-error')?.textContent ?? '') !== '',
+  );
+  expect(await page.textContent('#data-error')).toMatch(
+    /^holiday\.tar\.gz: .*(not a tar file|corrupt)/,
+  );
+  expect(await page.textContent('#data-status')).toBe('The previous data is still loaded.');
+  await page.waitForSelector('body[data-phase="idle"]');
+  expect(await page.isEnabled('#start')).toBe(true);
+});
