@@ -122,6 +122,10 @@ describe('pnpm bench (built)', () => {
   it.skipIf(!torch.ok)(
     'alternates with PyTorch, prints the table with ratios and writes --markdown',
     async () => {
+      const pycache = fileURLToPath(
+        new URL('../../../scripts/pytorch/__pycache__', import.meta.url),
+      );
+      const pycacheBefore = existsSync(pycache);
       const markdown = join(work, 'bench.md');
       const result = await bench([...tiny, '--batch-sizes', '4', '--markdown', markdown]);
       expect(result.code, result.stderr).toBe(0);
@@ -137,12 +141,15 @@ describe('pnpm bench (built)', () => {
       );
       const written = await readFile(markdown, 'utf8');
       expect(written).toContain(`pnpm bench ${[...tiny, '--batch-sizes', '4'].join(' ')}`);
+      // Nothing written into the repo: the reference runs with python -B.
+      expect(existsSync(pycache)).toBe(pycacheBefore);
       expect(written).toMatch(/^\| train \| pytorch \| +4 \| +8 \| .* \| +2 \| +1\.00× \| +— \|$/m);
     },
   );
 
   it.skipIf(!torch.ok)('bench_reference.py prints JSON in one-shot mode', async () => {
     const result = await run(python, [
+      '-B',
       referenceScript,
       '--data',
       cifar10SamplePath(),

@@ -67,7 +67,9 @@ export class PytorchReference {
     seed: number;
   }): Promise<PytorchReference> {
     const reference = new PytorchReference(
+      // -B: importing simple_cnn must not leave __pycache__ in the repo.
       spawn(options.python, [
+        '-B',
         script,
         '--serve',
         '--data',
