@@ -22,6 +22,8 @@ test('the page loads under a sub-path with no console errors, checks backends an
   console.log('backends:', JSON.stringify(rows, null, 1));
   expect(Object.keys(rows).sort()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
   expect(rows.wasm?.state).toBe('ok');
+  // @cnnkit/wasm-kernels' SIMD module runs on the (shared-memory) wasm backend in the browser.
+  expect(rows.wasm?.detail).toMatch(/SIMD, \d+ threads?; cnnkit training kernels: SIMD$/);
   expect(rows.cpu?.state).toBe('ok');
   for (const row of Object.values(rows)) expect(row.state).not.toBe('checking');
   expect(await page.textContent('#runtime-isolated')).toBe('yes');

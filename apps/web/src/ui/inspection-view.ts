@@ -11,7 +11,8 @@ export interface InspectionElements {
 
 /** "Test accuracy 41.2 % (206 / 500 images), loss 1.62" — exact counts, as `cnnkit eval` reports. */
 export function accuracyLine(evaluation: EvaluationSummary, what = 'Test accuracy'): string {
-  return `${what} ${(100 * evaluation.accuracy).toFixed(1)} % (${evaluation.correct} / ${evaluation.count} images), loss ${evaluation.loss.toFixed(4)}`;
+  const count = (n: number) => n.toLocaleString('en-US');
+  return `${what} ${(100 * evaluation.accuracy).toFixed(1)} % (${count(evaluation.correct)} / ${count(evaluation.count)} images), loss ${evaluation.loss.toFixed(4)}`;
 }
 
 function renderConfusion(

@@ -17,6 +17,7 @@ interface BackendLoader {
 
 let wasmThreads = 1;
 let wasmSimd = false;
+let cnnkitSimd = false;
 
 /** The GPU's name as WebGL reports it; software renderers are named so the visitor knows. */
 function webglRenderer(): string {
@@ -43,13 +44,15 @@ const loaders: Record<BackendName, BackendLoader> = {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasmThreads = wasm.getThreadsCount();
       wasmSimd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-      const { registerWasmTrainingKernels } = await import('@cnnkit/wasm-kernels');
-      registerWasmTrainingKernels();
+      const kernels = await import('@cnnkit/wasm-kernels');
+      kernels.registerWasmTrainingKernels();
+      // Compiled here, asynchronously; false means its fallbacks run (it warns once why).
+      cnnkitSimd = await kernels.prepareWasmTrainingKernels();
     },
     describe: () => {
       const simd = wasmSimd ? 'SIMD' : 'no SIMD';
       return {
-        detail: `tfjs-backend-wasm ${tf.version_core}, ${simd}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}`,
+        detail: `tfjs-backend-wasm ${tf.version_core}, ${simd}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}; cnnkit training kernels: ${cnnkitSimd ? 'SIMD' : 'fallback (no SIMD module)'}`,
         threads: wasmThreads,
       };
     },
