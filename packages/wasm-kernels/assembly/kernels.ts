@@ -60,11 +60,6 @@ export function sgdStep(
   }
 }
 
-/** Copies `n` float32 values (the "skip this update" path of a gated SGD step). */
-export function copyFloats(from: usize, to: usize, n: i32): void {
-  memory.copy(to, from, (<usize>n) << 2);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Matrix multiplication: C[m×n] = op(A)·op(B), row-major, op = transpose when asked.
 // A is [m×k] (stored [k×m] when transposeA), B is [k×n] (stored [n×k] when transposeB).
@@ -391,37 +386,6 @@ export function toPaddedPlanar(
   }
 }
 
-/** dst[b, h, w, ch] (NHWC) = planar[b, ch, h, w], planar being [batch, channels, height, cols]. */
-export function fromPlanar(
-  planar: usize,
-  dst: usize,
-  batch: i32,
-  height: i32,
-  width: i32,
-  channels: i32,
-  cols: i32,
-): void {
-  const plane = (<usize>height * <usize>cols) << 2;
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < height; h++) {
-      for (let w = 0; w < width; w++) {
-        let from =
-          planar +
-          (((<usize>b * <usize>channels * <usize>height + <usize>h) * <usize>cols + <usize>w) << 2);
-        let to =
-          dst +
-          ((((<usize>b * <usize>height + <usize>h) * <usize>width + <usize>w) * <usize>channels) <<
-            2);
-        for (let ch = 0; ch < channels; ch++) {
-          store<f32>(to, load<f32>(from));
-          from += plane;
-          to += 4;
-        }
-      }
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Conv2D filter gradient, stride 1, from zero-padded planar inputs.
 
@@ -608,117 +572,6 @@ function filterGradTap(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Conv2D input gradient, stride 1, from a zero-padded planar dy.
-
-/**
- * dxp[b, ci, ih, iw] = Σ_co Σ_fh Σ_fw W[fh, fw, ci, co] · dyp[b, co, ih + rowShift − fh·dh,
- * iw + colShift − fw·dw] for iw over whole vectors of 4 (dxCols a multiple of 8). dyp is
- * [batch, outC, dyRows, dyCols], big enough that every index is inside it (zeros where dy is
- * not), and dxp is [batch, inC, inH, dxCols].
- */
-export function conv2dInputGrad(
-  dyp: usize,
-  filter: usize,
-  dxp: usize,
-  batch: i32,
-  inC: i32,
-  outC: i32,
-  inH: i32,
-  dxCols: i32,
-  dyRows: i32,
-  dyCols: i32,
-  filterH: i32,
-  filterW: i32,
-  dilationH: i32,
-  dilationW: i32,
-  rowShift: i32,
-  colShift: i32,
-): void {
-  const dyPlane = (<usize>dyRows * <usize>dyCols) << 2;
-  const dyRow = (<usize>dyCols) << 2;
-  const dxPlane = (<usize>inH * <usize>dxCols) << 2;
-  const tap = (<usize>inC * <usize>outC) << 2;
-  const coStep: usize = 4;
-  const ciStep = (<usize>outC) << 2;
-  for (let b = 0; b < batch; b++) {
-    const dyImage = dyp + <usize>b * <usize>outC * dyPlane;
-    const dxImage = dxp + <usize>b * <usize>inC * dxPlane;
-    for (let ih = 0; ih < inH; ih++) {
-      for (let iw = 0; iw < dxCols; iw += 8) {
-        let ci = 0;
-        for (; ci + 3 < inC; ci += 4) {
-          let a00 = f32x4.splat(0);
-          let a01 = f32x4.splat(0);
-          let a10 = f32x4.splat(0);
-          let a11 = f32x4.splat(0);
-          let a20 = f32x4.splat(0);
-          let a21 = f32x4.splat(0);
-          let a30 = f32x4.splat(0);
-          let a31 = f32x4.splat(0);
-          for (let fh = 0; fh < filterH; fh++) {
-            const row = dyImage + <usize>(ih + rowShift - fh * dilationH) * dyRow;
-            for (let fw = 0; fw < filterW; fw++) {
-              let y = row + ((<usize>(iw + colShift - fw * dilationW)) << 2);
-              let w = filter + <usize>(fh * filterW + fw) * tap + <usize>ci * ciStep;
-              for (let co = 0; co < outC; co++) {
-                const y0 = v128.load(y);
-                const y1 = v128.load(y, 16);
-                const w0 = v128.load32_splat(w);
-                const w1 = v128.load32_splat(w + ciStep);
-                const w2 = v128.load32_splat(w + 2 * ciStep);
-                const w3 = v128.load32_splat(w + 3 * ciStep);
-                a00 = f32x4.add(a00, f32x4.mul(w0, y0));
-                a01 = f32x4.add(a01, f32x4.mul(w0, y1));
-                a10 = f32x4.add(a10, f32x4.mul(w1, y0));
-                a11 = f32x4.add(a11, f32x4.mul(w1, y1));
-                a20 = f32x4.add(a20, f32x4.mul(w2, y0));
-                a21 = f32x4.add(a21, f32x4.mul(w2, y1));
-                a30 = f32x4.add(a30, f32x4.mul(w3, y0));
-                a31 = f32x4.add(a31, f32x4.mul(w3, y1));
-                y += dyPlane;
-                w += coStep;
-              }
-            }
-          }
-          const out =
-            dxImage + <usize>ci * dxPlane + ((<usize>ih * <usize>dxCols + <usize>iw) << 2);
-          v128.store(out, a00);
-          v128.store(out, a01, 16);
-          v128.store(out + dxPlane, a10);
-          v128.store(out + dxPlane, a11, 16);
-          v128.store(out + 2 * dxPlane, a20);
-          v128.store(out + 2 * dxPlane, a21, 16);
-          v128.store(out + 3 * dxPlane, a30);
-          v128.store(out + 3 * dxPlane, a31, 16);
-        }
-        for (; ci < inC; ci++) {
-          let a0 = f32x4.splat(0);
-          let a1 = f32x4.splat(0);
-          for (let fh = 0; fh < filterH; fh++) {
-            const row = dyImage + <usize>(ih + rowShift - fh * dilationH) * dyRow;
-            for (let fw = 0; fw < filterW; fw++) {
-              let y = row + ((<usize>(iw + colShift - fw * dilationW)) << 2);
-              let w = filter + <usize>(fh * filterW + fw) * tap + <usize>ci * ciStep;
-              for (let co = 0; co < outC; co++) {
-                const w0 = v128.load32_splat(w);
-                a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(y)));
-                a1 = f32x4.add(a1, f32x4.mul(w0, v128.load(y, 16)));
-                y += dyPlane;
-                w += coStep;
-              }
-            }
-          }
-          const out =
-            dxImage + <usize>ci * dxPlane + ((<usize>ih * <usize>dxCols + <usize>iw) << 2);
-          v128.store(out, a0);
-          v128.store(out, a1, 16);
-        }
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Max pooling gradient (NHWC), ties and all-NaN windows like tfjs's cpu backend.
 
 /**
@@ -803,6 +656,161 @@ export function maxPoolGrad(
           if (found) store<f32>(dx + where, load<f32>(dx + where) + load<f32>(dyAt + lane));
         }
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conv2D input gradient as a product and a scatter-add (any stride, dilation and padding).
+
+/** dst[c, r] = src[r, c] for a rows × cols float32 matrix. */
+export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    let from = src + ((<usize>r * <usize>cols) << 2);
+    let to = dst + ((<usize>r) << 2);
+    const step = (<usize>rows) << 2;
+    for (let c = 0; c < cols; c++) {
+      store<f32>(to, load<f32>(from));
+      from += 4;
+      to += step;
+    }
+  }
+}
+
+/**
+ * dx[b, oh·strideH − top + fh·dh, ow·strideW − left + fw·dw, :] += cols[p, fh, fw, :] for every
+ * dy pixel p = (b, oh, ow) and filter tap, dropping taps that fall outside dx (the padding).
+ * dx is NHWC [batch, inH, inW, inC] and written whole (zeroed first). With cols = dy·Wᵀ this is
+ * the input gradient without the zero work of a full convolution.
+ */
+export function col2im(
+  cols: usize,
+  dx: usize,
+  batch: i32,
+  inH: i32,
+  inW: i32,
+  inC: i32,
+  outH: i32,
+  outW: i32,
+  filterH: i32,
+  filterW: i32,
+  strideH: i32,
+  strideW: i32,
+  dilationH: i32,
+  dilationW: i32,
+  top: i32,
+  left: i32,
+): void {
+  memory.fill(dx, 0, (<usize>batch * <usize>inH * <usize>inW * <usize>inC) << 2);
+  const pixel = (<usize>inC) << 2;
+  const tapRow = <usize>filterW * pixel;
+  let from = cols;
+  for (let b = 0; b < batch; b++) {
+    const image = dx + ((<usize>b * <usize>inH * <usize>inW * <usize>inC) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const col0 = ow * strideW - left;
+        // Filter columns whose dx column is inside the image.
+        let fwStart = 0;
+        while (fwStart < filterW && col0 + fwStart * dilationW < 0) fwStart++;
+        let fwEnd = filterW;
+        while (fwEnd > fwStart && col0 + (fwEnd - 1) * dilationW >= inW) fwEnd--;
+        for (let fh = 0; fh < filterH; fh++) {
+          const row = oh * strideH - top + fh * dilationH;
+          if (row >= 0 && row < inH && fwEnd > fwStart) {
+            const to =
+              image + (<usize>row * <usize>inW + <usize>(col0 + fwStart * dilationW)) * pixel;
+            const src = from + <usize>fwStart * pixel;
+            if (dilationW === 1) {
+              // Consecutive taps hit consecutive dx pixels: one contiguous run of floats.
+              addRun(src, to, (fwEnd - fwStart) * inC);
+            } else {
+              const step = <usize>dilationW * pixel;
+              for (let fw = fwStart; fw < fwEnd; fw++) {
+                addRun(src + <usize>(fw - fwStart) * pixel, to + <usize>(fw - fwStart) * step, inC);
+              }
+            }
+          }
+          from += tapRow;
+        }
+      }
+    }
+  }
+}
+
+/** to[i] += from[i] for i < n. */
+function addRun(from: usize, to: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(to + at, f32x4.add(v128.load(to + at), v128.load(from + at)));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(to + at, load<f32>(to + at) + load<f32>(from + at));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bias: the broadcast add of the forward pass and the column sums of its gradient.
+
+/**
+ * out[r, j] = x[r, j] + bias[j] for a rows × channels matrix x. Four rows are 4·channels
+ * floats, a whole number of vectors, so the flat data is added to bias repeated four times
+ * (written to `scratch`, 4·channels floats) vector by vector, whatever the channel count.
+ */
+export function addBias(
+  x: usize,
+  bias: usize,
+  scratch: usize,
+  out: usize,
+  rows: i32,
+  channels: i32,
+): void {
+  const row = (<usize>channels) << 2;
+  for (let q: usize = 0; q < 4; q++) memory.copy(scratch + q * row, bias, row);
+  const period = row << 2;
+  const whole = <usize>(rows >> 2) * period;
+  for (let start: usize = 0; start < whole; start += period) {
+    for (let v: usize = 0; v < period; v += 16) {
+      v128.store(out + start + v, f32x4.add(v128.load(x + start + v), v128.load(scratch + v)));
+    }
+  }
+  const total = <usize>rows * row;
+  for (let at = whole; at < total; at += 4) {
+    store<f32>(out + at, load<f32>(x + at) + load<f32>(scratch + (at - whole)));
+  }
+}
+
+/**
+ * out[j] = Σ_r x[r, j] over a rows × channels matrix. As in addBias, four rows at a time are
+ * whole vectors: they are summed into `scratch` (4·channels floats) in blocks of 64 rows, whose
+ * partial sums keep rounding error low for long columns, then the four row slots are folded.
+ */
+export function sumRows(x: usize, scratch: usize, out: usize, rows: i32, channels: i32): void {
+  const row = (<usize>channels) << 2;
+  const period = row << 2;
+  memory.fill(scratch, 0, period);
+  memory.fill(out, 0, row);
+  const whole = <usize>(rows >> 2) * period;
+  const block = period << 4; // 64 rows
+  for (let start: usize = 0; start < whole; start += block) {
+    const end = min(start + block, whole);
+    for (let v: usize = 0; v < period; v += 16) {
+      let acc = f32x4.splat(0);
+      for (let at = start + v; at < end; at += period) acc = f32x4.add(acc, v128.load(x + at));
+      v128.store(scratch + v, f32x4.add(v128.load(scratch + v), acc));
+    }
+  }
+  const total = <usize>rows * row;
+  for (let at = whole; at < total; at += 4) {
+    const j = (at - whole) % row;
+    store<f32>(out + j, load<f32>(out + j) + load<f32>(x + at));
+  }
+  for (let q: usize = 0; q < 4; q++) {
+    for (let j: usize = 0; j < row; j += 4) {
+      store<f32>(out + j, load<f32>(out + j) + load<f32>(scratch + q * row + j));
     }
   }
 }

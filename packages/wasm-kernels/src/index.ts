@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 export { batchMatMulConfig } from './kernels/batch-mat-mul.js';
+export { addConfig, sumConfig } from './kernels/bias.js';
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 export { fusedSgdConfig, fusedSgdKernelName } from './kernels/fused-sgd.js';

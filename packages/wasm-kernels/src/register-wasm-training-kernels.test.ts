@@ -19,6 +19,8 @@ describe('registerWasmTrainingKernels', () => {
       tf.Conv2DBackpropInput,
       tf.MaxPoolGrad,
       tf.BatchMatMul,
+      tf.Add,
+      tf.Sum,
     ]);
     expect(await prepareWasmTrainingKernels()).toBe(true);
     const before = tf.memory().numTensors;

@@ -44,7 +44,7 @@ export function conv2DBackpropInput(args: {
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const channelsFirst = info.dataFormat === 'channelsFirst';
   const simd = simdKernelsFor(backend);
-  if (simd != null && strideHeight === 1 && strideWidth === 1 && !channelsFirst) {
+  if (simd != null && !channelsFirst) {
     return inputGradientSimd(simd, backend, dy, filter, info);
   }
   const transpose = wasmKernelFunc(tf.Transpose);
@@ -119,9 +119,11 @@ export function conv2DBackpropInput(args: {
 }
 
 /**
- * The stride-1 NHWC case with the SIMD module: dy is copied into a zero-padded planar layout
- * big enough that every (input pixel, filter tap) pair reads inside it, the full convolution
- * runs over whole vectors of 8 input columns into a planar dx, which is copied back to NHWC.
+ * The NHWC case with the SIMD module, for any stride, dilation and padding: every dy pixel's
+ * contribution to its filter-sized window of dx is one row of cols = dy·Wᵀ ([pixels, filterH ·
+ * filterW · inChannels], a matrix product with the transposed filter), and col2im adds those
+ * rows into dx, dropping taps in the padding. Unlike the full convolution of a spread dy, no
+ * work is spent on zeros.
  */
 function inputGradientSimd(
   simd: SimdKernels,
@@ -131,51 +133,36 @@ function inputGradientSimd(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
-  // dyp[r, c] holds dy[r − rowShift + top, c − colShift + left]: input row ih and filter row fh
-  // read dyp row ih + rowShift − fh·dilation, which is never negative.
-  const rowShift = (filterHeight - 1) * dilationHeight;
-  const colShift = (filterWidth - 1) * dilationWidth;
-  const dxCols = Math.ceil(inWidth / 8) * 8;
-  const dyRows = inHeight + rowShift;
-  const dyCols = dxCols + colShift;
-  const dyp = backend.makeOutput([batchSize, outChannels, dyRows, dyCols], 'float32');
-  const dxp = backend.makeOutput([batchSize, inChannels, inHeight, dxCols], 'float32');
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth } = info;
+  const taps = filterHeight * filterWidth * inChannels;
+  const pixels = batchSize * outHeight * outWidth;
+  const filterT = backend.makeOutput([outChannels, taps], 'float32');
+  const cols = backend.makeOutput([pixels, taps], 'float32');
   const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
   const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
-  simd.toPaddedPlanar(
-    offset(dy),
-    offset(dyp),
+  simd.transpose2d(offset(filter), offset(filterT), taps, outChannels);
+  simd.matmul(offset(dy), offset(filterT), offset(cols), pixels, taps, outChannels, 0, 0);
+  simd.col2im(
+    offset(cols),
+    offset(dx),
     batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
     outHeight,
     outWidth,
-    outChannels,
-    dyRows,
-    dyCols,
-    rowShift - info.padInfo.top,
-    colShift - info.padInfo.left,
-  );
-  simd.conv2dInputGrad(
-    offset(dyp),
-    offset(filter),
-    offset(dxp),
-    batchSize,
-    inChannels,
-    outChannels,
-    inHeight,
-    dxCols,
-    dyRows,
-    dyCols,
     filterHeight,
     filterWidth,
+    strideHeight,
+    strideWidth,
     dilationHeight,
     dilationWidth,
-    rowShift,
-    colShift,
+    info.padInfo.top,
+    info.padInfo.left,
   );
-  simd.fromPlanar(offset(dxp), offset(dx), batchSize, inHeight, inWidth, inChannels, dxCols);
-  backend.disposeData(dyp.dataId);
-  backend.disposeData(dxp.dataId);
+  backend.disposeData(filterT.dataId);
+  backend.disposeData(cols.dataId);
   return dx;
 }
 

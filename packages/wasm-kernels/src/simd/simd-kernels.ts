@@ -18,7 +18,6 @@ export interface SimdKernels {
     hasBuffer: number,
     nesterov: number,
   ): void;
-  copyFloats(from: number, to: number, n: number): void;
   matmul(
     a: number,
     b: number,
@@ -41,15 +40,6 @@ export interface SimdKernels {
     top: number,
     left: number,
   ): void;
-  fromPlanar(
-    planar: number,
-    dst: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    cols: number,
-  ): void;
   conv2dFilterGrad(
     xp: number,
     dyp: number,
@@ -66,23 +56,33 @@ export interface SimdKernels {
     dilationH: number,
     dilationW: number,
   ): void;
-  conv2dInputGrad(
-    dyp: number,
-    filter: number,
-    dxp: number,
+  addBias(
+    x: number,
+    bias: number,
+    scratch: number,
+    out: number,
+    rows: number,
+    channels: number,
+  ): void;
+  sumRows(x: number, scratch: number, out: number, rows: number, channels: number): void;
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  col2im(
+    cols: number,
+    dx: number,
     batch: number,
-    inC: number,
-    outC: number,
     inH: number,
-    dxCols: number,
-    dyRows: number,
-    dyCols: number,
+    inW: number,
+    inC: number,
+    outH: number,
+    outW: number,
     filterH: number,
     filterW: number,
+    strideH: number,
+    strideW: number,
     dilationH: number,
     dilationW: number,
-    rowShift: number,
-    colShift: number,
+    top: number,
+    left: number,
   ): void;
   maxPoolGrad(
     x: number,

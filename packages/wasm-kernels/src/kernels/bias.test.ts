@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectClose,
+  kernelPaths,
+  seededValues,
+  useBackend,
+  useKernelPath,
+} from '../test-support/compare-backends.js';
+
+interface Case {
+  readonly name: string;
+  readonly run: (inputs: tf.Tensor[]) => tf.Tensor;
+  readonly shapes: number[][];
+  readonly dtype?: 'float32' | 'int32';
+}
+
+const adds: Case[] = [
+  ['SimpleCNN conv1 bias', [4, 28, 28, 6], [6]],
+  ['rows not a multiple of 4, odd channels', [3, 5], [5]],
+  ['rank 3, 7 channels', [2, 3, 7], [7]],
+  ['bias first', [7], [2, 3, 7]],
+  ['one channel', [5, 1], [1]],
+  ['16 channels, one row', [1, 16], [16]],
+  // Not a bias add: the original kernel's cases.
+  ['equal shapes (original kernel)', [3, 4], [3, 4]],
+  ['scalar (original kernel)', [3, 4], []],
+  ['two-way broadcast (original kernel)', [3, 1], [1, 4]],
+].map(([name, a, b]) => ({
+  name: name as string,
+  shapes: [a as number[], b as number[]],
+  run: ([x, y]) => tf.add(x as tf.Tensor, y as tf.Tensor),
+}));
+
+const sums: Case[] = [
+  {
+    name: 'SimpleCNN conv1 bias gradient',
+    shapes: [[4, 28, 28, 6]],
+    run: ([x]) => tf.sum(x as tf.Tensor, [0, 1, 2]),
+  },
+  { name: 'rows not a multiple of 4', shapes: [[7, 5]], run: ([x]) => tf.sum(x as tf.Tensor, 0) },
+  {
+    name: 'negative axes, keepDims',
+    shapes: [[2, 3, 5]],
+    run: ([x]) => tf.sum(x as tf.Tensor, [-3, -2], true),
+  },
+  {
+    name: 'a long column (50,000 rows)',
+    shapes: [[50_000, 3]],
+    run: ([x]) => tf.sum(x as tf.Tensor, 0),
+  },
+  {
+    name: 'last axis (original kernel)',
+    shapes: [[4, 6]],
+    run: ([x]) => tf.sum(x as tf.Tensor, 1),
+  },
+  { name: 'every axis (original kernel)', shapes: [[4, 6]], run: ([x]) => tf.sum(x as tf.Tensor) },
+  {
+    name: 'int32 (original kernel)',
+    shapes: [[5, 3]],
+    dtype: 'int32',
+    run: ([x]) => tf.sum(x as tf.Tensor, 0),
+  },
+];
+
+function compute(c: Case, values: Float32Array[]) {
+  return tf.tidy(() => {
+    const inputs = c.shapes.map((shape, i) =>
+      c.dtype === 'int32'
+        ? tf.tensor(
+            Int32Array.from(values[i] as Float32Array, (v) => Math.round(10 * v)),
+            shape,
+            'int32',
+          )
+        : tf.tensor(values[i] as Float32Array, shape),
+    );
+    const out = c.run(inputs);
+    return { shape: out.shape, values: out.dataSync() };
+  });
+}
+
+describe.each(kernelPaths)('Add and Sum on wasm match the cpu backend ($path)', ({ simd }) => {
+  beforeAll(() => useKernelPath(simd));
+  afterAll(() => useKernelPath(true));
+
+  it.each([...adds, ...sums])('$name', async (c) => {
+    const values = c.shapes.map((shape, i) => seededValues(tf.util.sizeFromShape(shape), 20 + i));
+    await useBackend('cpu');
+    const expected = compute(c, values);
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const heapBuffersBefore = tf.engine().backend.numDataIds();
+    const actual = compute(c, values);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+    expect(actual.shape).toEqual(expected.shape);
+    expectClose(actual.values, expected.values);
+  });
+});
