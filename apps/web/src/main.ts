@@ -261,9 +261,18 @@ document.addEventListener('paste', (event) => {
 });
 
 if (new URLSearchParams(location.search).has('debug')) {
-  // Lets the end-to-end tests simulate a GPU reset; not part of the visible page.
+  // For the end-to-end tests and `bench:browser`: simulate a GPU reset, time training steps.
+  // Not part of the visible page.
   Object.assign(window, {
-    cnnkitDebug: { loseWebglContext: () => worker.request({ type: 'lose-webgl-context' }) },
+    cnnkitDebug: {
+      loseWebglContext: () => worker.request({ type: 'lose-webgl-context' }),
+      benchmark: (options: {
+        backend: BackendName;
+        batchSize: number;
+        warmupSteps: number;
+        seconds: number;
+      }) => worker.request({ type: 'benchmark', ...options }),
+    },
   });
 }
 

@@ -73,7 +73,14 @@ export type WorkerRequest =
   | { readonly type: 'save-weights' }
   | { readonly type: 'load-weights'; readonly bytes: Uint8Array; readonly name: string }
   | { readonly type: 'classify'; readonly pixels: Uint8Array }
-  | { readonly type: 'lose-webgl-context' };
+  | { readonly type: 'lose-webgl-context' }
+  | {
+      readonly type: 'benchmark';
+      readonly backend: BackendName;
+      readonly batchSize: number;
+      readonly warmupSteps: number;
+      readonly seconds: number;
+    };
 
 /** The `result` type of each request. */
 export interface WorkerResults {
@@ -90,6 +97,12 @@ export interface WorkerResults {
   'load-weights': Inspection;
   classify: TopK;
   'lose-webgl-context': boolean;
+  benchmark: {
+    readonly batchSize: number;
+    readonly steps: number;
+    readonly seconds: number;
+    readonly imagesPerSecond: number;
+  };
 }
 
 /** How a training run ended. */

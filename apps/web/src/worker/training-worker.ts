@@ -27,6 +27,7 @@ import type {
   WorkerResults,
 } from '../protocol.js';
 import { BACKEND_ORDER, isExperimental, startBackend } from './backends.js';
+import { benchmarkTraining } from './benchmark.js';
 import { yieldToEventLoop } from './event-loop-yield.js';
 import { filterImages } from './filter-images.js';
 import { firstImages, predictTopK, singleImage } from './predictions.js';
@@ -484,6 +485,11 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
     );
     if (!top) throw new Error('no prediction');
     return top;
+  },
+  benchmark: async (request) => {
+    if (run) throw new Error('stop training before benchmarking');
+    if (activeBackend !== request.backend) await activate(request.backend);
+    return benchmarkTraining(requireData().train, request);
   },
   'lose-webgl-context': () => {
     if (activeBackend !== 'webgl') return false;
