@@ -41,7 +41,7 @@ const step = () =>
     return value;
   });
 // Every wasm kernel is re-registered wrapped in a timer (tf.profile's own timing is much
-// slower than a real step); times are wall-clock, so run on a quiet machine or compare ratios.
+// slower than a real step); times are this process's CPU time, less sensitive to other load.
 const totals = new Map();
 let calls = 0;
 let recording = false;
@@ -52,10 +52,11 @@ for (const config of tf.getKernelsForBackend('wasm')) {
     ...config,
     kernelFunc: (kernelArgs) => {
       if (!recording) return kernelFunc(kernelArgs);
-      const t0 = performance.now();
+      const t0 = process.cpuUsage();
       const out = kernelFunc(kernelArgs);
+      const used = process.cpuUsage(t0);
       const entry = totals.get(config.kernelName) ?? { ms: 0, count: 0 };
-      entry.ms += performance.now() - t0;
+      entry.ms += (used.user + used.system) / 1000;
       entry.count += 1;
       calls += 1;
       totals.set(config.kernelName, entry);

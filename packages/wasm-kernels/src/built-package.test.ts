@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(join(packageDir, 'dist', 'index.js')))('the built pa
     );
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(
-      'addConfig,batchMatMulConfig,conv2DBackpropFilterConfig,conv2DBackpropInputConfig,fusedSgdConfig,fusedSgdKernelName,maxPoolGradConfig,prepareWasmTrainingKernels,registerWasmTrainingKernels,sumConfig,supportedTfjsVersion,wasmTrainingKernelConfigs',
+      'addConfig,batchMatMulConfig,castConfig,conv2DBackpropFilterConfig,conv2DBackpropInputConfig,fusedSgdConfig,fusedSgdKernelName,identityConfig,maxPoolGradConfig,prepareWasmTrainingKernels,registerWasmTrainingKernels,sumConfig,supportedTfjsVersion,wasmTrainingKernelConfigs',
     );
   });
 });

@@ -12,6 +12,7 @@ export { addConfig, sumConfig } from './kernels/bias.js';
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 export { fusedSgdConfig, fusedSgdKernelName } from './kernels/fused-sgd.js';
+export { castConfig, identityConfig } from './kernels/identity.js';
 export { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export {

@@ -21,6 +21,8 @@ describe('registerWasmTrainingKernels', () => {
       tf.BatchMatMul,
       tf.Add,
       tf.Sum,
+      tf.Identity,
+      tf.Cast,
     ]);
     expect(await prepareWasmTrainingKernels()).toBe(true);
     const before = tf.memory().numTensors;

@@ -4,6 +4,7 @@ import { addConfig, sumConfig } from './kernels/bias.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { fusedSgdConfig } from './kernels/fused-sgd.js';
+import { castConfig, identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { originalKernels, rememberOriginalKernel } from './kernels/original-kernels.js';
 import type { RegisteredKernels } from './types.js';
@@ -17,6 +18,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
   addConfig,
   sumConfig,
+  identityConfig,
+  castConfig,
   fusedSgdConfig,
 ];
 

@@ -1,4 +1,5 @@
 import type { AnyImageBatch, BatchTransform, ImageBatch } from '../types.js';
+import { type PointwiseMap, pointwise } from './pointwise.js';
 
 /**
  * torchvision's `Normalize`: `(x - mean[c]) / std[c]` per channel `c`. Give one number for
@@ -20,7 +21,7 @@ export function normalize(
       );
     }
   }
-  return (batch: AnyImageBatch): ImageBatch => {
+  const transform = (batch: AnyImageBatch): ImageBatch => {
     if (!(batch.pixels instanceof Float32Array)) {
       throw new TypeError('normalize: pixels are still bytes; put toTensor() before normalize().');
     }
@@ -28,12 +29,25 @@ export function normalize(
     const means = perChannel(mean, c, 'mean');
     const stds = perChannel(std, c, 'std');
     const pixels = new Float32Array(batch.pixels.length);
-    for (let i = 0; i < pixels.length; i++) {
-      const ch = i % c;
-      pixels[i] = ((batch.pixels[i] as number) - (means[ch] as number)) / (stds[ch] as number);
+    for (let i = 0; i < pixels.length; i += c) {
+      for (let ch = 0; ch < c; ch++) {
+        pixels[i + ch] =
+          ((batch.pixels[i + ch] as number) - (means[ch] as number)) / (stds[ch] as number);
+      }
     }
     return { ...batch, pixels };
   };
+  const map: PointwiseMap = {
+    input: 'floats',
+    check: (channels) => {
+      perChannel(mean, channels, 'mean');
+      perChannel(std, channels, 'std');
+    },
+    map: (value, channel, channels) =>
+      (value - (perChannel(mean, channels, 'mean')[channel] as number)) /
+      (perChannel(std, channels, 'std')[channel] as number),
+  };
+  return Object.assign(transform, { [pointwise]: map });
 }
 
 function perChannel(value: number | readonly number[], channels: number, what: string): number[] {

@@ -1,4 +1,7 @@
 import type { AnyImageBatch, BatchTransform, ImageBatch } from '../types.js';
+import { byteLookupTable, lookUp, type PointwiseMap, pointwise } from './pointwise.js';
+
+const scale: PointwiseMap = { input: 'bytes', map: (value) => value / 255 };
 
 /**
  * torchvision's `ToTensor` for batches: bytes 0–255 become floats in [0, 1]. Float input is
@@ -10,10 +13,11 @@ import type { AnyImageBatch, BatchTransform, ImageBatch } from '../types.js';
  * ```
  */
 export function toTensor(): BatchTransform {
-  return (batch: AnyImageBatch): ImageBatch => {
+  // One table of the 256 possible results: the same float32 values as dividing each byte.
+  const table = byteLookupTable([scale], 1);
+  const transform = (batch: AnyImageBatch): ImageBatch => {
     if (batch.pixels instanceof Float32Array) return batch as ImageBatch;
-    const pixels = new Float32Array(batch.pixels.length);
-    for (let i = 0; i < pixels.length; i++) pixels[i] = (batch.pixels[i] as number) / 255;
-    return { ...batch, pixels };
+    return { ...batch, pixels: lookUp(batch.pixels, table, 1) };
   };
+  return Object.assign(transform, { [pointwise]: scale });
 }

@@ -149,3 +149,38 @@ describe('compose', () => {
     expect(out.pixels[0]).toBeCloseTo((1 / 255 - 0.5) / 0.5, 6);
   });
 });
+
+describe('compose(toTensor(), normalize(…)) on bytes', () => {
+  function randomBytes(size: number, channels: number): ByteImageBatch {
+    const rng = new Rng(7);
+    const pixels = Uint8Array.from({ length: size * 4 * 5 * channels }, () => rng.int(256));
+    return { pixels, labels: new Int32Array(size), size, height: 4, width: 5, channels };
+  }
+
+  it.each([
+    [1, 0.5, 0.5],
+    [2, [0.1, 0.9], [0.3, 2]],
+    [3, [0.4914, 0.4822, 0.4465], [0.247, 0.2435, 0.2616]],
+    [4, 0.25, [1, 2, 3, 4]],
+  ] as const)(
+    'gives the float32 values of the separate steps (%i channels)',
+    (channels, mean, std) => {
+      const batch = randomBytes(6, channels);
+      const separate = normalize(mean, std)(toTensor()(batch, rng()), rng());
+      const fused = compose(toTensor(), normalize(mean, std), normalize(0.1, 3))(batch, rng());
+      const separateTwice = normalize(0.1, 3)(separate, rng());
+      expect(fused.pixels).toBeInstanceOf(Float32Array);
+      expect(fused.pixels).toEqual(separateTwice.pixels);
+      expect(fused.labels).toBe(batch.labels);
+    },
+  );
+
+  it('passes float pixels through the steps one by one, and keeps normalize’s channel error', () => {
+    const floats = toTensor()(tinyBatch(), rng());
+    const pipeline = compose(toTensor(), normalize([0, 1], [1, 2]));
+    expect(pipeline(floats, rng()).pixels).toEqual(normalize([0, 1], [1, 2])(floats, rng()).pixels);
+    expect(() => compose(toTensor(), normalize([0.5, 0.5, 0.5], 1))(tinyBatch(), rng())).toThrow(
+      'mean has 3 values [0.5,0.5,0.5] but the images have 2 channels',
+    );
+  });
+});
