@@ -387,7 +387,9 @@ export function toPaddedPlanar(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Conv2D filter gradient, stride 1, from zero-padded planar inputs.
+// Conv2D filter gradient, stride 1, from zero-padded planar inputs. Each output-channel pair
+// and group of 5, 4 or 3 filter columns keeps its sums in registers (10, 8 or 6 vectors)
+// while one pass over the data loads each dy vector once for all of them.
 
 /**
  * dW[fh, fw, ci, co] = Σ_b Σ_oh Σ_ow xp[b, ci, oh + fh·dh, ow + fw·dw] · dyp[b, co, oh, ow],
@@ -416,7 +418,6 @@ export function conv2dFilterGrad(
   const xRow = (<usize>xCols) << 2;
   const dyRow = (<usize>dyCols) << 2;
   const fwStep = (<usize>dilationW) << 2;
-  const fw4 = filterW & ~3;
   for (let ci = 0; ci < inC; ci++) {
     for (let fh = 0; fh < filterH; fh++) {
       const xBase = xp + <usize>ci * xPlane + <usize>(fh * dilationH) * xRow;
@@ -424,7 +425,63 @@ export function conv2dFilterGrad(
       for (; co + 1 < outC; co += 2) {
         const dyBase = dyp + <usize>co * dyPlane;
         let fw = 0;
-        for (; fw < fw4; fw += 4) {
+        for (; fw + 4 < filterW; fw += 5) {
+          let s00 = f32x4.splat(0);
+          let s01 = f32x4.splat(0);
+          let s02 = f32x4.splat(0);
+          let s03 = f32x4.splat(0);
+          let s04 = f32x4.splat(0);
+          let s10 = f32x4.splat(0);
+          let s11 = f32x4.splat(0);
+          let s12 = f32x4.splat(0);
+          let s13 = f32x4.splat(0);
+          let s14 = f32x4.splat(0);
+          const xOff = (<usize>(fw * dilationW)) << 2;
+          for (let b = 0; b < batch; b++) {
+            let xr = xBase + <usize>b * <usize>inC * xPlane + xOff;
+            let yr = dyBase + <usize>b * <usize>outC * dyPlane;
+            for (let oh = 0; oh < outH; oh++) {
+              for (let v: usize = 0; v < dyRow; v += 16) {
+                const y0 = v128.load(yr + v);
+                const y1 = v128.load(yr + dyPlane + v);
+                const x0 = v128.load(xr + v);
+                const x1 = v128.load(xr + v + fwStep);
+                const x2 = v128.load(xr + v + 2 * fwStep);
+                const x3 = v128.load(xr + v + 3 * fwStep);
+                const x4 = v128.load(xr + v + 4 * fwStep);
+                s00 = f32x4.add(s00, f32x4.mul(x0, y0));
+                s01 = f32x4.add(s01, f32x4.mul(x1, y0));
+                s02 = f32x4.add(s02, f32x4.mul(x2, y0));
+                s03 = f32x4.add(s03, f32x4.mul(x3, y0));
+                s04 = f32x4.add(s04, f32x4.mul(x4, y0));
+                s10 = f32x4.add(s10, f32x4.mul(x0, y1));
+                s11 = f32x4.add(s11, f32x4.mul(x1, y1));
+                s12 = f32x4.add(s12, f32x4.mul(x2, y1));
+                s13 = f32x4.add(s13, f32x4.mul(x3, y1));
+                s14 = f32x4.add(s14, f32x4.mul(x4, y1));
+              }
+              xr += xRow;
+              yr += dyRow;
+            }
+          }
+          const out =
+            dw +
+            ((((<usize>fh * <usize>filterW + <usize>fw) * <usize>inC + <usize>ci) * <usize>outC +
+              <usize>co) <<
+              2);
+          const tap = (<usize>inC * <usize>outC) << 2;
+          store<f32>(out, hsum(s00));
+          store<f32>(out, hsum(s10), 4);
+          store<f32>(out + tap, hsum(s01));
+          store<f32>(out + tap, hsum(s11), 4);
+          store<f32>(out + 2 * tap, hsum(s02));
+          store<f32>(out + 2 * tap, hsum(s12), 4);
+          store<f32>(out + 3 * tap, hsum(s03));
+          store<f32>(out + 3 * tap, hsum(s13), 4);
+          store<f32>(out + 4 * tap, hsum(s04));
+          store<f32>(out + 4 * tap, hsum(s14), 4);
+        }
+        for (; fw + 3 < filterW; fw += 4) {
           let s00 = f32x4.splat(0);
           let s01 = f32x4.splat(0);
           let s02 = f32x4.splat(0);
@@ -472,6 +529,48 @@ export function conv2dFilterGrad(
           store<f32>(out + 2 * tap, hsum(s12), 4);
           store<f32>(out + 3 * tap, hsum(s03));
           store<f32>(out + 3 * tap, hsum(s13), 4);
+        }
+        for (; fw + 2 < filterW; fw += 3) {
+          let s00 = f32x4.splat(0);
+          let s01 = f32x4.splat(0);
+          let s02 = f32x4.splat(0);
+          let s10 = f32x4.splat(0);
+          let s11 = f32x4.splat(0);
+          let s12 = f32x4.splat(0);
+          const xOff = (<usize>(fw * dilationW)) << 2;
+          for (let b = 0; b < batch; b++) {
+            let xr = xBase + <usize>b * <usize>inC * xPlane + xOff;
+            let yr = dyBase + <usize>b * <usize>outC * dyPlane;
+            for (let oh = 0; oh < outH; oh++) {
+              for (let v: usize = 0; v < dyRow; v += 16) {
+                const y0 = v128.load(yr + v);
+                const y1 = v128.load(yr + dyPlane + v);
+                const x0 = v128.load(xr + v);
+                const x1 = v128.load(xr + v + fwStep);
+                const x2 = v128.load(xr + v + 2 * fwStep);
+                s00 = f32x4.add(s00, f32x4.mul(x0, y0));
+                s01 = f32x4.add(s01, f32x4.mul(x1, y0));
+                s02 = f32x4.add(s02, f32x4.mul(x2, y0));
+                s10 = f32x4.add(s10, f32x4.mul(x0, y1));
+                s11 = f32x4.add(s11, f32x4.mul(x1, y1));
+                s12 = f32x4.add(s12, f32x4.mul(x2, y1));
+              }
+              xr += xRow;
+              yr += dyRow;
+            }
+          }
+          const out =
+            dw +
+            ((((<usize>fh * <usize>filterW + <usize>fw) * <usize>inC + <usize>ci) * <usize>outC +
+              <usize>co) <<
+              2);
+          const tap = (<usize>inC * <usize>outC) << 2;
+          store<f32>(out, hsum(s00));
+          store<f32>(out, hsum(s10), 4);
+          store<f32>(out + tap, hsum(s01));
+          store<f32>(out + tap, hsum(s11), 4);
+          store<f32>(out + 2 * tap, hsum(s02));
+          store<f32>(out + 2 * tap, hsum(s12), 4);
         }
         for (; fw < filterW; fw++) {
           filterGradTap(
@@ -597,7 +696,11 @@ export function maxPoolGrad(
   padLeft: i32,
 ): void {
   memory.fill(dx, 0, (<usize>batch * <usize>inH * <usize>inW * <usize>channels) << 2);
-  const c4 = channels & ~3;
+  // Windows that cannot overlap (stride ≥ window) own their dx elements: results are stored,
+  // not added, so the last group of 4 channels may overlap the previous one (same values
+  // stored twice) and no channel needs the scalar path when there are at least 4.
+  const disjoint = strideH >= filterH && strideW >= filterW && channels >= 4;
+  const c4 = disjoint ? channels : channels & ~3;
   const pixel = (<usize>channels) << 2;
   const negInf = f32x4.splat(-Infinity);
   const none = i32x4.splat(-1);
@@ -615,7 +718,8 @@ export function maxPoolGrad(
           dy +
           ((((<usize>b * <usize>outH + <usize>oh) * <usize>outW + <usize>ow) * <usize>channels) <<
             2);
-        for (let c = 0; c < c4; c += 4) {
+        for (let step = 0; step < c4; step += 4) {
+          const c = disjoint ? min(step, channels - 4) : step;
           const lane = (<usize>c) << 2;
           let best = negInf;
           let where = none;
@@ -633,7 +737,8 @@ export function maxPoolGrad(
             for (let col = cStart; col < cEnd; col++) {
               const at = (image + <usize>r * <usize>inW + <usize>col) * pixel + lane;
               const hit = i32x4.eq(where, i32x4.splat(r * inW + col));
-              v128.store(dx + at, f32x4.add(v128.load(dx + at), v128.and(g, hit)));
+              if (disjoint) v128.store(dx + at, v128.and(g, hit));
+              else v128.store(dx + at, f32x4.add(v128.load(dx + at), v128.and(g, hit)));
             }
           }
         }
