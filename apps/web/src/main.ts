@@ -299,9 +299,11 @@ async function start(): Promise<void> {
     return;
   }
   await sample;
-  setPhase('idle');
-  if (dataReady)
+  // Filled before the controls unlock, so the inspect section has its final size from the start.
+  if (dataReady) {
     showInspection(await worker.request({ type: 'inspect' }), 'Untrained weights: test accuracy');
+  }
+  setPhase('idle');
 }
 
 void start();

@@ -59,7 +59,7 @@ export async function benchmarkTraining(
           startedAt = now;
           startStep = event.step;
         } else if (
-          event.step > warmupSteps &&
+          event.step >= warmupSteps + 3 &&
           now - startedAt >= 1000 * seconds &&
           !stop.signal.aborted
         ) {
