@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -71,6 +71,18 @@ test('weights written by `cnnkit train` show the accuracy `cnnkit eval` reports 
   expect(opened.errors).toEqual([]);
 });
 
+test('downloaded weights are byte for byte the loaded `cnnkit train` file', async () => {
+  const { page } = opened;
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#download-weights'),
+  ]);
+  expect(download.suggestedFilename()).toBe('simple-cnn.safetensors');
+  const saved = join(dir, 'downloaded.safetensors');
+  await download.saveAs(saved);
+  expect(await readFile(saved)).toEqual(await readFile(weights));
+});
+
 test('a SimpleCNN file written by PyTorch loads and shows its test accuracy', async () => {
   const { page } = opened;
   // Written by scripts/pytorch/make_fixtures.py with torch and safetensors' reference layout.
@@ -141,6 +153,40 @@ test('an uploaded image of any size gets the same top-3 as `cnnkit predict`', as
   );
   expect(shown).toEqual(cli?.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)} %`));
   expect(opened.errors).toEqual([]);
+});
+
+test('an image dropped on the page or pasted is classified too', async () => {
+  const { page } = opened;
+  const pngBase64 = (await readFile(join(dir, 'picture.png'))).toString('base64');
+  const shownAfter = async (deliver: (base64: string) => void) => {
+    await page.$eval('#classify-result', (list) => list.replaceChildren());
+    await page.evaluate(deliver, pngBase64);
+    await page.waitForFunction(() => document.querySelectorAll('#classify-result li').length === 3);
+    return page.$$eval('#classify-result li span:first-child', (items) =>
+      items.map((i) => i.textContent),
+    );
+  };
+  const chosen = await page.$$eval('#classify-result li span:first-child', (items) =>
+    items.map((i) => i.textContent),
+  );
+  const dropped = await shownAfter((base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    document
+      .getElementById('image-drop')
+      ?.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+      );
+  });
+  expect(dropped).toEqual(chosen);
+  const pasted = await shownAfter((base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
+  });
+  expect(pasted).toEqual(chosen);
 });
 
 test('a file that is not a CIFAR-10 archive gets a clear message and the sample stays loaded', async () => {
