@@ -75,7 +75,6 @@ export function renderInspection(
       if (wrong) item.className = 'wrong';
       const truth = document.createElement('span');
       truth.className = 'truth';
-      truth.innerHTML = '';
       truth.append(`true: ${classNames[sample.label]} · predicted: ${classNames[predicted ?? 0]} `);
       if (wrong) {
         const mark = document.createElement('span');

@@ -178,7 +178,8 @@ async function recoverFromLostContext(): Promise<void> {
 
 // ---- data -------------------------------------------------------------------------------
 
-function summarise(source: string, loaded: Cifar10Data): DataSummary {
+/** Makes `loaded` the worker's data set and describes it for the page. */
+function adoptData(source: string, loaded: Cifar10Data): DataSummary {
   data = { data: loaded, source };
   return {
     source,
@@ -192,7 +193,7 @@ async function loadSample(): Promise<DataSummary> {
   const response = await fetch(cifar10SampleUrl);
   if (!response.ok) throw new Error(`cannot fetch the embedded sample (HTTP ${response.status})`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return summarise('sample', cifar10FromArchiveBytes(bytes, 'cifar-10-sample.tar.gz'));
+  return adoptData('sample', cifar10FromArchiveBytes(bytes, 'cifar-10-sample.tar.gz'));
 }
 
 async function loadArchive(file: File): Promise<DataSummary> {
@@ -201,7 +202,7 @@ async function loadArchive(file: File): Promise<DataSummary> {
     post({ type: 'data-progress', phase: 'decompressing', fraction }),
   );
   post({ type: 'data-progress', phase: 'reading images', fraction: 1 });
-  return summarise(file.name, cifar10FromArchiveBytes(tar, file.name));
+  return adoptData(file.name, cifar10FromArchiveBytes(tar, file.name));
 }
 
 // ---- training -----------------------------------------------------------------------------
