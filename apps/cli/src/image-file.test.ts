@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, readImageFile, resizeArea } from './image-file.js';
+import { decodeImage, readImageFile } from './image-file.js';
 
 function solidPng(width: number, height: number, rgba: [number, number, number, number]): Buffer {
   const png = new PNG({ width, height });
@@ -34,24 +34,6 @@ describe('decodeImage', () => {
     expect(() => decodeImage(new TextEncoder().encode('GIF89a'), 'cat.gif')).toThrow(
       /cat\.gif: not a PNG or JPEG/,
     );
-  });
-});
-
-describe('resizeArea', () => {
-  it('averages the source pixels each output pixel covers', () => {
-    // 2×2 → 1×1: mean of the four pixels.
-    const img = {
-      width: 2,
-      height: 2,
-      pixels: new Uint8Array([0, 0, 0, 100, 100, 100, 200, 200, 200, 100, 0, 40]),
-    };
-    expect([...resizeArea(img, 1, 1).pixels]).toEqual([100, 75, 85]);
-  });
-
-  it('keeps a solid colour solid at any scale', () => {
-    const pixels = new Uint8Array(37 * 23 * 3).fill(77);
-    const out = resizeArea({ width: 37, height: 23, pixels }, 32, 32);
-    expect(out.pixels.every((v) => v === 77)).toBe(true);
   });
 });
 

@@ -25,6 +25,7 @@ export { cifar10FromFiles } from './cifar10-from-files.js';
 export { DataLoader } from './data-loader.js';
 export { type DecodedCifar10Batch, decodeCifar10Batch } from './decode-cifar10-batch.js';
 export { encodeCifar10Batch } from './encode-cifar10-batch.js';
+export { type RgbImage, resizeArea, rgbaToRgb } from './images/rgb-image.js';
 export { parseClassNames } from './parse-class-names.js';
 export { readTarEntries } from './read-tar-entries.js';
 export { compose } from './transforms/compose.js';

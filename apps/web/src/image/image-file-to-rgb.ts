@@ -1,4 +1,4 @@
-import { type RgbImage, resizeArea, rgbaToRgb } from './area-resize.js';
+import { type RgbImage, resizeArea, rgbaToRgb } from '@cnnkit/datasets';
 
 /** Largest side decoded at full size; bigger photos are first scaled down by the browser. */
 const MAX_DECODE_SIDE = 1024;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { resizeArea, rgbaToRgb } from './area-resize.js';
+import { resizeArea, rgbaToRgb } from './rgb-image.js';
 
 test('shrinking averages each covered area', () => {
   // 2×2 → 1×1: the mean of four pixels per channel.
@@ -26,6 +26,13 @@ test('enlarging repeats pixels and keeps a 32×32 image unchanged', () => {
   expect(Array.from(resizeArea(one, 2, 1).pixels)).toEqual([7, 8, 9, 7, 8, 9]);
   const pixels = Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 37) % 256);
   expect(resizeArea({ width: 32, height: 32, pixels }, 32, 32).pixels).toEqual(pixels);
+});
+
+test('a solid colour stays solid at any scale', () => {
+  const pixels = new Uint8Array(37 * 23 * 3).fill(77);
+  const out = resizeArea({ width: 37, height: 23, pixels }, 32, 32);
+  expect([out.width, out.height]).toEqual([32, 32]);
+  expect(out.pixels.every((v) => v === 77)).toBe(true);
 });
 
 test('transparent pixels are composited over white', () => {

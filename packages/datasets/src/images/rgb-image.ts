@@ -6,9 +6,16 @@ export interface RgbImage {
 }
 
 /**
- * Resizes by area averaging, the way `cnnkit predict` does: each output pixel is the mean of
- * the source area it covers, weighted by overlap. Shrinking a photo to 32×32 keeps its colours
- * instead of sampling a few pixels, and the page and the CLI see the same 32×32 image.
+ * Resizes by area averaging: each output pixel is the mean of the source area it covers,
+ * weighted by overlap. Shrinking a photo to CIFAR's 32×32 this way keeps its colours instead of
+ * sampling a few pixels (bilinear's aliasing); enlarging repeats pixels. The CLI's `predict`
+ * and the web demo both use it, so they classify the same 32×32 image.
+ *
+ * @example
+ * ```ts
+ * const image = { width: 2, height: 2, pixels: Uint8Array.from([0, 0, 0, 100, 50, 10, 200, 100, 20, 100, 50, 10]) };
+ * resizeArea(image, 1, 1).pixels; // Uint8Array [100, 50, 10]
+ * ```
  */
 export function resizeArea(image: RgbImage, width: number, height: number): RgbImage {
   const out = new Uint8Array(width * height * 3);
@@ -44,7 +51,10 @@ export function resizeArea(image: RgbImage, width: number, height: number): RgbI
   return { width, height, pixels: out };
 }
 
-/** RGBA (as canvases give it) to RGB, compositing transparency over white as viewers show it. */
+/**
+ * RGBA (as canvases and PNG decoders give it) to RGB, compositing transparency over white as
+ * image viewers show it.
+ */
 export function rgbaToRgb(
   rgba: Uint8ClampedArray | Uint8Array,
   width: number,
