@@ -2,6 +2,7 @@
 // median CPU time of many calls (robust to other processes on a shared machine). For finding
 // what to speed up next; needs `pnpm build` first.
 //   node packages/wasm-kernels/scripts/time-kernels.mjs [--batch 4] [--calls 200] [--original]
+//     [--only <name part>]
 // --original times the wasm backend's own kernels where this package replaces them.
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -101,8 +102,10 @@ const cases = [
   ['Add bias fc1', run('Add', { a: t([b, 120]), b: t([120]) }, {})],
   ['Add (tiny, engine overhead)', run('Add', { a: t([1]), b: t([1]) }, {})],
 ];
+const only = option('only', '');
 let total = 0;
 for (const [name, kernel] of cases) {
+  if (only && !name.includes(only)) continue;
   for (let i = 0; i < 10; i++) tf.dispose(kernel());
   // CPU time of this thread (process.cpuUsage), not wall time: other processes on a shared
   // machine then only slow it through caches, not by preemption.
