@@ -74,7 +74,8 @@ export class Rng {
 
   /** The generator's state; {@link Rng.fromState} continues from exactly here. */
   state(): RngState {
-    return [this.a, this.b, this.c, this.d];
+    // `a` comes from an XOR, which JavaScript leaves as a signed 32-bit integer.
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */
