@@ -31,12 +31,13 @@ describe('the tfjs version and wasm internals pin', () => {
 
   it('names each missing internal', () => {
     expect(() => checkWasmBackendInternals('4.22.0', {})).toThrow(
-      '(makeOutput, typedArrayFromHeap, disposeData, dataIdMap)',
+      '(makeOutput, typedArrayFromHeap, disposeData, incRef, dataIdMap)',
     );
     const withoutOffsets = {
       makeOutput() {},
       typedArrayFromHeap() {},
       disposeData() {},
+      incRef() {},
       dataIdMap: { get: () => ({ id: 1 }) },
     };
     expect(() =>

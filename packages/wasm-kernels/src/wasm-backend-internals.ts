@@ -10,12 +10,13 @@ export interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(tensorInfo: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  incRef(dataId: tf.DataId): void;
 }
 
 /** The tfjs-core minor version whose wasm backend internals these kernels were written for. */
 export const supportedTfjsVersion = '4.22';
 
-const requiredMethods = ['makeOutput', 'typedArrayFromHeap', 'disposeData'] as const;
+const requiredMethods = ['makeOutput', 'typedArrayFromHeap', 'disposeData', 'incRef'] as const;
 
 /**
  * Returns `backend` typed as {@link WasmBackendInternals}, or throws an error naming what does
