@@ -4,7 +4,8 @@
 // How an example becomes a script:
 // - its own `import` lines are kept; every export of the package's entries is in scope as a
 //   global (examples show the call, not the package's own import line);
-// - the package's `context` (JavaScript) runs first and defines the values examples refer to
+// - the package's `context` (JavaScript; its import lines are hoisted) runs first and defines
+//   the values examples refer to
 //   (`tf` with the cpu backend, a `model`, a safetensors `bytes`, …); the example runs in a
 //   nested block, so it may redeclare those names;
 // - a statement line ending in a comment that states its value is checked:
@@ -118,12 +119,12 @@ function __checkThrows(run, at) {
 
 /** The script that runs one example: imports, context, the checked example. */
 export function exampleScript(example, { entries, context }) {
-  const body = withChecks(example.code, example);
-  const importLines = body.split('\n').filter((line) => /^import\s/.test(line));
-  const rest = body
-    .split('\n')
-    .filter((line) => !/^import\s/.test(line))
-    .join('\n');
+  const isImport = (line) => /^\s*import\s/.test(line);
+  const body = withChecks(example.code, example).split('\n');
+  const contextLines = context.split('\n');
+  const importLines = [...contextLines.filter(isImport), ...body.filter(isImport)];
+  const rest = body.filter((line) => !isImport(line)).join('\n');
+  const contextCode = contextLines.filter((line) => !isImport(line)).join('\n');
   const source = [
     ...importLines,
     `import { mkdtempSync as __mkdtemp } from 'node:fs';`,
@@ -135,7 +136,7 @@ export function exampleScript(example, { entries, context }) {
     // Globals, so the example's own imports and declarations take precedence.
     `Object.assign(globalThis, ${entries.map((_, i) => `__entry${i}`).join(', ')});`,
     '{',
-    context,
+    contextCode,
     '{',
     rest,
     '}',
