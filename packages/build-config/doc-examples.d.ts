@@ -8,9 +8,9 @@ export interface DocExample {
 export function findDocExamples(packageDir: string): DocExample[];
 export function exampleScript(
   example: DocExample,
-  options: { entries: readonly string[]; context: string },
+  options: { entries: readonly string[]; context: string | ((code: string) => string) },
 ): string;
 export function describeDocExamples(
   packageUrl: URL,
-  options: { entries: readonly string[]; context?: string },
+  options: { entries: readonly string[]; context?: string | ((code: string) => string) },
 ): void;

@@ -4,15 +4,15 @@
 // How an example becomes a script:
 // - its own `import` lines are kept; every export of the package's entries is in scope as a
 //   global (examples show the call, not the package's own import line);
-// - the package's `context` (JavaScript; its import lines are hoisted) runs first and defines
-//   the values examples refer to
+// - the package's `context` (JavaScript, or a function of the example's code returning it; its
+//   import lines are hoisted) runs first and defines the values examples refer to
 //   (`tf` with the cpu backend, a `model`, a safetensors `bytes`, …); the example runs in a
 //   nested block, so it may redeclare those names;
 // - a statement line ending in a comment that states its value is checked:
 //   `x; // 10`, `// [6, 3, 5, 5]`, `// Float32Array [0.9, 1.9]`, `// ≈ 0.1265`, `// true`,
 //   `// 'text'`, and `f(); // throws`; other comments are prose and are not checked;
 // - the script starts in a fresh temporary directory, so examples may write files.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -121,7 +121,9 @@ function __checkThrows(run, at) {
 export function exampleScript(example, { entries, context }) {
   const isImport = (line) => /^\s*import\s/.test(line);
   const body = withChecks(example.code, example).split('\n');
-  const contextLines = context.split('\n');
+  const contextLines = (typeof context === 'function' ? context(example.code) : context).split(
+    '\n',
+  );
   const importLines = [...contextLines.filter(isImport), ...body.filter(isImport)];
   const rest = body.filter((line) => !isImport(line)).join('\n');
   const contextCode = contextLines.filter((line) => !isImport(line)).join('\n');
@@ -152,6 +154,17 @@ export function exampleScript(example, { entries, context }) {
   }).outputText;
 }
 
+function runScript(script, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** tfjs-core's advice to install tfjs-node is the only stderr output allowed. */
 function withoutTfjsNodeAdvice(stderr) {
   return stderr.replace(
@@ -167,17 +180,15 @@ function withoutTfjsNodeAdvice(stderr) {
 export function describeDocExamples(packageUrl, { entries, context = '' }) {
   const packageDir = fileURLToPath(packageUrl);
   const examples = findDocExamples(packageDir);
-  describe('TSDoc @example blocks (run against the built package)', () => {
+  // Concurrent: each example is its own process, and most of their time is start-up.
+  describe.concurrent('TSDoc @example blocks (run against the built package)', () => {
     it('finds examples', () => {
       expect(examples.length).toBeGreaterThan(0);
     });
     for (const example of examples) {
-      it(`${example.file}:${example.line}`, () => {
+      it(`${example.file}:${example.line}`, async () => {
         const script = exampleScript(example, { entries, context });
-        const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-          cwd: packageDir,
-          encoding: 'utf8',
-        });
+        const run = await runScript(script, packageDir);
         expect(withoutTfjsNodeAdvice(run.stderr), `${example.code}\n---\n${script}`).toBe('');
         expect(run.status).toBe(0);
       });
