@@ -39,21 +39,23 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
- * import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
  * import '@tensorflow/tfjs-backend-wasm';
+ * // tfjs-core's gradients: @cnnkit/trainer registers them; in bundled code importing
+ * // '@tensorflow/tfjs-core/dist/register_all_gradients.js' does too.
+ * import '@cnnkit/trainer';
  * import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
  *
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
- * console.log(added, replaced.map((config) => config.kernelName));
- * // [ 'Conv2DBackpropFilter', 'CnnkitFusedSgd' ] [ 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul' ]
+ * added.join(' '); // 'Conv2DBackpropFilter CnnkitFusedSgd'
+ * replaced.length; // 7
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
  *   const { grads } = tf.variableGrads(() => tf.sum(tf.conv2d(x, filter, 1, 'same')));
  *   return grads[filter.name]?.shape;
  * });
- * console.log(gradientShape); // [3, 3, 3, 4]
+ * gradientShape; // [3, 3, 3, 4]
  * filter.dispose();
  * ```
  */

@@ -1,0 +1,9 @@
+import { describeDocExamples } from '@cnnkit/build-config/doc-examples';
+
+describeDocExamples(new URL('..', import.meta.url), {
+  entries: ['@cnnkit/wasm-kernels'],
+  context: `
+    import * as tf from '@tensorflow/tfjs-core';
+    import '@tensorflow/tfjs-backend-wasm';
+  `,
+});
