@@ -11,9 +11,10 @@ import type { Cifar10Data } from './types.js';
  *
  * @example
  * ```ts
- * import { cifar10SampleUrl } from '@cnnkit/cifar10-sample';
- * const bytes = new Uint8Array(await (await fetch(cifar10SampleUrl)).arrayBuffer());
- * const { train, test } = cifar10FromArchiveBytes(bytes, 'cifar-10-sample.tar.gz');
+ * // In a browser: fetch it (e.g. cifar10SampleUrl from @cnnkit/cifar10-sample) or take a File.
+ * const bytes = new Uint8Array(await (await fetch(archiveUrl)).arrayBuffer());
+ * const { train, test } = cifar10FromArchiveBytes(bytes, 'cifar-10-binary.tar.gz');
+ * train.classNames[1]; // 'automobile'
  * ```
  */
 export function cifar10FromArchiveBytes(archive: Uint8Array, archiveName = 'archive'): Cifar10Data {

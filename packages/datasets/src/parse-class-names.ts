@@ -7,7 +7,7 @@ import { CIFAR10_NUM_CLASSES } from './cifar10-format.js';
  * @example
  * ```ts
  * const text = 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n';
- * parseClassNames(new TextEncoder().encode(text), 'batches.meta.txt'); // 10 names
+ * parseClassNames(new TextEncoder().encode(text), 'batches.meta.txt').length; // 10
  * ```
  */
 export function parseClassNames(bytes: Uint8Array, fileName: string): string[] {

@@ -9,7 +9,9 @@ import { readCifar10Directory } from './read-cifar10-directory.js';
  *
  * @example
  * ```ts
- * const { train } = await openCifar10(cifar10SamplePath()); // from @cnnkit/cifar10-sample/node
+ * // A .tar.gz or an extracted directory; cifar10SamplePath() from @cnnkit/cifar10-sample/node
+ * // gives the embedded sample.
+ * const { train } = await openCifar10('cifar-10-binary.tar.gz');
  * ```
  */
 export async function openCifar10(pathOrDir: string): Promise<Cifar10Data> {

@@ -10,7 +10,7 @@ import type { Cifar10Data } from '../types.js';
  *
  * @example
  * ```ts
- * const { train, test } = await readCifar10Directory('/data/cifar-10-batches-bin');
+ * const { train, test } = await readCifar10Directory('cifar-10-batches-bin');
  * ```
  */
 export async function readCifar10Directory(dir: string): Promise<Cifar10Data> {
