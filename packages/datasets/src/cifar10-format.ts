@@ -16,7 +16,14 @@ export const CIFAR10_META_FILE = 'batches.meta.txt';
 /** Directory the official archive unpacks into. */
 export const CIFAR10_DIRECTORY = 'cifar-10-batches-bin';
 
-/** `data_batch_1.bin` for n = 1. */
+/**
+ * `data_batch_1.bin` for n = 1.
+ *
+ * @example
+ * ```ts
+ * cifar10TrainFileName(3); // 'data_batch_3.bin'
+ * ```
+ */
 export function cifar10TrainFileName(n: number): string {
   return `data_batch_${n}.bin`;
 }

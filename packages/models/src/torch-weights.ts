@@ -16,6 +16,21 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /**
  * Thrown when weights do not fit a model; `problems` holds one line per mismatch so that a
  * user sees everything wrong with a file at once.
+ *
+ * @example
+ * ```ts
+ * const model = SimpleCNN.create({ seed: 0 });
+ * // A file with one tensor that SimpleCNN does not have, and none of the ten it needs:
+ * const bytes = encodeTorchWeights([biasLayout('fc.bias', { size: 2, fanIn: 4 })], [new Float32Array(2)]);
+ * try {
+ *   model.loadWeights(bytes);
+ * } catch (error) {
+ *   if (!(error instanceof WeightsMismatchError)) throw error;
+ *   error.problems.length; // 11
+ *   console.log(error.message); // These weights do not fit SimpleCNN (11 problems): …
+ * }
+ * model.dispose();
+ * ```
  */
 export class WeightsMismatchError extends Error {
   readonly problems: readonly string[];

@@ -54,6 +54,13 @@ export function resizeArea(image: RgbImage, width: number, height: number): RgbI
 /**
  * RGBA (as canvases and PNG decoders give it) to RGB, compositing transparency over white as
  * image viewers show it.
+ *
+ * @example
+ * ```ts
+ * // One opaque red pixel and one fully transparent pixel, 2×1:
+ * const rgba = Uint8ClampedArray.from([255, 0, 0, 255, 0, 0, 0, 0]);
+ * rgbaToRgb(rgba, 2, 1).pixels; // Uint8Array [255, 0, 0, 255, 255, 255]
+ * ```
  */
 export function rgbaToRgb(
   rgba: Uint8ClampedArray | Uint8Array,
