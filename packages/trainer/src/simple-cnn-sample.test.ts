@@ -23,12 +23,12 @@ describe('SimpleCNN on the embedded CIFAR-10 sample', () => {
         batchSize: 4,
         shuffle: true,
         seed: 0,
-        limit: 24,
+        limit: 16,
         transform: tutorialTransform(),
       }) satisfies BatchSource,
       testData: new DataLoader(data.test, {
-        batchSize: 20,
-        limit: 40,
+        batchSize: 10,
+        limit: 10,
         transform: tutorialTransform(),
       }),
     });
@@ -49,16 +49,16 @@ describe('SimpleCNN on the embedded CIFAR-10 sample', () => {
         if (e.type === 'checkpoint') checkpoints.set(e.step, e.checkpoint);
       },
     });
-    expect(reference.state.step).toBe(12);
+    expect(reference.state.step).toBe(8);
     const losses = events.flatMap((e) => (e.type === 'batch-end' ? [e.loss] : []));
-    expect(losses).toHaveLength(12);
+    expect(losses).toHaveLength(8);
     // Ten classes at initialisation: the loss starts near ln 10.
     expect(losses[0]).toBeGreaterThan(2);
     expect(losses[0]).toBeLessThan(2.6);
     expect(losses.every(Number.isFinite)).toBe(true);
     const [first, second] = reference.state.history;
-    expect(first?.test?.count).toBe(40);
-    expect(second?.test?.count).toBe(40);
+    expect(first?.test?.count).toBe(10);
+    expect(second?.test?.count).toBe(10);
     expect(first?.test?.perClassAccuracy).toHaveLength(10);
 
     // Resume from step 3 (mid-epoch 1) into a differently initialised model.
@@ -80,5 +80,5 @@ describe('SimpleCNN on the embedded CIFAR-10 sample', () => {
     ).toEqual(model.saveWeights());
     for (const m of [model, fresh]) m.dispose();
     for (const o of [optimizer, restored.optimizer]) o.dispose();
-  });
+  }, 180_000); // the cpu backend trains ~20 images/s, much less on a loaded CI machine
 });
