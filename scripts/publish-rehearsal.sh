@@ -5,6 +5,7 @@
 #   - checks each published tarball (no workspace: ranges, LICENSE/README/exported files),
 #     runs publint and are-the-types-wrong on it;
 #   - (a) an ESM script trains SimpleCNN on the embedded sample for a few steps;
+#   - each package README's example, run against the installed packages;
 #   - (b) tsc --noEmit on a TypeScript consumer, moduleResolution node16 and bundler;
 #   - (c) the installed CLI: `cnnkit --help` and a one-epoch `train --data sample --limit 200`.
 # Nothing leaves this machine: @cnnkit/* never goes to an uplink; other packages (tfjs,
@@ -91,7 +92,7 @@ mapfile -t PACKAGES < <(cd "$ROOT" && node -e '
       const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
       if (!pkg.private) console.log(`${pkg.name}@${pkg.version}`);
     }')
-step "pnpm release --no-git-tag (pnpm build && changeset publish) for ${#PACKAGES[@]} packages"
+step "pnpm release --no-git-tag (build the published packages, changeset publish): ${#PACKAGES[@]} packages"
 (cd "$ROOT" && pnpm release --no-git-tag) >"$WORK/release.log" 2>&1 || {
   cat "$WORK/release.log"
   echo "rehearsal: pnpm release failed (log above)" >&2
@@ -156,6 +157,10 @@ echo "  one copy of @tensorflow/tfjs-core"
 step "(a) ESM consumer: sample + SimpleCNN + a few training steps (public APIs only)"
 cp "$HERE/train-sample.mjs" "$CONSUMER/"
 (cd "$CONSUMER" && node train-sample.mjs 2>&1) | sed 's/^/  /'
+
+step "README examples, run against the installed packages"
+cp "$HERE/readme-examples.mjs" "$CONSUMER/"
+(cd "$CONSUMER" && node readme-examples.mjs "${PACKAGES[@]%@*}") | sed 's/^/  /'
 
 step "(b) tsc --noEmit on a TypeScript consumer"
 cp "$HERE/consumer.ts" "$HERE/tsconfig.node16.json" "$HERE/tsconfig.bundler.json" "$CONSUMER/"
