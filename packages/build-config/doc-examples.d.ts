@@ -14,3 +14,7 @@ export function describeDocExamples(
   packageUrl: URL,
   options: { entries: readonly string[]; context?: string | ((code: string) => string) },
 ): void;
+export function describeBuiltPackage(
+  packageUrl: URL,
+  options?: { exports?: { entry: string; names: readonly string[] } },
+): void;

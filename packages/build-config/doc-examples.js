@@ -13,7 +13,7 @@
 //   `// 'text'`, and `f(); // throws`; other comments are prose and are not checked;
 // - the script starts in a fresh temporary directory, so examples may write files.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,43 @@ export function describeDocExamples(packageUrl, { entries, context = '' }) {
         const run = await runScript(script, packageDir);
         expect(withoutTfjsNodeAdvice(run.stderr), `${example.code}\n---\n${script}`).toBe('');
         expect(run.status).toBe(0);
+      });
+    }
+  });
+}
+
+/**
+ * Tests for the package in `packageUrl` as users get it (its `dist/`, which turbo builds before
+ * the tests): the README's first ```js block runs in a fresh Node process and prints exactly the
+ * ```text block after "prints"; and, when `exports` is given, the entry `exports.entry` has
+ * exactly the public names `exports.names`.
+ */
+export function describeBuiltPackage(packageUrl, { exports } = {}) {
+  const packageDir = fileURLToPath(packageUrl);
+  describe('the built package', () => {
+    it('is built (run `pnpm build` first)', () => {
+      expect(existsSync(join(packageDir, 'dist', 'index.js'))).toBe(true);
+    });
+
+    it('runs the README example in a fresh Node process and prints what the README says', async () => {
+      const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+      const script = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+      const printed = /prints\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
+      expect(script, 'README.md has a ```js example').toBeDefined();
+      expect(printed, 'README.md shows what the example prints').toBeDefined();
+      const run = await runScript(script, packageDir);
+      expect(withoutTfjsNodeAdvice(run.stderr)).toBe('');
+      expect(run.stdout).toBe(printed);
+    });
+
+    if (exports) {
+      it(`${exports.entry} exports only its public API`, async () => {
+        const run = await runScript(
+          `console.log(Object.keys(await import('${exports.entry}')).sort().join(','));`,
+          packageDir,
+        );
+        expect(withoutTfjsNodeAdvice(run.stderr)).toBe('');
+        expect(run.stdout.trim().split(',')).toEqual([...exports.names].sort());
       });
     }
   });
