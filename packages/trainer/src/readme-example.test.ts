@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-describe.skipIf(!existsSync(join(packageDir, 'dist', 'node.js')))('README example', () => {
+describe('README example', () => {
   it('runs against the built package: stops, resumes, learns', () => {
     const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
     const script = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
