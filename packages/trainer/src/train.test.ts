@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 import { SgdOptimizer } from './sgd-optimizer.js';
@@ -15,14 +15,6 @@ import { TinyClassifier } from './test-support/tiny-classifier.js';
 import { train } from './train.js';
 import type { TrainingProgressEvent } from './training-events.js';
 import type { Checkpoint, TrainingEvent } from './types.js';
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
 
 function describeEvent(e: TrainingEvent): string {
   switch (e.type) {
