@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
   kernelPaths,
+  runOnCpuThenWasm,
   seededValues,
-  useBackend,
   useKernelPath,
 } from '../test-support/compare-backends.js';
 
@@ -113,14 +113,7 @@ describe.each(kernelPaths)('BatchMatMul on wasm matches the cpu backend ($path)'
       c.bShape.reduce((x, y) => x * y),
       6,
     );
-    await useBackend('cpu');
-    const expected = product(c, a, b);
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const heapBuffersBefore = tf.engine().backend.numDataIds();
-    const actual = product(c, a, b);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+    const { expected, actual } = await runOnCpuThenWasm(() => product(c, a, b));
     expectClose(actual, expected);
   });
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
   kernelPaths,
+  runOnCpuThenWasm,
   seededValues,
-  useBackend,
   useKernelPath,
 } from '../test-support/compare-backends.js';
 
@@ -85,14 +85,7 @@ describe.each(kernelPaths)('Add and Sum on wasm match the cpu backend ($path)', 
 
   it.each([...adds, ...sums])('$name', async (c) => {
     const values = c.shapes.map((shape, i) => seededValues(tf.util.sizeFromShape(shape), 20 + i));
-    await useBackend('cpu');
-    const expected = compute(c, values);
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const heapBuffersBefore = tf.engine().backend.numDataIds();
-    const actual = compute(c, values);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+    const { expected, actual } = await runOnCpuThenWasm(() => compute(c, values));
     expect(actual.shape).toEqual(expected.shape);
     expectClose(actual.values, expected.values);
   });

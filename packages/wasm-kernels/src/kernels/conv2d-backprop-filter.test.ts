@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
   kernelPaths,
+  runOnCpuThenWasm,
   seededValues,
   useBackend,
   useKernelPath,
@@ -261,14 +262,10 @@ describe.each(kernelPaths)(
         outputShapeOf(c).reduce((a, b) => a * b),
         2,
       );
-      await useBackend('cpu');
-      const expected = cpuReference(c, x, dy);
-      await useBackend('wasm');
-      const before = tf.memory().numTensors;
-      const heapBuffersBefore = tf.engine().backend.numDataIds();
-      const actual = runKernel(c, x, dy);
-      expect(tf.memory().numTensors).toBe(before);
-      expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+      const { expected, actual } = await runOnCpuThenWasm(
+        () => cpuReference(c, x, dy),
+        () => runKernel(c, x, dy),
+      );
       expectClose(actual, expected);
     });
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
   kernelPaths,
+  runOnCpuThenWasm,
   seededValues,
-  useBackend,
   useKernelPath,
 } from '../test-support/compare-backends.js';
 
@@ -186,14 +186,7 @@ describe.each(kernelPaths)(
         c.filterShape.reduce((a, b) => a * b),
         4,
       );
-      await useBackend('cpu');
-      const expected = inputGradient(c, dy, filter);
-      await useBackend('wasm');
-      const before = tf.memory().numTensors;
-      const heapBuffersBefore = tf.engine().backend.numDataIds();
-      const actual = inputGradient(c, dy, filter);
-      expect(tf.memory().numTensors).toBe(before);
-      expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+      const { expected, actual } = await runOnCpuThenWasm(() => inputGradient(c, dy, filter));
       expect(actual).toHaveLength(c.xShape.reduce((a, b) => a * b));
       expectClose(actual, expected);
     });

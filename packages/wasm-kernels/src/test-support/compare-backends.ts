@@ -20,6 +20,25 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if (backend.firstUse === true) backend.firstUse = false;
 }
 
+/**
+ * Runs `reference` on the cpu backend, then `onWasm` (by default the same computation) on wasm,
+ * checking that the wasm run leaves no tensors and no heap buffers behind; returns both results.
+ */
+export async function runOnCpuThenWasm<T>(
+  reference: () => T,
+  onWasm: () => T = reference,
+): Promise<{ expected: T; actual: T }> {
+  await useBackend('cpu');
+  const expected = reference();
+  await useBackend('wasm');
+  const before = tf.memory().numTensors;
+  const heapBuffersBefore = tf.engine().backend.numDataIds();
+  const actual = onWasm();
+  expect(tf.memory().numTensors).toBe(before);
+  expect(tf.engine().backend.numDataIds()).toBe(heapBuffersBefore);
+  return { expected, actual };
+}
+
 /** Seeded values in [-1, 1), with some exact zeros so the kernels' zero-skipping is exercised. */
 export function seededValues(size: number, seed: number): Float32Array {
   const rng = new Rng(seed);
