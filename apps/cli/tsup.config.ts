@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { nodeBinConfig } from '@cnnkit/build-config/tsup';
 
-export default defineConfig({
-  entry: { bin: 'src/bin.ts' },
-  format: ['esm'],
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-  banner: { js: '#!/usr/bin/env node' },
-  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
-});
+export default nodeBinConfig({ entry: { bin: 'src/bin.ts' } });

@@ -28,3 +28,22 @@ export function libraryConfig({ entry, platform = 'neutral' }) {
     noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
   });
 }
+
+/**
+ * A Node command-line program: one executable ESM file with a shebang; the same tfjs-core
+ * deep-path bundling as the libraries.
+ *
+ * @param {{ entry: Record<string, string> }} options
+ */
+export function nodeBinConfig({ entry }) {
+  return defineConfig({
+    entry,
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    clean: true,
+    banner: { js: '#!/usr/bin/env node' },
+    noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  });
+}
