@@ -58,6 +58,14 @@ export function checkWasmBackendInternals(
   return backend as WasmBackendInternals;
 }
 
+/**
+ * Where `tensor`'s data starts in the backend's heap. Read it after the last allocation before
+ * use: allocating can grow (and move) the heap.
+ */
+export function heapOffset(backend: WasmBackendInternals, tensor: tf.TensorInfo): number {
+  return backend.dataIdMap.get(tensor.dataId)?.memoryOffset as number;
+}
+
 /** The wasm backend's own kernels that this package's kernels are built from. */
 const kernelsUsed: readonly string[] = [tf.Transpose, tf.Conv2D];
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 import { runOriginalKernel } from './original-kernels.js';
 
 /**
@@ -45,10 +45,9 @@ export function batchMatMul(args: {
     return runOriginalKernel(tf.BatchMatMul, args) as tf.TensorInfo;
   }
   const out = backend.makeOutput([...outer, m, n], 'float32');
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
-  const aBase = offset(a);
-  const bBase = offset(b);
-  const outBase = offset(out);
+  const aBase = heapOffset(backend, a);
+  const bBase = heapOffset(backend, b);
+  const outBase = heapOffset(backend, out);
   const aStep = batchA === 1 ? 0 : m * k * 4;
   const bStep = batchB === 1 ? 0 : k * n * 4;
   for (let i = 0; i < batch; i++) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 import { runOriginalKernel } from './original-kernels.js';
 
 interface KernelArgs {
@@ -8,9 +8,6 @@ interface KernelArgs {
   backend: tf.KernelBackend;
   attrs?: tf.NamedAttrMap;
 }
-
-const offset = (backend: WasmBackendInternals, t: tf.TensorInfo) =>
-  backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
 
 /**
  * a + b. A layer's bias add, `[…, channels] + [channels]` in float32 (either order), runs in
@@ -37,10 +34,10 @@ export function add(args: KernelArgs): tf.TensorInfo {
   const scratch = backend.makeOutput([4 * channels], 'float32');
   const rows = tf.util.sizeFromShape(x.shape.slice(0, -1));
   simd.addBias(
-    offset(backend, x),
-    offset(backend, bias),
-    offset(backend, scratch),
-    offset(backend, out),
+    heapOffset(backend, x),
+    heapOffset(backend, bias),
+    heapOffset(backend, scratch),
+    heapOffset(backend, out),
     rows,
     channels,
   );
@@ -69,7 +66,13 @@ export function sum(args: KernelArgs): tf.TensorInfo {
   const out = backend.makeOutput(shape, 'float32');
   const scratch = backend.makeOutput([4 * channels], 'float32');
   const rows = tf.util.sizeFromShape(x.shape.slice(0, -1));
-  simd.sumRows(offset(backend, x), offset(backend, scratch), offset(backend, out), rows, channels);
+  simd.sumRows(
+    heapOffset(backend, x),
+    heapOffset(backend, scratch),
+    heapOffset(backend, out),
+    rows,
+    channels,
+  );
   backend.disposeData(scratch.dataId);
   return out;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -160,10 +160,9 @@ function filterGradientSimd(
   const xCols = dyCols + (filterWidth - 1) * dilationWidth;
   const xp = backend.makeOutput([batchSize, inChannels, xRows, xCols], 'float32');
   const dyp = backend.makeOutput([batchSize, outChannels, outHeight, dyCols], 'float32');
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
   simd.toPaddedPlanar(
-    offset(x),
-    offset(xp),
+    heapOffset(backend, x),
+    heapOffset(backend, xp),
     batchSize,
     inHeight,
     inWidth,
@@ -174,8 +173,8 @@ function filterGradientSimd(
     info.padInfo.left,
   );
   simd.toPaddedPlanar(
-    offset(dy),
-    offset(dyp),
+    heapOffset(backend, dy),
+    heapOffset(backend, dyp),
     batchSize,
     outHeight,
     outWidth,
@@ -186,9 +185,9 @@ function filterGradientSimd(
     0,
   );
   simd.conv2dFilterGrad(
-    offset(xp),
-    offset(dyp),
-    offset(dw),
+    heapOffset(backend, xp),
+    heapOffset(backend, dyp),
+    heapOffset(backend, dw),
     batchSize,
     inChannels,
     outChannels,

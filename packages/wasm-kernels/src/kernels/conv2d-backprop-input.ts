@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -140,12 +140,20 @@ function inputGradientSimd(
   const filterT = backend.makeOutput([outChannels, taps], 'float32');
   const cols = backend.makeOutput([pixels, taps], 'float32');
   const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
-  simd.transpose2d(offset(filter), offset(filterT), taps, outChannels);
-  simd.matmul(offset(dy), offset(filterT), offset(cols), pixels, taps, outChannels, 0, 0);
+  simd.transpose2d(heapOffset(backend, filter), heapOffset(backend, filterT), taps, outChannels);
+  simd.matmul(
+    heapOffset(backend, dy),
+    heapOffset(backend, filterT),
+    heapOffset(backend, cols),
+    pixels,
+    taps,
+    outChannels,
+    0,
+    0,
+  );
   simd.col2im(
-    offset(cols),
-    offset(dx),
+    heapOffset(backend, cols),
+    heapOffset(backend, dx),
     batchSize,
     inHeight,
     inWidth,

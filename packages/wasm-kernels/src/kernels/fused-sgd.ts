@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 
 /**
  * The kernel name `@cnnkit/trainer`'s SgdOptimizer looks up on the active backend
@@ -57,7 +57,6 @@ export function fusedSgd(args: {
   const outParams = params.map((p) => backend.makeOutput([...p.shape], 'float32'));
   const outBuffers = buffers.map((b) => backend.makeOutput([...b.shape], 'float32'));
   // Offsets are stable across allocations (only views detach), so take them after allocating.
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
   const simd = simdKernelsFor(backend);
   for (let i = 0; i < count; i++) {
     const param = params[i] as tf.TensorInfo;
@@ -73,11 +72,11 @@ export function fusedSgd(args: {
     const outBuffer = hasBuffers ? (outBuffers[i] as tf.TensorInfo) : outParam;
     if (simd) {
       simd.sgdStep(
-        offset(param),
-        offset(grad),
-        offset(buffer),
-        offset(outParam),
-        offset(outBuffer),
+        heapOffset(backend, param),
+        heapOffset(backend, grad),
+        heapOffset(backend, buffer),
+        heapOffset(backend, outParam),
+        heapOffset(backend, outBuffer),
         size,
         lr,
         momentum,

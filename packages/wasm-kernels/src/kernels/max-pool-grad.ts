@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 
 /**
  * Routes each dy value to the first maximum of its pooling window, like the cpu backend.
@@ -42,11 +42,10 @@ export function maxPoolGrad(args: {
   const simd = simdKernelsFor(backend);
   if (simd != null && dilationHeight === 1 && dilationWidth === 1) {
     const dx = backend.makeOutput([...input.shape], 'float32');
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
     simd.maxPoolGrad(
-      offset(input),
-      offset(dy),
-      offset(dx),
+      heapOffset(backend, input),
+      heapOffset(backend, dy),
+      heapOffset(backend, dx),
       batchSize,
       inHeight,
       inWidth,
