@@ -8,6 +8,10 @@
 // Every pointer is a byte offset into the backend's memory; every buffer is float32 unless
 // named otherwise, and every output buffer is fully written (callers need not clear it).
 
+export { conv2dForward } from './conv2d-forward';
+
+import { madd } from './simd-math';
+
 // ---------------------------------------------------------------------------------------------
 // SGD (torch.optim.SGD, dampening 0), one tensor per call.
 
@@ -103,14 +107,14 @@ function rows4cols8(
     const a1 = v128.load32_splat(ap + rowStep);
     const a2 = v128.load32_splat(ap + 2 * rowStep);
     const a3 = v128.load32_splat(ap + 3 * rowStep);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
     ap += depthStep;
     bp += bStep;
   }
@@ -143,7 +147,7 @@ function row1cols4(
   let bp = b + ((<usize>j0) << 2);
   const bStep = (<usize>n) << 2;
   for (let p = 0; p < k; p++) {
-    acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(ap), v128.load(bp)));
+    acc = madd(v128.load32_splat(ap), v128.load(bp), acc);
     ap += depthStep;
     bp += bStep;
   }
@@ -203,14 +207,14 @@ function matmulDots(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void 
         const y1 = v128.load(b1 + at);
         const y2 = v128.load(b2 + at);
         const y3 = v128.load(b3 + at);
-        s00 = f32x4.add(s00, f32x4.mul(x0, y0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, y1));
-        s02 = f32x4.add(s02, f32x4.mul(x0, y2));
-        s03 = f32x4.add(s03, f32x4.mul(x0, y3));
-        s10 = f32x4.add(s10, f32x4.mul(x1, y0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, y1));
-        s12 = f32x4.add(s12, f32x4.mul(x1, y2));
-        s13 = f32x4.add(s13, f32x4.mul(x1, y3));
+        s00 = madd(x0, y0, s00);
+        s01 = madd(x0, y1, s01);
+        s02 = madd(x0, y2, s02);
+        s03 = madd(x0, y3, s03);
+        s10 = madd(x1, y0, s10);
+        s11 = madd(x1, y1, s11);
+        s12 = madd(x1, y2, s12);
+        s13 = madd(x1, y3, s13);
       }
       let r00 = hsum(s00);
       let r01 = hsum(s01);
@@ -274,7 +278,7 @@ function dot(x: usize, y: usize, k: i32): f32 {
   let s = f32x4.splat(0);
   for (let p = 0; p < kv; p += 4) {
     const at = (<usize>p) << 2;
-    s = f32x4.add(s, f32x4.mul(v128.load(x + at), v128.load(y + at)));
+    s = madd(v128.load(x + at), v128.load(y + at), s);
   }
   let r = hsum(s);
   for (let p = kv; p < k; p++) {
@@ -470,16 +474,16 @@ export function conv2dFilterGrad(
                 const x2 = v128.load(xr + v + 2 * fwStep);
                 const x3 = v128.load(xr + v + 3 * fwStep);
                 const x4 = v128.load(xr + v + 4 * fwStep);
-                s00 = f32x4.add(s00, f32x4.mul(x0, y0));
-                s01 = f32x4.add(s01, f32x4.mul(x1, y0));
-                s02 = f32x4.add(s02, f32x4.mul(x2, y0));
-                s03 = f32x4.add(s03, f32x4.mul(x3, y0));
-                s04 = f32x4.add(s04, f32x4.mul(x4, y0));
-                s10 = f32x4.add(s10, f32x4.mul(x0, y1));
-                s11 = f32x4.add(s11, f32x4.mul(x1, y1));
-                s12 = f32x4.add(s12, f32x4.mul(x2, y1));
-                s13 = f32x4.add(s13, f32x4.mul(x3, y1));
-                s14 = f32x4.add(s14, f32x4.mul(x4, y1));
+                s00 = madd(x0, y0, s00);
+                s01 = madd(x1, y0, s01);
+                s02 = madd(x2, y0, s02);
+                s03 = madd(x3, y0, s03);
+                s04 = madd(x4, y0, s04);
+                s10 = madd(x0, y1, s10);
+                s11 = madd(x1, y1, s11);
+                s12 = madd(x2, y1, s12);
+                s13 = madd(x3, y1, s13);
+                s14 = madd(x4, y1, s14);
               }
               xr += xRow;
               yr += dyRow;
@@ -523,14 +527,14 @@ export function conv2dFilterGrad(
                 const x1 = v128.load(xr + v + fwStep);
                 const x2 = v128.load(xr + v + 2 * fwStep);
                 const x3 = v128.load(xr + v + 3 * fwStep);
-                s00 = f32x4.add(s00, f32x4.mul(x0, y0));
-                s01 = f32x4.add(s01, f32x4.mul(x1, y0));
-                s02 = f32x4.add(s02, f32x4.mul(x2, y0));
-                s03 = f32x4.add(s03, f32x4.mul(x3, y0));
-                s10 = f32x4.add(s10, f32x4.mul(x0, y1));
-                s11 = f32x4.add(s11, f32x4.mul(x1, y1));
-                s12 = f32x4.add(s12, f32x4.mul(x2, y1));
-                s13 = f32x4.add(s13, f32x4.mul(x3, y1));
+                s00 = madd(x0, y0, s00);
+                s01 = madd(x1, y0, s01);
+                s02 = madd(x2, y0, s02);
+                s03 = madd(x3, y0, s03);
+                s10 = madd(x0, y1, s10);
+                s11 = madd(x1, y1, s11);
+                s12 = madd(x2, y1, s12);
+                s13 = madd(x3, y1, s13);
               }
               xr += xRow;
               yr += dyRow;
@@ -569,12 +573,12 @@ export function conv2dFilterGrad(
                 const x0 = v128.load(xr + v);
                 const x1 = v128.load(xr + v + fwStep);
                 const x2 = v128.load(xr + v + 2 * fwStep);
-                s00 = f32x4.add(s00, f32x4.mul(x0, y0));
-                s01 = f32x4.add(s01, f32x4.mul(x1, y0));
-                s02 = f32x4.add(s02, f32x4.mul(x2, y0));
-                s10 = f32x4.add(s10, f32x4.mul(x0, y1));
-                s11 = f32x4.add(s11, f32x4.mul(x1, y1));
-                s12 = f32x4.add(s12, f32x4.mul(x2, y1));
+                s00 = madd(x0, y0, s00);
+                s01 = madd(x1, y0, s01);
+                s02 = madd(x2, y0, s02);
+                s10 = madd(x0, y1, s10);
+                s11 = madd(x1, y1, s11);
+                s12 = madd(x2, y1, s12);
               }
               xr += xRow;
               yr += dyRow;
@@ -675,8 +679,8 @@ function filterGradTap(
     for (let oh = 0; oh < outH; oh++) {
       for (let v: usize = 0; v < dyRow; v += 16) {
         const x0 = v128.load(xr + v);
-        s0 = f32x4.add(s0, f32x4.mul(x0, v128.load(yr + v)));
-        if (pair === 2) s1 = f32x4.add(s1, f32x4.mul(x0, v128.load(yr + dyPlane + v)));
+        s0 = madd(x0, v128.load(yr + v), s0);
+        if (pair === 2) s1 = madd(x0, v128.load(yr + dyPlane + v), s1);
       }
       xr += xRow;
       yr += dyRow;

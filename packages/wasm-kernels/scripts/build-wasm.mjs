@@ -1,6 +1,6 @@
-// Compiles assembly/kernels.ts (AssemblyScript) into the SIMD kernel module, twice: importing
-// an ordinary memory (the wasm backend's single-threaded builds) and a shared one (its
-// multi-threaded build). Writes both as base64 into src/simd/kernels-wasm.generated.ts, so the
+// Compiles assembly/kernels.ts (AssemblyScript) into the SIMD kernel module, four times:
+// importing an ordinary memory (the wasm backend's single-threaded builds) or a shared one (its
+// multi-threaded build), each with plain and with relaxed SIMD. Writes them as base64 into src/simd/kernels-wasm.generated.ts, so the
 // package loads them the same way in Node, bundlers and browsers (no .wasm asset URLs).
 //   node scripts/build-wasm.mjs          regenerate the module
 //   node scripts/build-wasm.mjs --check  exit 1 if the committed module is out of date
@@ -22,6 +22,8 @@ if (process.argv.includes('--check')) {
 } else {
   await writeFile(generatedModulePath, source);
   console.log(
-    `wrote ${generatedModulePath.pathname} (${variants.plain.length} + ${variants.shared.length} bytes of wasm)`,
+    `wrote ${generatedModulePath.pathname} (${Object.entries(variants)
+      .map(([name, bytes]) => `${name} ${bytes.length}`)
+      .join(', ')} bytes of wasm)`,
   );
 }

@@ -16,6 +16,7 @@ describe('registerWasmTrainingKernels', () => {
     const { added, replaced } = registerWasmTrainingKernels();
     expect(added).toEqual([tf.Conv2DBackpropFilter, fusedSgdKernelName]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
+      tf.Conv2D,
       tf.Conv2DBackpropInput,
       tf.MaxPoolGrad,
       tf.BatchMatMul,

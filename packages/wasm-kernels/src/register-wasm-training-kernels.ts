@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { addConfig, sumConfig } from './kernels/bias.js';
+import { conv2DConfig } from './kernels/conv2d.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { fusedSgdConfig } from './kernels/fused-sgd.js';
@@ -12,6 +13,7 @@ import { getWasmBackendInternals } from './wasm-backend-internals.js';
 
 /** The kernels this package installs on the 'wasm' backend, replacing any it already has. */
 export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
@@ -27,7 +29,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * Makes CNN training work, and fast, on tfjs's wasm backend: adds Conv2DBackpropFilter
  * (missing from tfjs-backend-wasm 4.22, so any conv2d gradient throws) and a fused SGD step
  * (`fusedSgdKernelName`, used by `@cnnkit/trainer`'s SgdOptimizer), and replaces MaxPoolGrad
- * (wrong when a pooling window's maximum is negative), Conv2DBackpropInput (a slow loop) and
+ * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
+ * Conv2DBackpropInput (a slow loop) and
  * BatchMatMul (scalar loops for the transposed products of dense-layer gradients). The heavy
  * kernels run in this package's WebAssembly SIMD module, which works on the backend's memory in
  * place; cases it does not cover use XNNPACK or the original kernels.
@@ -48,7 +51,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
  * added.join(' '); // 'Conv2DBackpropFilter CnnkitFusedSgd'
- * replaced.length; // 7
+ * replaced.length; // 8
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);

@@ -100,25 +100,28 @@ function product(c: MatMulCase, a: Float32Array, b: Float32Array): Float32Array 
   ) as Float32Array;
 }
 
-describe.each(kernelPaths)('BatchMatMul on wasm matches the cpu backend ($path)', ({ simd }) => {
-  beforeAll(() => useKernelPath(simd));
-  afterAll(() => useKernelPath(true));
+describe.each(kernelPaths)(
+  'BatchMatMul on wasm matches the cpu backend ($path)',
+  ({ simd, relaxed }) => {
+    beforeAll(() => useKernelPath(simd, relaxed));
+    afterAll(() => useKernelPath(true));
 
-  it.each([...denseCases, ...oddCases, ...batchedCases])('$name', async (c) => {
-    const a = seededValues(
-      c.aShape.reduce((x, y) => x * y),
-      5,
-    );
-    const b = seededValues(
-      c.bShape.reduce((x, y) => x * y),
-      6,
-    );
-    const { expected, actual } = await runOnCpuThenWasm(() => product(c, a, b));
-    expectClose(actual, expected);
-  });
+    it.each([...denseCases, ...oddCases, ...batchedCases])('$name', async (c) => {
+      const a = seededValues(
+        c.aShape.reduce((x, y) => x * y),
+        5,
+      );
+      const b = seededValues(
+        c.bShape.reduce((x, y) => x * y),
+        6,
+      );
+      const { expected, actual } = await runOnCpuThenWasm(() => product(c, a, b));
+      expectClose(actual, expected);
+    });
 
-  it('keeps the output shape of broadcast batches', () => {
-    const shape = tf.tidy(() => tf.matMul(tf.ones([1, 5, 6]), tf.ones([2, 3, 6, 7])).shape);
-    expect(shape).toEqual([2, 3, 5, 7]);
-  });
-});
+    it('keeps the output shape of broadcast batches', () => {
+      const shape = tf.tidy(() => tf.matMul(tf.ones([1, 5, 6]), tf.ones([2, 3, 6, 7])).shape);
+      expect(shape).toEqual([2, 3, 5, 7]);
+    });
+  },
+);

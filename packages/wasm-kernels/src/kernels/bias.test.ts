@@ -79,14 +79,17 @@ function compute(c: Case, values: Float32Array[]) {
   });
 }
 
-describe.each(kernelPaths)('Add and Sum on wasm match the cpu backend ($path)', ({ simd }) => {
-  beforeAll(() => useKernelPath(simd));
-  afterAll(() => useKernelPath(true));
+describe.each(kernelPaths)(
+  'Add and Sum on wasm match the cpu backend ($path)',
+  ({ simd, relaxed }) => {
+    beforeAll(() => useKernelPath(simd, relaxed));
+    afterAll(() => useKernelPath(true));
 
-  it.each([...adds, ...sums])('$name', async (c) => {
-    const values = c.shapes.map((shape, i) => seededValues(tf.util.sizeFromShape(shape), 20 + i));
-    const { expected, actual } = await runOnCpuThenWasm(() => compute(c, values));
-    expect(actual.shape).toEqual(expected.shape);
-    expectClose(actual.values, expected.values);
-  });
-});
+    it.each([...adds, ...sums])('$name', async (c) => {
+      const values = c.shapes.map((shape, i) => seededValues(tf.util.sizeFromShape(shape), 20 + i));
+      const { expected, actual } = await runOnCpuThenWasm(() => compute(c, values));
+      expect(actual.shape).toEqual(expected.shape);
+      expectClose(actual.values, expected.values);
+    });
+  },
+);

@@ -249,8 +249,8 @@ function cpuReference(c: ConvCase, x: Float32Array, dy: Float32Array): Float32Ar
 
 describe.each(kernelPaths)(
   'Conv2DBackpropFilter on wasm matches the cpu backend ($path)',
-  ({ simd }) => {
-    beforeAll(() => useKernelPath(simd));
+  ({ simd, relaxed }) => {
+    beforeAll(() => useKernelPath(simd, relaxed));
     afterAll(() => useKernelPath(true));
 
     it.each(cases)('$name', async (c) => {

@@ -173,8 +173,8 @@ function inputGradient(c: InputGradientCase, dy: Float32Array, filter: Float32Ar
 
 describe.each(kernelPaths)(
   'Conv2DBackpropInput on wasm matches the cpu backend ($path)',
-  ({ simd }) => {
-    beforeAll(() => useKernelPath(simd));
+  ({ simd, relaxed }) => {
+    beforeAll(() => useKernelPath(simd, relaxed));
     afterAll(() => useKernelPath(true));
 
     it.each(cases)('$name', async (c) => {

@@ -62,8 +62,8 @@ const settings: [string, Settings][] = [
   ['weight decay without momentum', { lr: 0.05, weightDecay: 0.2 }],
 ];
 
-describe.each(kernelPaths)('the fused SGD kernel ($path)', ({ simd }) => {
-  beforeAll(() => useKernelPath(simd));
+describe.each(kernelPaths)('the fused SGD kernel ($path)', ({ simd, relaxed }) => {
+  beforeAll(() => useKernelPath(simd, relaxed));
   afterAll(() => useKernelPath(true));
 
   it('has the name @cnnkit/trainer looks up', () => {

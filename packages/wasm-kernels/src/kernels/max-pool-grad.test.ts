@@ -115,55 +115,58 @@ function outputSize(c: PoolCase): number {
   return info.outShape.reduce((a, b) => a * b);
 }
 
-describe.each(kernelPaths)('MaxPoolGrad on wasm matches the cpu backend ($path)', ({ simd }) => {
-  beforeAll(() => useKernelPath(simd));
-  afterAll(() => useKernelPath(true));
+describe.each(kernelPaths)(
+  'MaxPoolGrad on wasm matches the cpu backend ($path)',
+  ({ simd, relaxed }) => {
+    beforeAll(() => useKernelPath(simd, relaxed));
+    afterAll(() => useKernelPath(true));
 
-  it.each(cases)('$name', async (c) => {
-    const x = seededValues(
-      c.xShape.reduce((a, b) => a * b),
-      5,
-    ).map((v) => v + c.shift);
-    const dy = seededValues(outputSize(c), 6);
-    await useBackend('cpu');
-    const expected = maxPoolGrad(c, x, dy);
-    await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const actual = maxPoolGrad(c, x, dy);
-    expect(tf.memory().numTensors).toBe(before);
-    expectClose(actual, expected, 1e-6);
-  });
+    it.each(cases)('$name', async (c) => {
+      const x = seededValues(
+        c.xShape.reduce((a, b) => a * b),
+        5,
+      ).map((v) => v + c.shift);
+      const dy = seededValues(outputSize(c), 6);
+      await useBackend('cpu');
+      const expected = maxPoolGrad(c, x, dy);
+      await useBackend('wasm');
+      const before = tf.memory().numTensors;
+      const actual = maxPoolGrad(c, x, dy);
+      expect(tf.memory().numTensors).toBe(before);
+      expectClose(actual, expected, 1e-6);
+    });
 
-  it('sends a window whose maximum is negative its gradient (tfjs-backend-wasm 4.22 does not)', async () => {
-    const x = new Float32Array([-5, -3, -2, -4, -1, -7, -8, -6, 1, 2, -3, -3, -9, -9, -1, -2]);
-    const dy = new Float32Array([1, 2, 3, 4]);
-    const c: PoolCase = {
-      name: 'known',
-      xShape: [1, 4, 4, 1],
-      filterSize: 2,
-      strides: 2,
-      pad: 'valid',
-      shift: 0,
-    };
-    expect(Array.from(maxPoolGrad(c, x, dy))).toEqual([
-      0, 0, 2, 0, 1, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0,
-    ]);
-  });
+    it('sends a window whose maximum is negative its gradient (tfjs-backend-wasm 4.22 does not)', async () => {
+      const x = new Float32Array([-5, -3, -2, -4, -1, -7, -8, -6, 1, 2, -3, -3, -9, -9, -1, -2]);
+      const dy = new Float32Array([1, 2, 3, 4]);
+      const c: PoolCase = {
+        name: 'known',
+        xShape: [1, 4, 4, 1],
+        filterSize: 2,
+        strides: 2,
+        pad: 'valid',
+        shift: 0,
+      };
+      expect(Array.from(maxPoolGrad(c, x, dy))).toEqual([
+        0, 0, 2, 0, 1, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0,
+      ]);
+    });
 
-  it('gives ties to the first maximum, like cpu', () => {
-    const c: PoolCase = {
-      name: 'ties',
-      xShape: [1, 2, 2, 1],
-      filterSize: 2,
-      strides: 2,
-      pad: 'valid',
-      shift: 0,
-    };
-    expect(
-      Array.from(maxPoolGrad(c, new Float32Array([-1, -1, -1, -1]), new Float32Array([5]))),
-    ).toEqual([5, 0, 0, 0]);
-  });
-});
+    it('gives ties to the first maximum, like cpu', () => {
+      const c: PoolCase = {
+        name: 'ties',
+        xShape: [1, 2, 2, 1],
+        filterSize: 2,
+        strides: 2,
+        pad: 'valid',
+        shift: 0,
+      };
+      expect(
+        Array.from(maxPoolGrad(c, new Float32Array([-1, -1, -1, -1]), new Float32Array([5]))),
+      ).toEqual([5, 0, 0, 0]);
+    });
+  },
+);
 
 describe("tfjs-backend-wasm 4.22's own MaxPoolGrad (the reason this package replaces it)", () => {
   const builtInName = 'TfjsWasmMaxPoolGradForComparison';

@@ -1,10 +1,33 @@
-import { kernelsSharedWasmBase64, kernelsWasmBase64 } from './kernels-wasm.generated.js';
+import {
+  kernelsRelaxedWasmBase64,
+  kernelsSharedRelaxedWasmBase64,
+  kernelsSharedWasmBase64,
+  kernelsWasmBase64,
+} from './kernels-wasm.generated.js';
 
 /**
  * The SIMD kernel module's exports (assembly/kernels.ts). Every pointer is a byte offset into
  * the wasm backend's memory, which the module imports, so tensors are read and written in place.
  */
 export interface SimdKernels {
+  conv2dForward(
+    x: number,
+    w: number,
+    out: number,
+    batch: number,
+    xRows: number,
+    xCols: number,
+    inC: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    filterH: number,
+    filterW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+  ): void;
   sgdStep(
     param: number,
     grad: number,
@@ -117,6 +140,7 @@ interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => WasmInstance;
   compile(bytes: Uint8Array): Promise<WasmModule>;
+  validate(bytes: Uint8Array): boolean;
   instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
@@ -148,13 +172,43 @@ export function isSharedMemory(memory: WasmMemory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
-/** The module binary for `memory`: the shared-memory variant for a shared memory. */
-export function kernelModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return decodeBase64(shared ? kernelsSharedWasmBase64 : kernelsWasmBase64);
+/** Which build of the module runs: with relaxed SIMD (fused multiply-add) or plain SIMD. */
+export type SimdVariant = 'relaxed-simd' | 'simd';
+
+let relaxedAllowed = true;
+let relaxedValid: boolean | undefined;
+
+/**
+ * Which build of the SIMD kernel module this engine runs: `'relaxed-simd'` (fused
+ * multiply-adds, the fastest) where the engine validates relaxed SIMD — Node >= 22, Chrome and
+ * Edge >= 114 — else `'simd'` (Node 20 unless started with `--experimental-wasm-relaxed-simd`,
+ * Safari, Firefox without the feature). Results agree within float32 rounding.
+ *
+ * @example
+ * ```ts
+ * import { simdVariant } from '@cnnkit/wasm-kernels';
+ *
+ * ['relaxed-simd', 'simd'].includes(simdVariant()); // true
+ * ```
+ */
+export function simdVariant(): SimdVariant {
+  relaxedValid ??= wasmApi.validate(decodeBase64(kernelsRelaxedWasmBase64));
+  return relaxedAllowed && relaxedValid ? 'relaxed-simd' : 'simd';
 }
 
-const compiled = new Map<boolean, WasmModule>();
-const instances = new WeakMap<WasmMemory, SimdKernels>();
+/** The module binary for a memory: the shared-memory build for a shared memory. */
+export function kernelModuleBytes(
+  shared: boolean,
+  variant: SimdVariant = simdVariant(),
+): Uint8Array<ArrayBuffer> {
+  const relaxed = variant === 'relaxed-simd';
+  if (shared)
+    return decodeBase64(relaxed ? kernelsSharedRelaxedWasmBase64 : kernelsSharedWasmBase64);
+  return decodeBase64(relaxed ? kernelsRelaxedWasmBase64 : kernelsWasmBase64);
+}
+
+const compiled = new Map<string, WasmModule>();
+let instances = new WeakMap<WasmMemory, SimdKernels>();
 const failures = new WeakMap<WasmMemory, string>();
 let warn: (message: string) => void = (message) => console.warn(message);
 let enabled = true;
@@ -165,6 +219,16 @@ let enabled = true;
  */
 export function setSimdKernelsEnabled(on: boolean): void {
   enabled = on;
+}
+
+/**
+ * Lets the loader pick the relaxed-SIMD build where the engine supports it (the default), or
+ * keeps it on the plain one. For tests, which check both builds against the cpu backend; the
+ * kernels bind to the chosen build on their next call.
+ */
+export function setRelaxedSimdAllowed(on: boolean): void {
+  relaxedAllowed = on;
+  instances = new WeakMap();
 }
 
 /** Replaces the one-time warning printed when the SIMD module cannot start (for tests). */
@@ -187,11 +251,12 @@ export async function prepareSimdKernels(backend: unknown): Promise<boolean> {
   if (memory == null) return false;
   if (instances.has(memory)) return true;
   const shared = isSharedMemory(memory);
+  const key = `${shared}:${simdVariant()}`;
   try {
-    let module = compiled.get(shared);
+    let module = compiled.get(key);
     if (module == null) {
       module = await wasmApi.compile(kernelModuleBytes(shared));
-      compiled.set(shared, module);
+      compiled.set(key, module);
     }
     const instance = await wasmApi.instantiate(module, { env: { memory } });
     instances.set(memory, instance.exports as unknown as SimdKernels);
@@ -226,11 +291,12 @@ export function simdKernelsFor(backend: unknown): SimdKernels | undefined {
   if (ready != null) return ready;
   if (failures.has(memory)) return undefined;
   const shared = isSharedMemory(memory);
+  const key = `${shared}:${simdVariant()}`;
   try {
-    let module = compiled.get(shared);
+    let module = compiled.get(key);
     if (module == null) {
       module = new wasmApi.Module(kernelModuleBytes(shared));
-      compiled.set(shared, module);
+      compiled.set(key, module);
     }
     const kernels = instantiate(memory, module);
     instances.set(memory, kernels);

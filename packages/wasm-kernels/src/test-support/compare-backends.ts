@@ -4,7 +4,7 @@ import { Rng } from '@cnnkit/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { registerWasmTrainingKernels } from '../register-wasm-training-kernels.js';
-import { setSimdKernelsEnabled } from '../simd/simd-kernels.js';
+import { setRelaxedSimdAllowed, setSimdKernelsEnabled } from '../simd/simd-kernels.js';
 
 /** Starts the wasm backend with this package's kernels and leaves 'wasm' active. */
 export async function useWasmWithTrainingKernels(): Promise<void> {
@@ -67,14 +67,20 @@ export function expectClose(
   expect(worst).toBeLessThanOrEqual(relative * scale);
 }
 
-/** The two ways every kernel can run: with the SIMD module, and its fallback without it. */
+/**
+ * The ways every kernel can run: the SIMD module's relaxed-SIMD build (fused multiply-add; on
+ * engines without relaxed SIMD, such as Node 20, this is the plain build again), its plain-SIMD
+ * build, and the fallback without the module.
+ */
 export const kernelPaths = [
-  { path: 'SIMD module', simd: true },
-  { path: 'fallback without the SIMD module', simd: false },
+  { path: 'SIMD module, relaxed SIMD where the engine has it', simd: true, relaxed: true },
+  { path: 'SIMD module, plain SIMD', simd: true, relaxed: false },
+  { path: 'fallback without the SIMD module', simd: false, relaxed: false },
 ] as const;
 
 /** Starts wasm with this package's kernels on the given path (restore with `true`). */
-export async function useKernelPath(simd: boolean): Promise<void> {
+export async function useKernelPath(simd: boolean, relaxed = true): Promise<void> {
   await useWasmWithTrainingKernels();
   setSimdKernelsEnabled(simd);
+  setRelaxedSimdAllowed(relaxed);
 }

@@ -1,0 +1,161 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { simdKernelsFor } from '../simd/simd-kernels.js';
+import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { runOriginalKernel } from './original-kernels.js';
+import { wasmKernelFunc } from './wasm-kernel-func.js';
+
+/**
+ * Conv2D (forward) for float32 input, any stride, dilation, padding and data format, in the
+ * SIMD module: out[b, oh, ow, co] = Σ x[b, oh·sH − top + fh·dH, ow·sW − left + fw·dW, ci] ·
+ * W[fh, fw, ci, co] over fh, fw, ci, with x zero outside the image.
+ *
+ * XNNPACK, which the wasm backend uses, runs 3–5 GMAC/s on the few channels of a small CNN;
+ * register tiles over neighbouring output pixels and output channels, with fused multiply-adds
+ * where the engine has relaxed SIMD, do better. Padding is made explicit in a copy of x
+ * (PadV2); a filter whose output channels are not a multiple of 4 is copied with zero columns
+ * up to one. NCHW is transposed to NHWC and back (the backend's own Conv2D refuses it). Without
+ * the SIMD module the padded input goes to the backend's Conv2D as 'valid', which also fixes its
+ * wrong results for `dimRoundingMode: 'ceil'`.
+ */
+export function conv2D(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const { x, filter } = args.inputs as unknown as { x: tf.TensorInfo; filter: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.Conv2DAttrs;
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32') {
+    return runOriginalKernel(tf.Conv2D, args) as tf.TensorInfo;
+  }
+  if ((attrs.dataFormat ?? 'NHWC') === 'NHWC') return conv2DChannelsLast(backend, x, filter, attrs);
+  const transpose = wasmKernelFunc(tf.Transpose);
+  const kernelBackend = args.backend;
+  const xNhwc = transpose({ inputs: { x }, attrs: { perm: [0, 2, 3, 1] }, backend: kernelBackend });
+  // Explicit padding lists the axes in the data format's order.
+  const { pad } = attrs;
+  const padNhwc = Array.isArray(pad) ? [pad[0], pad[2], pad[3], pad[1]] : pad;
+  const outNhwc = conv2DChannelsLast(backend, xNhwc, filter, {
+    ...attrs,
+    pad: padNhwc as tf.Conv2DAttrs['pad'],
+  });
+  backend.disposeData(xNhwc.dataId);
+  const out = transpose({
+    inputs: { x: outNhwc },
+    attrs: { perm: [0, 3, 1, 2] },
+    backend: kernelBackend,
+  });
+  backend.disposeData(outNhwc.dataId);
+  return out;
+}
+
+function conv2DChannelsLast(
+  backend: WasmBackendInternals,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  attrs: tf.Conv2DAttrs,
+): tf.TensorInfo {
+  const kernelBackend = backend as unknown as tf.KernelBackend;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth } = info;
+  if (batchSize * outHeight * outWidth * outChannels === 0) {
+    return backend.makeOutput([...info.outShape], 'float32');
+  }
+
+  // Rows and columns the taps reach from the top-left corner of the padded input. Padding
+  // beyond them is left out; rows the taps never reach need not be cut off, since a 'valid'
+  // convolution of the padded input then still has outHeight × outWidth outputs.
+  const rows = (outHeight - 1) * strideHeight + (filterHeight - 1) * dilationHeight + 1;
+  const cols = (outWidth - 1) * strideWidth + (filterWidth - 1) * dilationWidth + 1;
+  const { top, left } = info.padInfo;
+  const bottom = Math.max(0, rows - top - inHeight);
+  const right = Math.max(0, cols - left - inWidth);
+  const padded =
+    top > 0 || left > 0 || bottom > 0 || right > 0
+      ? wasmKernelFunc(tf.PadV2)({
+          inputs: { x },
+          attrs: {
+            paddings: [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+          backend: kernelBackend,
+        })
+      : undefined;
+  const input = padded ?? x;
+
+  const simd = simdKernelsFor(backend);
+  if (simd == null) {
+    const out = runOriginalKernel(tf.Conv2D, {
+      inputs: { x: input, filter },
+      attrs: {
+        strides: [strideHeight, strideWidth],
+        dilations: [dilationHeight, dilationWidth],
+        pad: 'valid',
+        dataFormat: 'NHWC',
+      },
+      backend: kernelBackend,
+    }) as tf.TensorInfo;
+    if (padded != null) backend.disposeData(padded.dataId);
+    return out;
+  }
+
+  const out = backend.makeOutput([...info.outShape], 'float32');
+  const outChannelsPadded = Math.ceil(outChannels / 4) * 4;
+  const widened =
+    outChannelsPadded === outChannels
+      ? undefined
+      : backend.makeOutput([filterHeight, filterWidth, inChannels, outChannelsPadded], 'float32');
+  if (widened != null) {
+    // After every allocation: the heap may have grown, which detaches older views.
+    const from = backend.typedArrayFromHeap(filter) as Float32Array;
+    const to = backend.typedArrayFromHeap(widened) as Float32Array;
+    to.fill(0);
+    for (let row = 0; row < from.length / outChannels; row++) {
+      to.set(from.subarray(row * outChannels, (row + 1) * outChannels), row * outChannelsPadded);
+    }
+  }
+  simd.conv2dForward(
+    heapOffset(backend, input),
+    heapOffset(backend, widened ?? filter),
+    heapOffset(backend, out),
+    batchSize,
+    inHeight + top + bottom,
+    inWidth + left + right,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  );
+  if (padded != null) backend.disposeData(padded.dataId);
+  if (widened != null) backend.disposeData(widened.dataId);
+  return out;
+}
+
+/** Registers with `tf.registerKernel`, replacing tfjs-backend-wasm's XNNPACK Conv2D. */
+export const conv2DConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2D,
+  backendName: 'wasm',
+  kernelFunc: conv2D as unknown as tf.KernelFunc,
+};
