@@ -35,13 +35,15 @@ async function load(name: BackendName): Promise<Omit<StartedBackend, 'name'>> {
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       await setBackend(name);
-      const { registerWasmTrainingKernels } = await import('@cnnkit/wasm-kernels');
+      const { registerWasmTrainingKernels, simdVariant } = await import('@cnnkit/wasm-kernels');
       registerWasmTrainingKernels();
       const threads = typeof wasm.getThreadsCount === 'function' ? wasm.getThreadsCount() : 1;
+      // The relaxed build (fused multiply-add) needs Node >= 22: say which one ran.
+      const simd = simdVariant() === 'relaxed-simd' ? 'relaxed SIMD (FMA)' : 'SIMD';
       return {
         version: wasm.version_wasm,
         threads,
-        detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} + @cnnkit/wasm-kernels, ${threads} thread${threads === 1 ? '' : 's'}`,
+        detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} + @cnnkit/wasm-kernels (${simd}), ${threads} thread${threads === 1 ? '' : 's'}`,
       };
     }
     case 'cpu': {
