@@ -99,6 +99,8 @@ test('webgl (SwiftShader here): training shows chart points and an accuracy, or 
     () => document.getElementById('runtime-backend')?.textContent === 'webgl',
   );
   await page.waitForSelector('body[data-phase="idle"]');
+  // The SIMD build is a wasm-only fact: the header drops it on webgl.
+  expect(await page.isHidden('#runtime-kernels-item')).toBe(true);
   await fillSettings(page, { epochs: 1, batchSize: 4, limit: 40 });
   await startTraining(page);
   const { outcome, status } = await waitForOutcome(page);
@@ -126,6 +128,8 @@ test('webgl: a lost context stops training and keeps the weights on another back
     /The WebGL context was lost at step \d+; training stopped\. The last copy of the weights taken before the loss \(step \d+\) was kept and moved to wasm\./,
   );
   expect(await page.textContent('#runtime-backend')).toBe('wasm');
+  expect(await page.isVisible('#runtime-kernels-item')).toBe(true);
+  expect(await page.textContent('#runtime-kernels')).toBe('SIMD relaxed (FMA)');
   expect((await backendRows(page)).webgl?.detail).toMatch(
     /unavailable: the WebGL context was lost/,
   );

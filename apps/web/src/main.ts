@@ -16,6 +16,7 @@ import { TrainingCharts } from './ui/charts.js';
 import { acceptDroppedFile, onFileChosen } from './ui/drop-target.js';
 import { type InspectionElements, renderInspection } from './ui/inspection-view.js';
 import { drawRgb } from './ui/rgb-canvas.js';
+import { runtimeTexts } from './ui/runtime-header.js';
 import { renderTopK } from './ui/top-k-bars.js';
 import { parseTrainSettings } from './ui/train-settings.js';
 import { WorkerClient } from './worker-client.js';
@@ -29,6 +30,8 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 const ui = {
   backend: byId('runtime-backend'),
   threads: byId('runtime-threads'),
+  kernelsItem: byId('runtime-kernels-item'),
+  kernels: byId('runtime-kernels'),
   isolated: byId('runtime-isolated'),
   dataStatus: byId('data-status'),
   dataError: byId('data-error'),
@@ -93,8 +96,11 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'backend':
       backends.update(event.status, event.active);
       if (event.active) {
-        ui.backend.textContent = event.status.name;
-        ui.threads.textContent = String(event.status.threads ?? 1);
+        const texts = runtimeTexts(event.status);
+        ui.backend.textContent = texts.backend;
+        ui.threads.textContent = texts.threads;
+        ui.kernels.textContent = texts.kernels ?? '';
+        ui.kernelsItem.hidden = texts.kernels === null;
       }
       break;
     case 'data-progress':

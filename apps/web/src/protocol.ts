@@ -4,6 +4,8 @@
  * the same `id`; the worker also pushes {@link WorkerEvent}s at any time.
  */
 
+import type { SimdVariant } from '@cnnkit/wasm-kernels';
+
 export type BackendName = 'webgl' | 'wasm' | 'webgpu' | 'cpu';
 
 /** What the page shows for one backend. */
@@ -13,6 +15,11 @@ export interface BackendStatus {
   /** Versions and threads when ok, the reason when failed. */
   readonly detail: string;
   readonly threads?: number;
+  /**
+   * wasm only: the build of @cnnkit/wasm-kernels' SIMD module the training kernels run, as
+   * `simdVariant()` reports it in the worker; absent when they run their fallbacks instead.
+   */
+  readonly simd?: SimdVariant;
   readonly experimental: boolean;
 }
 

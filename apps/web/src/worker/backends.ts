@@ -1,5 +1,7 @@
+import type { SimdVariant } from '@cnnkit/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../protocol.js';
+import { simdBuildLabel } from '../simd-build-label.js';
 
 /**
  * How to load one TensorFlow.js backend in the worker. Each backend is a dynamic import, so
@@ -12,12 +14,20 @@ interface BackendLoader {
   load(): Promise<void>;
   /** After `tf.setBackend` succeeded: extra kernels, precision checks. */
   prepare?(): Promise<void>;
-  describe(): { detail: string; threads?: number };
+  describe(): BackendDescription;
+}
+
+/** What a started backend reports about itself (see `BackendStatus` in protocol.ts). */
+interface BackendDescription {
+  readonly detail: string;
+  readonly threads?: number;
+  readonly simd?: SimdVariant;
 }
 
 let wasmThreads = 1;
 let wasmSimd = false;
-let cnnkitSimd = false;
+/** The SIMD module build the cnnkit kernels run; undefined while they use their fallbacks. */
+let cnnkitSimd: SimdVariant | undefined;
 
 /** The GPU's name as WebGL reports it; software renderers are named so the visitor knows. */
 function webglRenderer(): string {
@@ -47,13 +57,17 @@ const loaders: Record<BackendName, BackendLoader> = {
       const kernels = await import('@cnnkit/wasm-kernels');
       kernels.registerWasmTrainingKernels();
       // Compiled here, asynchronously; false means its fallbacks run (it warns once why).
-      cnnkitSimd = await kernels.prepareWasmTrainingKernels();
+      const started = await kernels.prepareWasmTrainingKernels();
+      // Asked in the worker, where the kernels run, once the module started: the build it
+      // reports is the one prepareWasmTrainingKernels() just compiled.
+      cnnkitSimd = started ? kernels.simdVariant() : undefined;
     },
     describe: () => {
       const simd = wasmSimd ? 'SIMD' : 'no SIMD';
       return {
-        detail: `tfjs-backend-wasm ${tf.version_core}, ${simd}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}; cnnkit training kernels: ${cnnkitSimd ? 'SIMD' : 'fallback (no SIMD module)'}`,
+        detail: `tfjs-backend-wasm ${tf.version_core}, ${simd}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}; cnnkit training kernels: ${simdBuildLabel(cnnkitSimd)}`,
         threads: wasmThreads,
+        simd: cnnkitSimd,
       };
     },
   },
@@ -113,9 +127,7 @@ export function isExperimental(name: BackendName): boolean {
 }
 
 /** Loads, initialises and activates a backend; throws with a one-line reason. */
-export async function startBackend(
-  name: BackendName,
-): Promise<{ detail: string; threads?: number }> {
+export async function startBackend(name: BackendName): Promise<BackendDescription> {
   const loader = loaders[name];
   await loader.load();
   if (!(await tf.setBackend(name))) {
