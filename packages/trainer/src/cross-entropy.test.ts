@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropyLoss } from './cross-entropy.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crossEntropyLoss, softmaxCrossEntropyKernelName } from './cross-entropy.js';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
 import './register-gradients.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
@@ -88,5 +88,55 @@ describe.each(TEST_BACKENDS)('crossEntropyLoss (%s backend)', (backend) => {
     const labels = tf.tensor1d([0], 'int32');
     expect(() => crossEntropyLoss(logits, labels)).toThrow(/one label per row of logits \(2\)/);
     tf.dispose([logits, labels]);
+  });
+});
+
+describe('crossEntropyLoss with a backend that provides the fused kernel', () => {
+  const calls: string[][] = [];
+  // A stand-in for @cnnkit/wasm-kernels' kernel on cpu: records its inputs and returns
+  // recognisable outputs (loss 7, gradient 0.5 everywhere) so the test sees where they land.
+  const fakeKernel: tf.KernelConfig = {
+    kernelName: softmaxCrossEntropyKernelName,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend }) => {
+      calls.push(Object.entries(inputs).map(([name, t]) => `${name}:${t?.dtype}`));
+      const cpu = backend as unknown as {
+        makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+      };
+      const [batch = 0, classes = 0] = (inputs.logits as tf.TensorInfo).shape;
+      return [
+        cpu.makeTensorInfo([], 'float32', Float32Array.of(7)),
+        cpu.makeTensorInfo(
+          [batch, classes],
+          'float32',
+          new Float32Array(batch * classes).fill(0.5),
+        ),
+      ];
+    },
+  };
+
+  beforeAll(async () => {
+    await useBackend('cpu');
+    tf.registerKernel(fakeKernel);
+  });
+  afterAll(() => tf.unregisterKernel(softmaxCrossEntropyKernelName, 'cpu'));
+
+  it('takes the loss and the gradient from one kernel call, scaling the gradient by dy', () => {
+    calls.length = 0;
+    const before = tf.memory().numTensors;
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const labels = tf.tensor1d([0, 2], 'float32');
+    const { value, grads } = tf.valueAndGrads((x: tf.Tensor) =>
+      tf.mul(crossEntropyLoss(x as tf.Tensor2D, labels), 3),
+    )([logits]);
+    expect(value.dataSync()[0]).toBe(21);
+    expect(Array.from((grads[0] as tf.Tensor).dataSync())).toEqual([1.5, 1.5, 1.5, 1.5, 1.5, 1.5]);
+    // Float labels reach the kernel as int32, as its contract says.
+    expect(calls).toEqual([['logits:float32', 'labels:int32']]);
+    tf.dispose([logits, labels, value, grads]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,6 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
+ * The name of an optional kernel that computes {@link crossEntropyLoss} and its gradient in one
+ * call. When the active backend has a kernel of this name (`@cnnkit/wasm-kernels` registers one
+ * for 'wasm'), the loss uses it instead of about twenty tfjs kernels per training step, so this
+ * package never imports backend code. The contract: inputs `logits` (float32
+ * `[batch, numClasses]`) and `labels` (int32 `[batch]`), no attributes; outputs the float32
+ * scalar `-mean_b log(softmax(logits_b)[labels_b])` and the float32 `[batch, numClasses]`
+ * gradient `(softmax(logits) - oneHot(labels)) / batch`, where a label outside
+ * `[0, numClasses)` has an all-zero one-hot row (as `tf.oneHot` gives).
+ */
+export const softmaxCrossEntropyKernelName = 'CnnkitSoftmaxCrossEntropy';
+
+/**
  * Mean cross-entropy of `logits` against integer class `labels`, like PyTorch's
  * `nn.CrossEntropyLoss()` (reduction `'mean'`). Computed through `logSoftmax`, so large
  * logits do not overflow, with the exact gradient `(softmax(logits) - oneHot(labels)) / batch`.
@@ -30,7 +42,24 @@ export function crossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.S
       `crossEntropyLoss needs one label per row of logits (${batchSize}), got labels of shape [${labels.shape}].`,
     );
   }
+  const fused = tf.getKernel(softmaxCrossEntropyKernelName, tf.getBackend()) != null;
   const loss = tf.customGrad((x, y, save) => {
+    if (fused) {
+      const labelTensor = y as tf.Tensor1D;
+      const [value, gradient] = tf.engine().runKernel(softmaxCrossEntropyKernelName, {
+        logits: x as tf.Tensor2D,
+        labels: labelTensor.dtype === 'int32' ? labelTensor : tf.cast(labelTensor, 'int32'),
+      }) as [tf.Scalar, tf.Tensor2D];
+      (save as tf.GradSaveFunc)([gradient]);
+      return {
+        value,
+        gradFunc: (dy, saved) => [
+          tf.mul((saved as [tf.Tensor])[0], dy),
+          // Labels are not differentiable; the engine still wants a float32 gradient per input.
+          tf.zeros(labels.shape),
+        ],
+      };
+    }
     const logProbs = tf.logSoftmax(x as tf.Tensor2D);
     const oneHot = tf.oneHot(tf.cast(y as tf.Tensor1D, 'int32'), numClasses);
     const value = tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), 1)));
@@ -40,7 +69,6 @@ export function crossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.S
       gradFunc: (dy, saved) => {
         const [savedLogProbs, savedOneHot] = saved as [tf.Tensor, tf.Tensor];
         const dLogits = tf.mul(tf.div(tf.sub(tf.exp(savedLogProbs), savedOneHot), batchSize), dy);
-        // Labels are not differentiable; the engine still wants a float32 gradient per input.
         return [dLogits, tf.zeros(labels.shape)];
       },
     };

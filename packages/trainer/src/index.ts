@@ -10,7 +10,7 @@ import './register-gradients.js';
 
 export type { CreateCheckpointOptions, RestoredTraining } from './checkpoint.js';
 export { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
-export { crossEntropyLoss } from './cross-entropy.js';
+export { crossEntropyLoss, softmaxCrossEntropyKernelName } from './cross-entropy.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
 export { NonFiniteLossError } from './non-finite-loss-error.js';
 export { fusedSgdKernelName, type MomentumBufferValues, SgdOptimizer } from './sgd-optimizer.js';

@@ -17,6 +17,8 @@ describeBuiltPackage(new URL('..', import.meta.url), {
       'prepareWasmTrainingKernels',
       'registerWasmTrainingKernels',
       'simdVariant',
+      'softmaxCrossEntropyConfig',
+      'softmaxCrossEntropyKernelName',
       'sumConfig',
       'supportedTfjsVersion',
       'wasmTrainingKernelConfigs',

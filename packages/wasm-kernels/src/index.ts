@@ -16,6 +16,10 @@ export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 export { fusedSgdConfig, fusedSgdKernelName } from './kernels/fused-sgd.js';
 export { castConfig, identityConfig } from './kernels/identity.js';
 export { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+export {
+  softmaxCrossEntropyConfig,
+  softmaxCrossEntropyKernelName,
+} from './kernels/softmax-cross-entropy.js';
 export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export {
   registerWasmTrainingKernels,

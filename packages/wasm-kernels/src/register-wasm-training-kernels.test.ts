@@ -8,13 +8,18 @@ import {
   maxPoolGradConfig,
   prepareWasmTrainingKernels,
   registerWasmTrainingKernels,
+  softmaxCrossEntropyKernelName,
 } from './index.js';
 
 describe('registerWasmTrainingKernels', () => {
   it('runs its TSDoc example: a conv2d filter gradient on wasm', async () => {
     await tf.setBackend('wasm');
     const { added, replaced } = registerWasmTrainingKernels();
-    expect(added).toEqual([tf.Conv2DBackpropFilter, fusedSgdKernelName]);
+    expect(added).toEqual([
+      tf.Conv2DBackpropFilter,
+      fusedSgdKernelName,
+      softmaxCrossEntropyKernelName,
+    ]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2D,
       tf.Conv2DBackpropInput,

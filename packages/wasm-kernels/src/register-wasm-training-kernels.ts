@@ -8,6 +8,7 @@ import { fusedSgdConfig } from './kernels/fused-sgd.js';
 import { castConfig, identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { originalKernels, rememberOriginalKernel } from './kernels/original-kernels.js';
+import { softmaxCrossEntropyConfig } from './kernels/softmax-cross-entropy.js';
 import type { RegisteredKernels } from './types.js';
 import { getWasmBackendInternals } from './wasm-backend-internals.js';
 
@@ -23,12 +24,15 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   identityConfig,
   castConfig,
   fusedSgdConfig,
+  softmaxCrossEntropyConfig,
 ];
 
 /**
  * Makes CNN training work, and fast, on tfjs's wasm backend: adds Conv2DBackpropFilter
  * (missing from tfjs-backend-wasm 4.22, so any conv2d gradient throws) and a fused SGD step
- * (`fusedSgdKernelName`, used by `@cnnkit/trainer`'s SgdOptimizer), and replaces MaxPoolGrad
+ * (`fusedSgdKernelName`, used by `@cnnkit/trainer`'s SgdOptimizer) and a fused softmax
+ * cross-entropy with its gradient (`softmaxCrossEntropyKernelName`, used by its
+ * crossEntropyLoss), and replaces MaxPoolGrad
  * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
  * Conv2DBackpropInput (a slow loop) and
  * BatchMatMul (scalar loops for the transposed products of dense-layer gradients). The heavy
@@ -50,7 +54,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  *
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
- * added.join(' '); // 'Conv2DBackpropFilter CnnkitFusedSgd'
+ * added.join(' '); // 'Conv2DBackpropFilter CnnkitFusedSgd CnnkitSoftmaxCrossEntropy'
  * replaced.length; // 8
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
