@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { biasRelu, biasReluGradKernelName, biasReluKernelName } from './bias-relu.js';
 export {
   type CreateModelOptions,
   createModel,

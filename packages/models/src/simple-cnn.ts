@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { biasRelu } from './bias-relu.js';
 import { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-layouts.js';
 import { pytorchDefaultInit } from './pytorch-default-init.js';
 import { decodeTorchWeights, encodeTorchWeights } from './torch-weights.js';
@@ -114,20 +115,13 @@ export class SimpleCNN implements TrainableClassifier {
     ) as ParameterTuple;
     return tf.tidy(() => {
       const convBlock = (x: tf.Tensor4D, w: tf.Variable, b: tf.Variable): tf.Tensor4D =>
-        tf.maxPool(
-          tf.relu(tf.add(tf.conv2d(x, w as tf.Tensor4D, 1, 'valid'), b)) as tf.Tensor4D,
-          2,
-          2,
-          'valid',
-        );
+        tf.maxPool(biasRelu(tf.conv2d(x, w as tf.Tensor4D, 1, 'valid'), b), 2, 2, 'valid');
       const features = convBlock(convBlock(images, c1w, c1b), c2w, c2b);
       // NHWC flatten: (H, W, C) order, which fc1's layout maps from PyTorch's (C, H, W).
       const flat = tf.reshape(features, [images.shape[0], 400]) as tf.Tensor2D;
-      const dense = (x: tf.Tensor2D, w: tf.Variable, b: tf.Variable): tf.Tensor2D =>
-        tf.add(tf.matMul(x, w as tf.Tensor2D), b);
-      const h1 = tf.relu(dense(flat, f1w, f1b));
-      const h2 = tf.relu(dense(h1, f2w, f2b));
-      return dense(h2, f3w, f3b);
+      const h1 = biasRelu(tf.matMul(flat, f1w as tf.Tensor2D), f1b);
+      const h2 = biasRelu(tf.matMul(h1, f2w as tf.Tensor2D), f2b);
+      return tf.add(tf.matMul(h2, f3w as tf.Tensor2D), f3b) as tf.Tensor2D;
     });
   }
 

@@ -886,9 +886,10 @@ function addRun(from: usize, to: usize, n: i32): void {
 // Bias: the broadcast add of the forward pass and the column sums of its gradient.
 
 /**
- * out[r, j] = x[r, j] + bias[j] for a rows × channels matrix x. Four rows are 4·channels
- * floats, a whole number of vectors, so the flat data is added to bias repeated four times
- * (written to `scratch`, 4·channels floats) vector by vector, whatever the channel count.
+ * out[r, j] = x[r, j] + bias[j] for a rows × channels matrix x, then max(·, 0) when `relu` is
+ * not 0 (a NaN stays NaN, like tfjs's relu). Four rows are 4·channels floats, a whole number of
+ * vectors, so the flat data is added to bias repeated four times (written to `scratch`,
+ * 4·channels floats) vector by vector, whatever the channel count.
  */
 export function addBias(
   x: usize,
@@ -897,20 +898,54 @@ export function addBias(
   out: usize,
   rows: i32,
   channels: i32,
+  relu: i32,
 ): void {
   const row = (<usize>channels) << 2;
   for (let q: usize = 0; q < 4; q++) memory.copy(scratch + q * row, bias, row);
   const period = row << 2;
   const whole = <usize>(rows >> 2) * period;
+  const zero = f32x4.splat(0);
   for (let start: usize = 0; start < whole; start += period) {
     for (let v: usize = 0; v < period; v += 16) {
-      v128.store(out + start + v, f32x4.add(v128.load(x + start + v), v128.load(scratch + v)));
+      const sum = f32x4.add(v128.load(x + start + v), v128.load(scratch + v));
+      v128.store(out + start + v, relu ? f32x4.max(sum, zero) : sum);
     }
   }
   const total = <usize>rows * row;
   for (let at = whole; at < total; at += 4) {
-    store<f32>(out + at, load<f32>(x + at) + load<f32>(scratch + (at - whole)));
+    const sum = load<f32>(x + at) + load<f32>(scratch + (at - whole));
+    // Written out so NaN stays NaN (like f32x4.max above).
+    store<f32>(out + at, relu && sum < 0 ? 0 : sum);
   }
+}
+
+/**
+ * The gradient of relu(x + bias) from its output y: dx = dy where y > 0, NaN where y is NaN
+ * (tfjs's step(NaN) is NaN), else 0, for n floats; then dBias[j] = Σ_r dx[r, j] as in sumRows.
+ */
+export function biasReluGrad(
+  dy: usize,
+  y: usize,
+  dx: usize,
+  scratch: usize,
+  dBias: usize,
+  rows: i32,
+  channels: i32,
+): void {
+  const total = (<usize>rows * <usize>channels) << 2;
+  const whole = total & ~15;
+  const zero = f32x4.splat(0);
+  const nan = f32x4.splat(NaN);
+  for (let at: usize = 0; at < whole; at += 16) {
+    const out = v128.load(y + at);
+    const passed = v128.and(v128.load(dy + at), f32x4.gt(out, zero));
+    v128.store(dx + at, v128.or(passed, v128.and(nan, f32x4.ne(out, out))));
+  }
+  for (let at = whole; at < total; at += 4) {
+    const out = load<f32>(y + at);
+    store<f32>(dx + at, out > 0 ? load<f32>(dy + at) : out !== out ? NaN : 0);
+  }
+  sumRows(dx, scratch, dBias, rows, channels);
 }
 
 /**

@@ -6,6 +6,10 @@ describeBuiltPackage(new URL('..', import.meta.url), {
     names: [
       'addConfig',
       'batchMatMulConfig',
+      'biasReluConfig',
+      'biasReluGradConfig',
+      'biasReluGradKernelName',
+      'biasReluKernelName',
       'castConfig',
       'conv2DBackpropFilterConfig',
       'conv2DConfig',

@@ -10,6 +10,12 @@
  */
 export { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 export { addConfig, sumConfig } from './kernels/bias.js';
+export {
+  biasReluConfig,
+  biasReluGradConfig,
+  biasReluGradKernelName,
+  biasReluKernelName,
+} from './kernels/bias-relu.js';
 export { conv2DConfig } from './kernels/conv2d.js';
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';

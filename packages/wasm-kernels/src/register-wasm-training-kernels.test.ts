@@ -3,6 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
+  biasReluGradKernelName,
+  biasReluKernelName,
   conv2DBackpropFilterConfig,
   fusedSgdKernelName,
   maxPoolGradConfig,
@@ -19,6 +21,8 @@ describe('registerWasmTrainingKernels', () => {
       tf.Conv2DBackpropFilter,
       fusedSgdKernelName,
       softmaxCrossEntropyKernelName,
+      biasReluKernelName,
+      biasReluGradKernelName,
     ]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2D,

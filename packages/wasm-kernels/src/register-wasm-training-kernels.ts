@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { addConfig, sumConfig } from './kernels/bias.js';
+import { biasReluConfig, biasReluGradConfig } from './kernels/bias-relu.js';
 import { conv2DConfig } from './kernels/conv2d.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
@@ -25,6 +26,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   castConfig,
   fusedSgdConfig,
   softmaxCrossEntropyConfig,
+  biasReluConfig,
+  biasReluGradConfig,
 ];
 
 /**
@@ -32,7 +35,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * (missing from tfjs-backend-wasm 4.22, so any conv2d gradient throws) and a fused SGD step
  * (`fusedSgdKernelName`, used by `@cnnkit/trainer`'s SgdOptimizer) and a fused softmax
  * cross-entropy with its gradient (`softmaxCrossEntropyKernelName`, used by its
- * crossEntropyLoss), and replaces MaxPoolGrad
+ * crossEntropyLoss) and a fused bias + ReLU with its gradient (`biasReluKernelName`,
+ * `biasReluGradKernelName`, used by `@cnnkit/models`' biasRelu), and replaces MaxPoolGrad
  * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
  * Conv2DBackpropInput (a slow loop) and
  * BatchMatMul (scalar loops for the transposed products of dense-layer gradients). The heavy
@@ -54,7 +58,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  *
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
- * added.join(' '); // 'Conv2DBackpropFilter CnnkitFusedSgd CnnkitSoftmaxCrossEntropy'
+ * added[0]; // 'Conv2DBackpropFilter'
+ * added.length; // 5
  * replaced.length; // 8
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {

@@ -40,6 +40,7 @@ export function add(args: KernelArgs): tf.TensorInfo {
     heapOffset(backend, out),
     rows,
     channels,
+    0,
   );
   backend.disposeData(scratch.dataId);
   return out;

@@ -39,6 +39,7 @@ const exportedKernels = [
   'transpose2d:0',
   'col2im:0',
   'addBias:0',
+  'biasReluGrad:0',
   'sumRows:0',
   'conv2dForward:0',
 ];

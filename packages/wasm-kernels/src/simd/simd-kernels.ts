@@ -86,6 +86,16 @@ export interface SimdKernels {
     out: number,
     rows: number,
     channels: number,
+    relu: number,
+  ): void;
+  biasReluGrad(
+    dy: number,
+    y: number,
+    dx: number,
+    scratch: number,
+    dBias: number,
+    rows: number,
+    channels: number,
   ): void;
   sumRows(x: number, scratch: number, out: number, rows: number, channels: number): void;
   transpose2d(src: number, dst: number, rows: number, cols: number): void;
