@@ -35,11 +35,12 @@ async function load(name: BackendName): Promise<Omit<StartedBackend, 'name'>> {
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       await setBackend(name);
-      const { registerWasmTrainingKernels, simdVariant } = await import('@cnnkit/wasm-kernels');
+      const { registerWasmTrainingKernels } = await import('@cnnkit/wasm-kernels');
       registerWasmTrainingKernels();
       const threads = typeof wasm.getThreadsCount === 'function' ? wasm.getThreadsCount() : 1;
-      // The relaxed build (fused multiply-add) needs Node >= 22: say which one ran.
-      const simd = simdVariant() === 'relaxed-simd' ? 'relaxed SIMD (FMA)' : 'SIMD';
+      // As the CLI does: on Node 20 the fused multiply-add build needs a V8 flag. Say which ran.
+      const { enableRelaxedSimd } = await import('@cnnkit/wasm-kernels/node');
+      const simd = enableRelaxedSimd() === 'relaxed-simd' ? 'relaxed SIMD (FMA)' : 'SIMD';
       return {
         version: wasm.version_wasm,
         threads,

@@ -51,7 +51,10 @@ describe('selectBackend', () => {
       expect(lines).toEqual(['backend: tensorflow']);
     } else {
       expect(backend.name).toBe('wasm');
-      expect(backend.detail).toMatch(/^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+, \d+ threads?$/);
+      // Node 20 too: the CLI turns on V8's relaxed SIMD for the kernels' fused multiply-adds.
+      expect(backend.detail).toMatch(
+        /^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+, relaxed SIMD, \d+ threads?$/,
+      );
       expect(lines).toHaveLength(1);
       const firstLine = firstLineOf(tfjsNodeError);
       expect(lines[0]).toBe(`backend: wasm (tensorflow unavailable: ${firstLine})`);

@@ -206,6 +206,15 @@ export function simdVariant(): SimdVariant {
   return relaxedAllowed && relaxedValid ? 'relaxed-simd' : 'simd';
 }
 
+/**
+ * Forgets whether the engine validates relaxed SIMD, and the instances bound so far, so that the
+ * next kernel call checks again (after `enableRelaxedSimd()` changed the engine's flags).
+ */
+export function refreshRelaxedSimdSupport(): void {
+  relaxedValid = undefined;
+  instances = new WeakMap();
+}
+
 /** The module binary for a memory: the shared-memory build for a shared memory. */
 export function kernelModuleBytes(
   shared: boolean,
