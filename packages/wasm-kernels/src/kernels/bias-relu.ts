@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { addBiasSimd } from './bias.js';
 
 /**
  * The kernel names `@cnnkit/models`' biasRelu looks up on the active backend
@@ -34,28 +35,15 @@ export function biasRelu(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as unknown as WasmBackendInternals;
   const x = float32Input(args.inputs, 'x', biasReluKernelName);
   const bias = float32Input(args.inputs, 'bias', biasReluKernelName);
-  const [rows, channels] = rowsAndChannels(x.shape);
+  const channels = x.shape.at(-1) ?? 0;
   if (bias.shape.length !== 1 || bias.shape[0] !== channels) {
     throw new Error(
       `${biasReluKernelName}: bias must have shape [${channels}] (x's last axis), got [${bias.shape}].`,
     );
   }
-  const out = backend.makeOutput([...x.shape], 'float32');
   const simd = simdKernelsFor(backend);
-  if (simd != null) {
-    const scratch = backend.makeOutput([4 * channels], 'float32');
-    simd.addBias(
-      heapOffset(backend, x),
-      heapOffset(backend, bias),
-      heapOffset(backend, scratch),
-      heapOffset(backend, out),
-      rows,
-      channels,
-      1,
-    );
-    backend.disposeData(scratch.dataId);
-    return out;
-  }
+  if (simd != null) return addBiasSimd(simd, backend, x, bias, true);
+  const out = backend.makeOutput([...x.shape], 'float32');
   const xs = backend.typedArrayFromHeap(x) as Float32Array;
   const bs = backend.typedArrayFromHeap(bias) as Float32Array;
   const ys = backend.typedArrayFromHeap(out) as Float32Array;

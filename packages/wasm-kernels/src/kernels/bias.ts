@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { simdKernelsFor } from '../simd/simd-kernels.js';
+import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 import { runOriginalKernel } from './original-kernels.js';
 
@@ -30,6 +30,21 @@ export function add(args: KernelArgs): tf.TensorInfo {
   ) {
     return runOriginalKernel(tf.Add, args) as tf.TensorInfo;
   }
+  return addBiasSimd(simd, backend, x, bias, false);
+}
+
+/**
+ * x + bias along x's last axis in the SIMD module, then max(·, 0) when `relu` (NaN stays NaN).
+ * Shared with the fused bias + ReLU kernel.
+ */
+export function addBiasSimd(
+  simd: SimdKernels,
+  backend: WasmBackendInternals,
+  x: tf.TensorInfo,
+  bias: tf.TensorInfo,
+  relu: boolean,
+): tf.TensorInfo {
+  const channels = x.shape.at(-1) ?? 0;
   const out = backend.makeOutput([...x.shape], 'float32');
   const scratch = backend.makeOutput([4 * channels], 'float32');
   const rows = tf.util.sizeFromShape(x.shape.slice(0, -1));
@@ -40,7 +55,7 @@ export function add(args: KernelArgs): tf.TensorInfo {
     heapOffset(backend, out),
     rows,
     channels,
-    0,
+    relu ? 1 : 0,
   );
   backend.disposeData(scratch.dataId);
   return out;
