@@ -943,7 +943,8 @@ export function biasReluGrad(
   }
   for (let at = whole; at < total; at += 4) {
     const out = load<f32>(y + at);
-    store<f32>(dx + at, out > 0 ? load<f32>(dy + at) : out !== out ? NaN : 0);
+    // Neither > 0 nor <= 0 only for NaN.
+    store<f32>(dx + at, out > 0 ? load<f32>(dy + at) : out <= 0 ? 0 : NaN);
   }
   sumRows(dx, scratch, dBias, rows, channels);
 }
