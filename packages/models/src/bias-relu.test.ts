@@ -44,6 +44,15 @@ describe('biasRelu without a fused kernel (tfjs ops)', () => {
     expect(valueAndGradients(biasRelu)).toEqual(expected);
     expect(expected.y).toEqual([1.5, 0, 0, 0, 5, 0, Number.NaN, 3, 0]);
   });
+
+  it('leaves only its result behind when called outside tf.tidy', () => {
+    const x = tf.tensor2d(xValues);
+    const bias = tf.tensor1d(biasValues);
+    const before = tf.memory().numTensors;
+    const y = biasRelu(x, bias);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    tf.dispose([x, bias, y]);
+  });
 });
 
 describe('biasRelu on a backend with the fused kernels', () => {

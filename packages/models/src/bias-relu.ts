@@ -61,7 +61,7 @@ function registerGradientOnce(): void {
  * ```
  */
 export function biasRelu<T extends tf.Tensor>(x: T, bias: tf.Tensor): T {
-  if (!hasKernel(biasReluKernelName)) return tf.relu(tf.add(x, bias)) as T;
+  if (!hasKernel(biasReluKernelName)) return tf.tidy(() => tf.relu(tf.add(x, bias)) as T);
   registerGradientOnce();
   return tf.engine().runKernel(biasReluKernelName, { x, bias }) as T;
 }
