@@ -21,19 +21,19 @@ interface ConvCase {
   readonly dataFormat?: 'NHWC' | 'NCHW';
 }
 
-// Tile shapes depend on the output channels (≥ 13: 4 vectors × 3 pixels, 9–12: 3 × 4, 5–8:
-// 2 × 6, ≤ 4: 1 × 8) and rows narrower than a tile take a per-pixel path: the cases cover each,
+// Tile shapes depend on the output channels (≥ 13: 4 vectors × 2 pixels, 9–12: 3 × 3, 5–8:
+// 2 × 4, ≤ 4: 1 × 8) and rows narrower than a tile take a per-pixel path: the cases cover each,
 // with channel counts that leave part of the last vector empty.
 const cases: ConvCase[] = [
   {
-    name: 'SimpleCNN conv1 (6 channels: 2 vectors × 6 pixels, overlapping last tile)',
+    name: 'SimpleCNN conv1 (6 channels: 2 vectors × 4 pixels)',
     xShape: [4, 32, 32, 3],
     filterShape: [5, 5, 3, 6],
     strides: 1,
     pad: 'valid',
   },
   {
-    name: 'SimpleCNN conv2 (16 channels: 4 vectors × 3 pixels)',
+    name: 'SimpleCNN conv2 (16 channels: 4 vectors × 2 pixels)',
     xShape: [4, 14, 14, 6],
     filterShape: [5, 5, 6, 16],
     strides: 1,
@@ -47,8 +47,8 @@ const cases: ConvCase[] = [
     pad: 'same',
   },
   {
-    name: '10 output channels (3 vectors × 4 pixels), stride 2, same',
-    xShape: [2, 13, 12, 3],
+    name: '10 output channels (3 vectors × 3 pixels, overlapping last tile), stride 2, same',
+    xShape: [2, 13, 13, 3],
     filterShape: [3, 3, 3, 10],
     strides: 2,
     pad: 'same',
