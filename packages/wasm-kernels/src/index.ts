@@ -8,16 +8,20 @@
  *
  * @packageDocumentation
  */
+
+export { addConfig } from './kernels/add.js';
 export { batchMatMulConfig } from './kernels/batch-mat-mul.js';
-export { addConfig, sumConfig } from './kernels/bias.js';
-export { biasReluConfig, biasReluGradConfig } from './kernels/bias-relu.js';
+export { biasReluConfig } from './kernels/bias-relu.js';
+export { biasReluGradConfig } from './kernels/bias-relu-grad.js';
+export { castConfig } from './kernels/cast.js';
 export { conv2DConfig } from './kernels/conv2d.js';
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 export { fusedSgdConfig } from './kernels/fused-sgd.js';
-export { castConfig, identityConfig } from './kernels/identity.js';
+export { identityConfig } from './kernels/identity.js';
 export { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 export { softmaxCrossEntropyConfig } from './kernels/softmax-cross-entropy.js';
+export { sumConfig } from './kernels/sum.js';
 export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export {
   registerWasmTrainingKernels,

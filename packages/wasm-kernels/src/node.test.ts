@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { enableRelaxedSimd } from './node.js';
 import { kernelModuleBytes, simdVariant } from './simd/simd-kernels.js';
+import { wasmApi } from './simd/webassembly-api.js';
 import {
   expectClose,
   runOnCpuThenWasm,
@@ -10,16 +11,11 @@ import {
   useWasmWithTrainingKernels,
 } from './test-support/compare-backends.js';
 
-// @types/node does not declare WebAssembly.
-const { validate } = (
-  globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }
-).WebAssembly;
-
 describe('enableRelaxedSimd (Node entry)', () => {
   it('makes the engine validate the relaxed build and the kernels run it, on every Node', async () => {
     await useWasmWithTrainingKernels();
     expect(enableRelaxedSimd()).toBe('relaxed-simd');
-    expect(validate(kernelModuleBytes(false, 'relaxed-simd'))).toBe(true);
+    expect(wasmApi.validate(kernelModuleBytes(false, 'relaxed-simd'))).toBe(true);
     expect(simdVariant()).toBe('relaxed-simd');
     // Calling it again is harmless.
     expect(enableRelaxedSimd()).toBe('relaxed-simd');
