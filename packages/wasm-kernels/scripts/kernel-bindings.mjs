@@ -36,9 +36,17 @@ const wasmTypes = {
 
 const assemblyDir = new URL('../assembly/', import.meta.url);
 
-/** @param {URL} url */
-async function parse(url) {
-  const text = await readFile(url, 'utf8');
+/** @typedef {(file: URL) => Promise<string>} ReadSource */
+
+/** @type {ReadSource} */
+const readFromDisk = (file) => readFile(file, 'utf8');
+
+/**
+ * @param {URL} url
+ * @param {ReadSource} read
+ */
+async function parse(url, read) {
+  const text = await read(url);
   return ts.createSourceFile(url.pathname, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
@@ -95,10 +103,12 @@ function readFunction(source, name, file) {
 
 /**
  * Every kernel assembly/index.ts exports, in its order: `export { name } from './file'` lines.
+ * `read` reads an AssemblyScript file (tests pass edited sources).
+ * @param {ReadSource} [read]
  * @returns {Promise<KernelSignature[]>}
  */
-export async function readKernelSignatures() {
-  const entry = await parse(new URL('index.ts', assemblyDir));
+export async function readKernelSignatures(read = readFromDisk) {
+  const entry = await parse(new URL('index.ts', assemblyDir), read);
   /** @type {KernelSignature[]} */
   const signatures = [];
   for (const statement of entry.statements) {
@@ -111,7 +121,7 @@ export async function readKernelSignatures() {
       );
     }
     const file = `assembly/${from.text.replace(/^\.\//, '')}.ts`;
-    const source = await parse(new URL(`${from.text}.ts`, assemblyDir));
+    const source = await parse(new URL(`${from.text}.ts`, assemblyDir), read);
     for (const element of clause.elements) {
       if (element.propertyName != null) {
         throw new Error(`assembly/index.ts: export ${element.name.text} under its own name.`);

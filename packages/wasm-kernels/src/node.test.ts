@@ -1,7 +1,8 @@
 import '@cnnkit/tfjs-gradients';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { enableRelaxedSimd } from './node.js';
+import { enableRelaxedSimd, startWasmTraining } from './node.js';
 import { kernelModuleBytes, simdVariant } from './simd/simd-kernels.js';
 import { wasmApi } from './simd/webassembly-api.js';
 import {
@@ -31,5 +32,17 @@ describe('enableRelaxedSimd (Node entry)', () => {
       ),
     );
     expectClose(actual, expected);
+  });
+});
+
+describe('startWasmTraining (Node entry)', () => {
+  it('runs the relaxed-SIMD build on every Node, 20 included', async () => {
+    expect(await startWasmTraining()).toEqual({
+      tfjsWasmVersion: version_wasm,
+      threads: 1,
+      kernels: 'relaxed-simd',
+      detail: `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (relaxed SIMD, FMA), 1 thread`,
+    });
+    expect(tf.getBackend()).toBe('wasm');
   });
 });

@@ -47,8 +47,9 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * kernels run in this package's WebAssembly SIMD module, which works on the backend's memory in
  * place; cases it does not cover use XNNPACK or the original kernels.
  *
- * Call it after `await tf.setBackend('wasm')`; calling it again changes nothing and returns the
- * same report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
+ * `startWasmTraining()` calls it for you; call it yourself only if you start tfjs yourself,
+ * after `await tf.setBackend('wasm')`. Calling it again changes nothing and returns the same
+ * report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
  * internals the kernels use.
  *
  * @example

@@ -176,6 +176,32 @@ describe('loading the SIMD module', () => {
     expect(warnings[0]).toContain('await prepareWasmTrainingKernels()');
   });
 
+  it('refuses a binary whose exports do not match the binding, naming them', () => {
+    const warnings: string[] = [];
+    setSimdWarningSink((message) => warnings.push(message));
+    const binding = Object.fromEntries(
+      Object.entries(simdKernelParameterTypes).map(([name, types]) => [
+        name,
+        new Function(...types.split(' ').map((_, i) => `p${i}`), ''),
+      ]),
+    );
+    // One export with a parameter too few: what an AssemblyScript change without build:wasm gives.
+    const exports = { ...binding, matmul: (a: number, b: number) => a + b };
+    const spy = vi.spyOn(WebAssembly, 'Instance').mockImplementation(function stale() {
+      return { exports };
+    });
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      expect(simdKernelsFor({ wasm: { asm: { memory } } })).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'its exports do not match src/simd/simd-kernel-bindings.generated.ts (matmul)',
+    );
+  });
+
   it('has nothing to bind to without a wasm backend memory', () => {
     expect(simdKernelsFor(tf.findBackend('cpu') ?? null)).toBeUndefined();
     expect(simdKernelsFor({})).toBeUndefined();

@@ -26,4 +26,5 @@ interface WebAssemblyApi {
 }
 
 /** The engine's `WebAssembly` global. */
-export const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+export const wasmApi = (globalThis as typeof globalThis & { WebAssembly: WebAssemblyApi })
+  .WebAssembly;
