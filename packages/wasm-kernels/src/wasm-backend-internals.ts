@@ -16,7 +16,16 @@ export type WasmBackendInternals = Pick<
 /** The 'wasm' backend as the kernels see it: a tfjs backend with the internals above. */
 export type WasmBackend = tf.KernelBackend & WasmBackendInternals;
 
-/** The tfjs-core minor version whose wasm backend internals these kernels were written for. */
+/**
+ * The tfjs-core minor version whose wasm backend internals these kernels were written for: the
+ * kernels refuse to start on another (with an error naming both versions).
+ *
+ * @example
+ * ```ts
+ * supportedTfjsVersion; // '4.22'
+ * tf.version_core.startsWith(`${supportedTfjsVersion}.`); // true
+ * ```
+ */
 export const supportedTfjsVersion = '4.22';
 
 const requiredMethods = ['makeOutput', 'typedArrayFromHeap', 'disposeData', 'incRef'] as const;

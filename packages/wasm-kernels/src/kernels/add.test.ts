@@ -26,9 +26,11 @@ const adds: Case[] = [
   ['equal shapes (original kernel)', [3, 4], [3, 4]],
   ['scalar (original kernel)', [3, 4], []],
   ['two-way broadcast (original kernel)', [3, 1], [1, 4]],
-].map(([name, a, b]) => ({
+  ['int32 bias add (original kernel)', [3, 5], [5], 'int32'],
+].map(([name, a, b, dtype]) => ({
   name: name as string,
   shapes: [a as number[], b as number[]],
+  dtype: dtype as Case['dtype'],
   run: ([x, y]) => tf.add(x as tf.Tensor, y as tf.Tensor),
 }));
 
