@@ -32,7 +32,7 @@ describe('selectBackend', () => {
       expect(backend.name).toBe('wasm');
       // Node 20 too: the CLI turns on V8's relaxed SIMD for the kernels' fused multiply-adds.
       expect(backend.detail).toMatch(
-        /^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+, relaxed SIMD, \d+ threads?$/,
+        /^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+ \+ cnnkit kernels \(relaxed SIMD, FMA\), \d+ threads?$/,
       );
       expect(lines).toHaveLength(1);
       const firstLine = firstLineOf(tfjsNodeError);

@@ -1,10 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
+import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkBackendTrains } from './check-backend-trains.js';
 import { quietCpuBackend } from './quiet-cpu-backend.js';
 import { registerCpuClone } from './test-support/cpu-clone-backend.js';
-import { startWasmTraining } from './test-support/start-wasm-training.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(async () => {

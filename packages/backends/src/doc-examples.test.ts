@@ -5,6 +5,5 @@ describeDocExamples(new URL('..', import.meta.url), {
   context: `
     import * as tf from '@tensorflow/tfjs-core';
     import '@tensorflow/tfjs-backend-cpu';
-    tf.env().set('IS_NODE', false);
   `,
 });

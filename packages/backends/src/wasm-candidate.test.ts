@@ -1,9 +1,9 @@
 import '@tensorflow/tfjs-backend-cpu';
+import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { createBackendRegistry } from './backend-registry.js';
 import { cpuCandidate } from './cpu-candidate.js';
-import { startWasmTraining } from './test-support/start-wasm-training.js';
 import { wasmCandidate } from './wasm-candidate.js';
 
 it('selects wasm with cnnkit kernels over cpu, and describes it from startWasmTraining', async () => {

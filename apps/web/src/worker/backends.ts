@@ -15,12 +15,13 @@ import {
 export function createWebBackends(): BackendRegistry {
   return createBackendRegistry([
     wasmCandidate(async () => {
-      const [{ startWasmTraining }, { wasmFileUrls }] = await Promise.all([
+      const [{ startWasmTraining }, { wasmPaths }] = await Promise.all([
         import('@cnnkit/wasm-kernels'),
-        import('./wasm-file-urls.js'),
+        // The .wasm files' asset URLs, from the cnnkitWasm() Vite plugin (vite.config.ts), so
+        // they load from any base path.
+        import('@cnnkit/wasm-kernels/wasm-paths'),
       ]);
-      // Asset URLs from the bundler, so the .wasm files load from any base path.
-      return startWasmTraining({ wasmPaths: wasmFileUrls });
+      return startWasmTraining({ wasmPaths });
     }),
     // Software renderers (SwiftShader, llvmpipe) are slow but correct, and the training check
     // still has to pass: let the visitor decide.
