@@ -17,6 +17,23 @@ export interface BackendDescription {
  * One TensorFlow.js backend an application may use. Apps list these (usually made with
  * {@link cpuCandidate}, {@link wasmCandidate}, … and adjusted with object spread) and hand
  * the list to {@link createBackendRegistry}.
+ *
+ * @example
+ * ```ts
+ * // What cpuCandidate() makes, written out:
+ * const cpu: BackendCandidate = {
+ *   name: 'cpu',
+ *   priority: 0,
+ *   hint: 'Install @tensorflow/tfjs-backend-cpu.',
+ *   async start() {
+ *     await import('@tensorflow/tfjs-backend-cpu');
+ *     await tf.setBackend('cpu');
+ *     return { version: tf.version_core, detail: 'plain JavaScript' };
+ *   },
+ * };
+ * const selected = await createBackendRegistry([cpu]).select();
+ * selected.description.detail; // 'plain JavaScript'
+ * ```
  */
 export interface BackendCandidate {
   /** The tfjs backend name, as `tf.setBackend` takes it ('wasm', 'webgl', …). */
