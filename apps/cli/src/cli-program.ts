@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import { backendNames } from './backend.js';
 import { integerAtLeast, numberBetween, positiveNumber } from './option-parsers.js';
 
 /** Options shared by the commands that run a model. */
 export interface BackendOptions {
-  readonly backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** One of {@link backendNames}; commander rejects others. */
+  readonly backend?: string;
 }
 
 export interface DataOptions {
@@ -61,7 +63,7 @@ const backendOption = () =>
   new Option(
     '--backend <name>',
     'tensorflow (@tensorflow/tfjs-node), wasm, or cpu (slow; only when asked). Default: tensorflow when it loads, else wasm',
-  ).choices(['tensorflow', 'wasm', 'cpu']);
+  ).choices(backendNames);
 
 const dataOption = () =>
   new Option(

@@ -150,10 +150,7 @@ export async function trainCommand(options: TrainOptions): Promise<void> {
         await metrics.append(event);
         switch (event.type) {
           case 'batch-end': {
-            imagesTrained += Math.min(
-              config.batchSize,
-              trainData.imagesPerEpoch - event.batch * config.batchSize,
-            );
+            imagesTrained += event.batchSize;
             const seconds = (performance.now() - started - overheadMs) / 1000;
             progress.update({
               epoch: event.epoch + 1,
