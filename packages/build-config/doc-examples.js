@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findBundledTfjs } from './bundled-code.js';
 
 // typescript is a devDependency of the workspace root; it strips the examples' type syntax.
 const ts = createRequire(import.meta.url)('typescript');
@@ -196,17 +197,31 @@ export function describeDocExamples(packageUrl, { entries, context = '' }) {
   });
 }
 
+function exportTargets(exports) {
+  if (typeof exports === 'string') return [exports];
+  if (exports == null || typeof exports !== 'object') return [];
+  return Object.values(exports).flatMap(exportTargets);
+}
+
 /**
  * Tests for the package in `packageUrl` as users get it (its `dist/`, which turbo builds before
- * the tests): the README's first ```js block runs in a fresh Node process and prints exactly the
+ * the tests): every file its `exports` name is built, no dist file carries TensorFlow.js code,
+ * the README's first ```js block runs in a fresh Node process and prints exactly the
  * ```text block after "prints"; and, when `exports` is given, the entry `exports.entry` has
  * exactly the public names `exports.names`.
  */
 export function describeBuiltPackage(packageUrl, { exports } = {}) {
   const packageDir = fileURLToPath(packageUrl);
   describe('the built package', () => {
-    it('is built (run `pnpm build` first)', () => {
-      expect(existsSync(join(packageDir, 'dist', 'index.js'))).toBe(true);
+    it('is built: every file its exports name exists (run `pnpm build` first)', () => {
+      const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+      const targets = exportTargets(manifest.exports).filter((t) => t.startsWith('./dist/'));
+      expect(targets.length).toBeGreaterThan(0);
+      expect(targets.filter((t) => !existsSync(join(packageDir, t)))).toEqual([]);
+    });
+
+    it('carries no copy of TensorFlow.js code in dist/', () => {
+      expect(findBundledTfjs(join(packageDir, 'dist'))).toEqual([]);
     });
 
     it('runs the README example in a fresh Node process and prints what the README says', async () => {

@@ -1,4 +1,4 @@
-import type { NamedParameter } from '@cnnkit/trainer';
+import type { NamedParameter } from '@cnnkit/contracts';
 import { plural } from './plural.js';
 import { UserError } from './user-errors.js';
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Checkpoint, JsonValue, TrainingState } from '@cnnkit/trainer';
+import type { Checkpoint, JsonValue, TrainingState } from '@cnnkit/contracts';
 import { initialTrainingState } from '@cnnkit/trainer';
 import { LATEST_FILE, loadCheckpoint } from '@cnnkit/trainer/node';
 import type { TrainOptions } from './cli-program.js';

@@ -3,11 +3,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Checkpoint } from '@cnnkit/contracts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-files.js';
 import { openMetricsLog } from './metrics-log.js';
 import { initialTrainingState } from './training-state.js';
-import type { Checkpoint } from './types.js';
 
 const disk = vi.hoisted(() => ({ failAtWrite: 0, writes: 0 }));
 

@@ -1,4 +1,4 @@
-import type { TrainingEvent } from './types.js';
+import type { TrainingEvent } from '@cnnkit/contracts';
 
 /**
  * A DOM `Event` carrying one {@link TrainingEvent} in `detail`; its `type` is the event's

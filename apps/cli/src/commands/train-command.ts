@@ -1,4 +1,5 @@
 import { rmdir, stat } from 'node:fs/promises';
+import type { EpochRecord, EvaluationResult, JsonValue } from '@cnnkit/contracts';
 import {
   compose,
   DataLoader,
@@ -11,9 +12,6 @@ import {
 import { SimpleCNN } from '@cnnkit/models';
 import {
   createCheckpoint,
-  type EpochRecord,
-  type EvaluationResult,
-  type JsonValue,
   NonFiniteLossError,
   restoreCheckpoint,
   SgdOptimizer,
@@ -294,10 +292,7 @@ async function trainRun(
         await metrics.append(event);
         switch (event.type) {
           case 'batch-end': {
-            imagesTrained += Math.min(
-              settings.batchSize,
-              trainData.imagesPerEpoch - event.batch * settings.batchSize,
-            );
+            imagesTrained += event.batchSize;
             const seconds = (performance.now() - started - overheadMs) / 1000;
             progress.update({
               epoch: event.epoch + 1,
