@@ -44,25 +44,32 @@ interface BackendCandidate {
   describe(): BackendDescription;
 }
 
-// A variable, not a literal: @tensorflow/tfjs-node is an optional dependency whose install
-// needs internet (it downloads libtensorflow), so neither tsc nor the bundler may require it.
+// A variable, not a literal: @tensorflow/tfjs-node is an optional peer dependency the user
+// adds (its install downloads libtensorflow), so neither tsc nor the bundler may require it.
 const tfjsNodeModule: string = '@tensorflow/tfjs-node';
 let tfjsNodeVersion = '';
+
+/** The reason of a backend whose package is simply not installed: not worth a warning. */
+export const NOT_INSTALLED = 'not installed';
 
 const candidates: Record<BackendName, BackendCandidate> = {
   tensorflow: {
     name: 'tensorflow',
     hint:
-      'Install it with `npm install @tensorflow/tfjs-node` (needs internet; if it is installed, ' +
-      'run `npm rebuild @tensorflow/tfjs-node`), or pass --backend wasm.',
+      'Install it next to cnnkit with `npm install @tensorflow/tfjs-node@4.22.0` (in a clone of ' +
+      'cnnkit: `pnpm add -w @tensorflow/tfjs-node@4.22.0`); it downloads libtensorflow, so it ' +
+      'needs internet. If it is installed, run `npm rebuild @tensorflow/tfjs-node`. Or pass --backend wasm.',
     async load() {
       // libtensorflow prints CPU-feature notices on stderr unless told otherwise.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       // Importing it registers the 'tensorflow' backend (libtensorflow through N-API).
       type VersionExport = { version?: Record<string, string> };
-      const tfjsNode = (await import(tfjsNodeModule)) as VersionExport & {
-        default?: VersionExport;
-      };
+      const tfjsNode = (await import(tfjsNodeModule).catch((error: NodeJS.ErrnoException) => {
+        // Only the package itself missing; a missing file inside it is a broken install.
+        const missing =
+          error?.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes(`'${tfjsNodeModule}'`);
+        throw missing ? new Error(NOT_INSTALLED) : error;
+      })) as VersionExport & { default?: VersionExport };
       const versions = tfjsNode.version ?? tfjsNode.default?.version;
       tfjsNodeVersion = versions?.['tfjs-node'] ?? 'unknown version';
     },
@@ -171,7 +178,7 @@ async function activate(name: BackendName): Promise<StartResult> {
  * @example
  * ```ts
  * const backend = await selectBackend({ log: (line) => process.stderr.write(`${line}\n`) });
- * // stderr: backend: wasm (tensorflow unavailable: Cannot find module '@tensorflow/tfjs-node')
+ * // stderr: backend: wasm (@tensorflow/tfjs-backend-wasm 4.22.0, relaxed SIMD, 1 thread)
  * console.log(backend.name, backend.detail);
  * ```
  */
@@ -201,11 +208,11 @@ export async function selectBackend(options: {
   for (const name of defaultOrder) {
     const result = await activate(name);
     if (result.ok) {
-      const skipped = failures.length > 0 ? ` (${failures.join('; ')})` : '';
-      log(`backend: ${name}${skipped}`);
+      log(`backend: ${name} (${failures.length > 0 ? failures.join('; ') : result.detail})`);
       return { name, detail: result.detail };
     }
-    failures.push(`${name} unavailable: ${result.reason}`);
+    // A backend that is not installed was not chosen, not broken: nothing to report.
+    if (result.reason !== NOT_INSTALLED) failures.push(`${name} unavailable: ${result.reason}`);
   }
   throw new UserError(
     `No TensorFlow.js backend could start:\n${failures.map((line) => `  ${line}`).join('\n')}\n` +
