@@ -1,4 +1,4 @@
-import type { NamedParameter } from '@cnnkit/contracts';
+import { decodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import { plural } from './plural.js';
 import { UserError } from './user-errors.js';
 
@@ -7,16 +7,17 @@ export interface NonFiniteTensor {
   readonly name: string;
   readonly nan: number;
   readonly infinite: number;
-  /** Flat index of the first bad value. */
+  /** Flat index of the first bad value, in the file's (PyTorch's) layout. */
   readonly firstIndex: number;
   readonly size: number;
 }
 
-/** The parameters of `model` that hold NaN or ±Infinity, in the model's order. */
-export function findNonFiniteTensors(parameters: readonly NamedParameter[]): NonFiniteTensor[] {
+/** The tensors of a `.safetensors` file that hold NaN or ±Infinity, in the file's order. */
+export function findNonFiniteTensors(weights: Uint8Array): NonFiniteTensor[] {
   const found: NonFiniteTensor[] = [];
-  for (const { name, variable } of parameters) {
-    const values = variable.dataSync();
+  for (const [name, tensor] of decodeSafetensors(weights).tensors) {
+    if (!tensor.dtype.startsWith('F') && tensor.dtype !== 'BF16') continue;
+    const values = tensorToFloat32(tensor);
     let nan = 0;
     let infinite = 0;
     let firstIndex = -1;
@@ -43,13 +44,14 @@ function describe(tensor: NonFiniteTensor): string {
 /**
  * Refuses weights with NaN or infinite values: such a model predicts garbage with a straight
  * face (eval printed "10.0 %, loss NaN", predict "NaN %"). With `allow`, says so and goes on.
+ * `weights` are the model's own (`saveWeights()`), so indexes are those of PyTorch's layout.
  */
 export function checkFiniteWeights(
   file: string,
-  parameters: readonly NamedParameter[],
+  weights: Uint8Array,
   options: { readonly allow: boolean; readonly notify: (line: string) => void },
 ): void {
-  const bad = findNonFiniteTensors(parameters);
+  const bad = findNonFiniteTensors(weights);
   if (bad.length === 0) return;
   const which = `${bad.length === 1 ? 'tensor' : 'tensors'} ${bad.map(describe).join(', ')}`;
   if (options.allow) {

@@ -14,7 +14,7 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
   const backend = await selectBackend({ requested: options.backend, log: notify });
   const model = await loadSimpleCnn(options.weights);
   try {
-    checkFiniteWeights(options.weights, model.parameters, {
+    checkFiniteWeights(options.weights, model.saveWeights(), {
       allow: options.allowNonFinite,
       notify,
     });

@@ -19,7 +19,7 @@ export async function predictCommand(files: string[], options: PredictOptions): 
   const images = await Promise.all(files.map((file) => readImageFile(file, 32)));
   const model = await loadSimpleCnn(options.weights);
   try {
-    checkFiniteWeights(options.weights, model.parameters, {
+    checkFiniteWeights(options.weights, model.saveWeights(), {
       allow: options.allowNonFinite,
       notify,
     });

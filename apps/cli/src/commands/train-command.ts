@@ -99,11 +99,6 @@ export async function trainCommand(
       command: [invocation(), ...process.argv.slice(2).map(shellWord)].join(' '),
       notify,
     });
-    activity.doing = 'removing temporary files';
-    const leftovers = await removeLeftovers(dir);
-    if (leftovers.length > 0) {
-      notify(`removed what a stopped run left unfinished: ${leftovers.join(', ')}`);
-    }
     const found = await runFilesIn(dir);
     if (options.resume === undefined && found.length > 0) {
       if (!options.force) {
@@ -116,6 +111,11 @@ export async function trainCommand(
       await removeRunFiles(dir);
     }
 
+    activity.doing = 'removing temporary files';
+    const leftovers = await removeLeftovers(dir);
+    if (leftovers.length > 0) {
+      notify(`removed what a stopped run left unfinished: ${leftovers.join(', ')}`);
+    }
     activity.doing = 'reading the run';
     const plan =
       options.resume === undefined
