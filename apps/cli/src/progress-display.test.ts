@@ -161,10 +161,20 @@ describe('createBarProgress', () => {
       time += 10; // 1 s for the epoch: 10 redraws plus the first and the last batch
       progress.update(update);
     }
-    const redraws = writes.filter((t) => t.includes('batches'));
+    const redraws = writes.filter((t) => t.includes('img/s'));
     expect(redraws.length).toBeGreaterThanOrEqual(10);
     expect(redraws.length).toBeLessThanOrEqual(12);
-    expect(redraws.at(-1)).toContain('100/100 batches');
+    expect(redraws.at(-1)).toContain('100% 100/100 |');
+    progress.stop();
+  });
+
+  it('assumes 80 columns on a terminal that reports none (script, some CI)', () => {
+    const writes: string[] = [];
+    const progress = createBarProgress({ columns: 0, write: (t: string) => writes.push(t) });
+    progress.update(epochOf(1, 10)[3] as ProgressUpdate);
+    expect(writes.join('')).toMatch(
+      /\| 40% 4\/10 \| 1003 img\/s \| loss 2\.270 \| ETA –\u001b\[K$/,
+    );
     progress.stop();
   });
 
@@ -183,8 +193,24 @@ describe('createBarProgress', () => {
 describe('formatBar', () => {
   it('shows the epoch, the bar, the batches, speed, loss and the time left', () => {
     const update = epochOf(1, 500)[224] as ProgressUpdate;
-    expect(formatBar(update, 75)).toBe(
-      `epoch 1/2 |${'█'.repeat(14)}${'░'.repeat(16)}| 45% | 225/500 batches | 1224 img/s | loss 0.060 | ETA 1:15`,
+    expect(formatBar(update, 75, 120)).toBe(
+      `epoch 1/2 |${'█'.repeat(14)}${'░'.repeat(16)}| 45% 225/500 | 1224 img/s | loss 0.060 | ETA 1:15`,
     );
+  });
+
+  it('narrows the bar to fit 80 columns', () => {
+    const update = {
+      epoch: 1,
+      epochs: 2,
+      batch: 5625,
+      batchesPerEpoch: 12500,
+      imagesPerSecond: 1450.2,
+      loss: 1.2345,
+    };
+    const line = formatBar(update, 3725, 79);
+    expect(line).toBe(
+      `epoch 1/2 |${'█'.repeat(5)}${'░'.repeat(7)}| 45% 5625/12500 | 1450 img/s | loss 1.234 | ETA 1:02:05`,
+    );
+    expect(line.length).toBe(79);
   });
 });

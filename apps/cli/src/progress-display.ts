@@ -67,15 +67,19 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${two(m % 60)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
 }
 
-/** `epoch 1/2 |████░░░░| 45% | 225/500 batches | 1450 img/s | loss 2.301 | ETA 0:12`. */
-export function formatBar(p: ProgressUpdate, etaSeconds: number, barWidth = 30): string {
+/**
+ * `epoch 1/2 |████░░░░| 45% 225/500 | 1450 img/s | loss 2.301 | ETA 0:12`, the bar between
+ * 10 and 30 characters so that the line fits `width` where it can.
+ */
+export function formatBar(p: ProgressUpdate, etaSeconds: number, width = 80): string {
   const fraction = p.batchesPerEpoch > 0 ? Math.min(1, p.batch / p.batchesPerEpoch) : 1;
+  const head = `epoch ${p.epoch}/${p.epochs} |`;
+  const tail =
+    `| ${Math.floor(100 * fraction)}% ${p.batch}/${p.batchesPerEpoch} | ` +
+    `${p.imagesPerSecond.toFixed(0)} img/s | loss ${p.loss.toFixed(3)} | ETA ${clock(etaSeconds)}`;
+  const barWidth = Math.max(10, Math.min(30, width - head.length - tail.length));
   const filled = Math.round(fraction * barWidth);
-  return (
-    `epoch ${p.epoch}/${p.epochs} |${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}| ` +
-    `${Math.floor(100 * fraction)}% | ${p.batch}/${p.batchesPerEpoch} batches | ` +
-    `${p.imagesPerSecond.toFixed(0)} img/s | loss ${p.loss.toFixed(3)} | ETA ${clock(etaSeconds)}`
-  );
+  return `${head}${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}${tail}`;
 }
 
 /**
@@ -101,9 +105,10 @@ export function createBarProgress(
     return perBatch * (p.batchesPerEpoch - p.batch);
   };
   const draw = (p: ProgressUpdate) => {
-    const width = Math.max(10, (terminal.columns ?? 80) - 1);
+    // A pseudo-terminal that was never sized (`script`, some CI) reports 0 columns.
+    const width = Math.max(10, (terminal.columns || 80) - 1);
     terminal.write(
-      `${cursorHidden ? '' : hideCursor}\r${formatBar(p, eta(p)).slice(0, width)}${eraseToEnd}`,
+      `${cursorHidden ? '' : hideCursor}\r${formatBar(p, eta(p), width).slice(0, width)}${eraseToEnd}`,
     );
     cursorHidden = true;
     shownEpoch = p.epoch;
