@@ -172,8 +172,8 @@ describe('createBarProgress', () => {
     const writes: string[] = [];
     const progress = createBarProgress({ columns: 0, write: (t: string) => writes.push(t) });
     progress.update(epochOf(1, 10)[3] as ProgressUpdate);
-    expect(writes.join('')).toMatch(
-      /\| 40% 4\/10 \| 1003 img\/s \| loss 2\.270 \| ETA –\u001b\[K$/,
+    expect(writes.join('').endsWith(`| 40% 4/10 | 1003 img/s | loss 2.270 | ETA –${ESC}[K`)).toBe(
+      true,
     );
     progress.stop();
   });
