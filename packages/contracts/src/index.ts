@@ -19,6 +19,7 @@ export {
   type FusedSgdAttrs,
   fusedSgdKernel,
   hasFusedKernel,
+  type NoAttrs,
   runFusedKernel,
   softmaxCrossEntropyKernel,
 } from './fused-kernels.js';
