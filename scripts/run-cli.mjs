@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // NO_COLOR (https://no-color.org): any non-empty value turns colour off.
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this wrapper, not by a turbo task.
 const color = !process.env.NO_COLOR && process.stderr.isTTY;
 
+/** @returns {Promise<{ ok: boolean, output: Buffer[] }>} */
 function build() {
   return new Promise((resolve) => {
     const turbo = spawn(
@@ -28,8 +28,10 @@ function build() {
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    /** @type {Buffer[]} */
     const output = [];
     let announced = false;
+    /** @param {Buffer} chunk */
     const collect = (chunk) => {
       output.push(chunk);
       // turbo prints "cache miss, executing <hash>" before a task it has to run.
@@ -56,7 +58,6 @@ if (!built.ok) {
 const cli = spawn(process.execPath, [`${root}apps/cli/dist/bin.js`, ...process.argv.slice(2)], {
   stdio: 'inherit',
   // pnpm runs root scripts in the root; paths on the command line are the caller's.
-  // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by pnpm for this wrapper.
   cwd: process.env.INIT_CWD ?? process.cwd(),
   // Hints such as "continue with: … train --resume <dir>" name the command that works here.
   env: { ...process.env, CNNKIT_INVOCATION: 'pnpm cnnkit' },
