@@ -3,16 +3,24 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { availableBackends, backendNames, selectBackend } from './backend.js';
 import { UserError } from './user-errors.js';
 
-// @tensorflow/tfjs-node is optional and needs internet to install; where it works the
-// default is 'tensorflow', elsewhere 'wasm'.
+// @tensorflow/tfjs-node is an optional peer the user adds (its install needs internet);
+// where it works the default is 'tensorflow', elsewhere 'wasm'.
 const tfjsNodeError = await import('@tensorflow/tfjs-node' as string).then(
   () => undefined,
   (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
 );
+// Not installed at all (the usual case), rather than installed but failing to load.
+const tfjsNodeMissing =
+  (tfjsNodeError as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND' &&
+  tfjsNodeError?.message.includes("'@tensorflow/tfjs-node'");
 
 function firstLineOf(error: Error): string {
   return (error.message.trim().split('\n')[0]?.trim() ?? '').replace(/\.+$/, '');
 }
+
+/** What cnnkit says about tfjs-node here: nothing to report when it is not installed. */
+const tfjsNodeReason =
+  tfjsNodeError && (tfjsNodeMissing ? 'not installed' : firstLineOf(tfjsNodeError));
 
 describe('selectBackend', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -27,7 +35,7 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe(backend.name);
     if (tfjsNodeError == null) {
       expect(backend.name).toBe('tensorflow');
-      expect(lines).toEqual(['backend: tensorflow']);
+      expect(lines).toEqual([`backend: tensorflow (${backend.detail})`]);
     } else {
       expect(backend.name).toBe('wasm');
       // Node 20 too: the CLI turns on V8's relaxed SIMD for the kernels' fused multiply-adds.
@@ -35,8 +43,12 @@ describe('selectBackend', () => {
         /^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+ \+ cnnkit kernels \(relaxed SIMD, FMA\), \d+ threads?$/,
       );
       expect(lines).toHaveLength(1);
-      const firstLine = firstLineOf(tfjsNodeError);
-      expect(lines[0]).toBe(`backend: wasm (tensorflow unavailable: ${firstLine})`);
+      // Not installed: nothing about tensorflow; installed but broken: why.
+      expect(lines[0]).toBe(
+        tfjsNodeMissing
+          ? `backend: wasm (${backend.detail})`
+          : `backend: wasm (tensorflow unavailable: ${tfjsNodeReason})`,
+      );
     }
   });
 
@@ -66,7 +78,7 @@ describe('selectBackend', () => {
       const failure = selectBackend({ requested: 'tensorflow', log });
       await expect(failure).rejects.toBeInstanceOf(UserError);
       await expect(failure).rejects.toThrow(
-        /^The 'tensorflow' backend you asked for did not start: .+ Install it with `npm install @tensorflow\/tfjs-node`/,
+        /^The 'tensorflow' backend you asked for did not start: .+ Install it next to cnnkit with `npm install @tensorflow\/tfjs-node@4\.22\.0` \(in a clone of cnnkit: `pnpm add -w @tensorflow\/tfjs-node@4\.22\.0`\)/,
       );
       expect(log).not.toHaveBeenCalled();
       expect(tf.getBackend()).toBe('cpu');
@@ -85,9 +97,13 @@ describe('availableBackends', () => {
     const report = await availableBackends();
     expect(report.map((backend) => backend.name)).toEqual(['tensorflow', 'wasm', 'cpu']);
     expect(report[0]?.ok).toBe(tfjsNodeError == null);
-    if (tfjsNodeError != null) {
-      const reason = firstLineOf(tfjsNodeError);
-      expect(report[0]).toEqual({ name: 'tensorflow', ok: false, reason, detail: reason });
+    if (tfjsNodeReason) {
+      expect(report[0]).toEqual({
+        name: 'tensorflow',
+        ok: false,
+        reason: tfjsNodeReason,
+        detail: tfjsNodeReason,
+      });
     }
     expect(report[1]).toEqual({
       name: 'wasm',

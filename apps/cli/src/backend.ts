@@ -8,10 +8,24 @@ import { tensorflowCandidate } from '@cnnkit/backends/node';
 import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
 import { UserError } from './user-errors.js';
 
-// A variable, not a literal: @tensorflow/tfjs-node is the CLI's optional dependency (its install
-// downloads libtensorflow), so neither tsc nor the bundler may require it. Imported from here,
-// the package that declares it.
+// A variable, not a literal: @tensorflow/tfjs-node is an optional peer dependency the user adds
+// (its install downloads libtensorflow), so neither tsc nor the bundler may require it. Imported
+// from here, the package that declares it.
 const tfjsNodeModule: string = '@tensorflow/tfjs-node';
+
+/** The reason of a backend whose package is simply not installed: not worth a warning. */
+export const NOT_INSTALLED = 'not installed';
+
+async function importTfjsNode(): Promise<unknown> {
+  try {
+    return await import(tfjsNodeModule);
+  } catch (error) {
+    // Only the package itself missing; a missing file inside it is a broken install.
+    const { code, message } = error as NodeJS.ErrnoException;
+    const missing = code === 'ERR_MODULE_NOT_FOUND' && message.includes(`'${tfjsNodeModule}'`);
+    throw missing ? new Error(NOT_INSTALLED) : error;
+  }
+}
 
 /**
  * The CLI's backends, the one list of them: tensorflow (@tensorflow/tfjs-node) when it loads,
@@ -19,10 +33,11 @@ const tfjsNodeModule: string = '@tensorflow/tfjs-node';
  */
 const registry = createBackendRegistry([
   {
-    ...tensorflowCandidate(() => import(tfjsNodeModule)),
+    ...tensorflowCandidate(importTfjsNode),
     hint:
-      'Install it with `npm install @tensorflow/tfjs-node` (needs internet; if it is installed, ' +
-      'run `npm rebuild @tensorflow/tfjs-node`), or pass --backend wasm.',
+      'Install it next to cnnkit with `npm install @tensorflow/tfjs-node@4.22.0` (in a clone of ' +
+      'cnnkit: `pnpm add -w @tensorflow/tfjs-node@4.22.0`); it downloads libtensorflow, so it ' +
+      'needs internet. If it is installed, run `npm rebuild @tensorflow/tfjs-node`. Or pass --backend wasm.',
   },
   {
     ...wasmCandidate(() => startWasmTraining()),
@@ -61,13 +76,14 @@ export interface BackendAvailability {
 /**
  * Picks the TensorFlow.js backend: the requested one, or else the first of tensorflow and wasm
  * that starts and passes @cnnkit/backends' training check. Writes one line to `log` naming the
- * backend and why faster ones were skipped. Throws a {@link UserError} when the requested
+ * backend and why faster ones were skipped (a backend that is simply not installed was not
+ * chosen, not broken: it goes unmentioned). Throws a {@link UserError} when the requested
  * backend does not start (no silent fallback) or, without a request, one listing every failure.
  *
  * @example
  * ```ts
  * const backend = await selectBackend({ log: (line) => process.stderr.write(`${line}\n`) });
- * // stderr: backend: wasm (tensorflow unavailable: Cannot find module '@tensorflow/tfjs-node')
+ * // stderr: backend: wasm (@tensorflow/tfjs-backend-wasm 4.22.0 + cnnkit kernels (relaxed SIMD, FMA), 1 thread)
  * console.log(backend.name, backend.detail);
  * ```
  */
@@ -80,12 +96,10 @@ export async function selectBackend(options: {
     const { name, description, skipped } = await registry.select(
       requested == null ? {} : { requested },
     );
-    if (requested != null) {
-      log(`backend: ${name} (${description.detail})`);
-    } else {
-      const reasons = skipped.map((failure) => `${failure.name} unavailable: ${failure.reason}`);
-      log(`backend: ${name}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
-    }
+    const reasons = skipped
+      .filter((failure) => failure.reason !== NOT_INSTALLED)
+      .map((failure) => `${failure.name} unavailable: ${failure.reason}`);
+    log(`backend: ${name} (${reasons.length > 0 ? reasons.join('; ') : description.detail})`);
     return { name, detail: description.detail };
   } catch (error) {
     if (!(error instanceof BackendSelectionError)) throw error;
