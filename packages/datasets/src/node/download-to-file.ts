@@ -83,7 +83,7 @@ export async function downloadToFile(options: DownloadToFileOptions): Promise<vo
           ? `${describe(error)}, and the deadline of ${seconds(options.deadlineMs)} leaves no time for another attempt`
           : describe(error);
         throw new Error(
-          `Downloading ${options.url} failed after ${attempt} attempt(s): ${why}. ${await keptText(options.destination)} Check the network or use another mirror.`,
+          `Downloading ${options.url} failed after ${attempt} attempt(s): ${why}. ${await keptText(options)} Check the network or use another mirror.`,
         );
       }
       options.onRetry?.({ attempt, attempts, delayMs, reason: describe(error) });
@@ -202,10 +202,11 @@ async function acceptResponse(
   return { start, total };
 }
 
-async function keptText(destination: string): Promise<string> {
+async function keptText({ destination, infoFile }: DownloadToFileOptions): Promise<string> {
   const kept = await sizeOf(destination);
   if (kept <= 0) {
     await rm(destination, { force: true });
+    await rm(infoFile, { force: true });
     return 'Nothing was downloaded.';
   }
   return `The ${formatCount(kept)} bytes received are kept in ${destination}, and the next run resumes from there.`;
