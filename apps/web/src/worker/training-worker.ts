@@ -198,11 +198,15 @@ async function loadSample(): Promise<DataSummary> {
 
 async function loadArchive(file: File): Promise<DataSummary> {
   if (run) throw new Error('stop training before loading other data');
-  const tar = await readArchiveFile(file, file.name, (fraction) =>
-    post({ type: 'data-progress', phase: 'decompressing', fraction }),
+  // Unpacking runs as the file is read; once it is all read, the images are decoded.
+  const loaded = await readArchiveFile(file, file.name, (fraction) =>
+    post({
+      type: 'data-progress',
+      phase: fraction < 1 ? 'decompressing' : 'reading images',
+      fraction,
+    }),
   );
-  post({ type: 'data-progress', phase: 'reading images', fraction: 1 });
-  return adoptData(file.name, cifar10FromArchiveBytes(tar, file.name));
+  return adoptData(file.name, loaded);
 }
 
 // ---- training -----------------------------------------------------------------------------
