@@ -143,7 +143,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
 
   program
     .command('predict')
-    .description('classify PNG or JPEG images of any size (resized to 32×32)')
+    .description('classify PNG or JPEG images up to 25 megapixels (resized to 32×32)')
     .argument('<image...>', 'image files')
     .requiredOption(
       '--weights <file.safetensors>',

@@ -60,11 +60,11 @@ describe('image limits, checked from the header before decoding', () => {
     encoded.writeUInt16BE(20_000, sof + 5);
     encoded.writeUInt16BE(20_000, sof + 7);
     await expect(decodeImage(encoded, 'huge.jpg')).rejects.toThrow(
-      'huge.jpg: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 50 megapixels); shrink the image first.',
+      'huge.jpg: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 25 megapixels); shrink the image first.',
     );
   });
 
-  it('refuses a PNG whose header claims more than 50 megapixels', async () => {
+  it('refuses a PNG whose header claims more than 25 megapixels', async () => {
     const png = solidPng(2, 2, [1, 2, 3, 255]);
     // IHDR's width and height are at bytes 16 and 20; the decoder is never reached.
     png.writeUInt32BE(10_000, 16);

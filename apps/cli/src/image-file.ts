@@ -7,13 +7,14 @@ import { readRegularFile } from './read-regular-file.js';
 import { UserError } from './user-errors.js';
 
 /**
- * The most pixels an image may have: a decoder holds several buffers of 4 to 8 bytes a pixel,
- * so 50 megapixels (8K video frames are 33, most phone photos 12 to 50) keep `predict` well
- * under 1.5 GB; a 20000×20000 image (a 1 MB PNG) would need over 5 GB.
+ * The most pixels an image may have: 25 megapixels (a 24-megapixel 6000×4000 camera photo;
+ * phones shoot 12). The decoders need up to about 35 bytes a pixel (jpeg-js keeps every 8×8
+ * block of coefficients as its own Int32Array), so this keeps `predict` near 1 GB at worst,
+ * under the 1.5 GB bound; a 20000×20000 image (a 1 MB PNG) would need over 5 GB.
  */
-export const MAX_IMAGE_PIXELS = 50_000_000;
+export const MAX_IMAGE_PIXELS = 25_000_000;
 
-/** The largest image file read: a 50-megapixel PNG of incompressible RGBA is 200 MB. */
+/** The largest image file read: a 25-megapixel PNG of incompressible 16-bit RGBA is 200 MB. */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 const pngSignature = [0x89, 0x50, 0x4e, 0x47];
@@ -53,13 +54,14 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbI
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return rgbaToRgb(png.data, png.width, png.height);
     }
+    // RGB straight from the decoder: JPEG has no alpha, and it saves two copies of the image.
     const img = jpeg.decode(bytes, {
       useTArray: true,
-      formatAsRGBA: true,
+      formatAsRGBA: false,
       maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
       maxMemoryUsageInMB: 1024,
     });
-    return rgbaToRgb(img.data, img.width, img.height);
+    return { width: img.width, height: img.height, pixels: img.data };
   } catch (error) {
     throw new UserError(`${name}: cannot decode the image (${(error as Error).message}).`);
   }

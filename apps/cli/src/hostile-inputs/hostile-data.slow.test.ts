@@ -102,7 +102,7 @@ describe('a complete 20000×20000 PNG at its smallest', () => {
     expect((await stat(png)).size).toBeLessThan(2_000_000);
     expectRefused(
       await runCnnkit(['predict', png, '--weights', weights]),
-      `${png}: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 50 megapixels); shrink the image first.`,
+      `${png}: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 25 megapixels); shrink the image first.`,
     );
   });
 });

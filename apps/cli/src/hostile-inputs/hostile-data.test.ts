@@ -159,7 +159,7 @@ describe('hostile images given to `cnnkit predict`', () => {
     await writeBlackPng(png, 20_000, 20_000);
     expectRefused(
       await runCnnkit(['predict', png, '--weights', weights]),
-      `${png}: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 50 megapixels); shrink the image first.`,
+      `${png}: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 25 megapixels); shrink the image first.`,
     );
   });
 
