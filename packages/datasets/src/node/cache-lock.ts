@@ -66,19 +66,29 @@ export async function acquireLock(
 
 /**
  * Creates the lock with its content in one step: written to a temporary file, then linked to
- * `path` (link fails when `path` exists), so a waiter never reads a half-written holder.
+ * `path` (link fails when `path` exists), so a waiter never reads a half-written holder. On a
+ * file system without hard links, an exclusive create does the same in two steps.
  */
 async function tryCreate(path: string, me: LockHolder & { token: string }): Promise<boolean> {
+  const content = `${JSON.stringify(me)}\n`;
   const temporary = `${path}.${me.token}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(me)}\n`);
+  await writeFile(temporary, content);
   try {
     await link(temporary, path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
   } finally {
     await rm(temporary, { force: true });
+  }
+  try {
+    await writeFile(path, content, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 

@@ -39,7 +39,12 @@ export async function readCifar10ArchiveFiles(
     throw new Error(`${label}: the file is empty; it is not a CIFAR-10 archive.`);
   }
   const head = new Uint8Array(2);
-  await handle.read(head, 0, 2, 0);
+  try {
+    await handle.read(head, 0, 2, 0);
+  } catch (error) {
+    await handle.close();
+    throw new Error(`${label}: cannot read (${(error as Error).message}).`);
+  }
   const isGzip = head[0] === 0x1f && head[1] === 0x8b;
   const collector = new Cifar10TarCollector(label);
   let collectorError: unknown;
