@@ -1,13 +1,7 @@
 // One build for every library: ESM + .d.ts, one output per entry, peer and regular
-// dependencies left external.
-//
-// Why the noExternal rule: tfjs-core's CommonJS build (what Node loads) registers almost no
-// gradient functions, and its ESM files cannot be imported by Node directly. Importing
-// `@tensorflow/tfjs-core/dist/...` deep paths from our source and bundling them here gives one
-// file that works in Node and in browsers. The bundled copies reach the same global engine and
-// kernel/gradient registries as the user's tfjs-core, the way the @tensorflow/tfjs union
-// package does it; the bare `@tensorflow/tfjs-core` import stays external, so there is still
-// only one engine.
+// dependencies left external — deep imports such as `@tensorflow/tfjs-core/dist/…` included,
+// so no dist file carries a copy of a dependency's code (describeBuiltPackage checks it). The
+// gradients tfjs-core's Node build lacks come from @cnnkit/tfjs-gradients at run time.
 import { defineConfig } from 'tsup';
 
 /**
@@ -25,13 +19,13 @@ export function libraryConfig({ entry, platform = 'neutral' }) {
     splitting: true,
     treeshake: true,
     outDir: 'dist',
-    noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+    external: [/^@tensorflow\//],
   });
 }
 
 /**
- * A Node command-line program: one executable ESM file with a shebang; the same tfjs-core
- * deep-path bundling as the libraries.
+ * A Node command-line program: one executable ESM file with a shebang; dependencies stay
+ * external, as in the libraries.
  *
  * @param {{ entry: Record<string, string> }} options
  */
@@ -44,6 +38,6 @@ export function nodeBinConfig({ entry }) {
     sourcemap: true,
     clean: true,
     banner: { js: '#!/usr/bin/env node' },
-    noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+    external: [/^@tensorflow\//],
   });
 }

@@ -1,6 +1,7 @@
+import type { TrainableClassifier } from '@cnnkit/contracts';
 import { DataLoader, type ImageDataset, tutorialTransform } from '@cnnkit/datasets';
 import { SimpleCNN } from '@cnnkit/models';
-import { evaluate, SgdOptimizer, type TrainableClassifier, train } from '@cnnkit/trainer';
+import { evaluate, SgdOptimizer, train } from '@cnnkit/trainer';
 import { cyclicBatches } from './cyclic-batches.js';
 import type { TimedRun } from './types.js';
 

@@ -1,5 +1,5 @@
+import type { ImageBatch } from '@cnnkit/contracts';
 import { DataLoader, type ImageDataset } from '@cnnkit/datasets';
-import type { TrainingBatch } from '@cnnkit/trainer';
 import { describe, expect, it } from 'vitest';
 import { cyclicBatches } from './cyclic-batches.js';
 
@@ -16,7 +16,7 @@ const dataset: ImageDataset = {
 // 3 full batches per epoch; image 9 is dropped.
 const loader = new DataLoader(dataset, { batchSize: 3, dropLast: true });
 
-async function labelsOf(batches: AsyncIterable<TrainingBatch>): Promise<number[][]> {
+async function labelsOf(batches: AsyncIterable<ImageBatch>): Promise<number[][]> {
   const seen: number[][] = [];
   for await (const batch of batches) seen.push([...batch.labels]);
   return seen;

@@ -1,5 +1,5 @@
+import type { BatchSource, ImageBatch } from '@cnnkit/contracts';
 import type { DataLoader } from '@cnnkit/datasets';
-import type { BatchSource, TrainingBatch } from '@cnnkit/trainer';
 
 /**
  * A one-epoch {@link BatchSource} of `count` consecutive batches of `loader`, starting at
@@ -35,7 +35,7 @@ export function cyclicBatches(
   return {
     batchesPerEpoch: count,
     imagesPerEpoch: count * batchSize,
-    async *batches(epoch: number, startBatch = 0): AsyncIterable<TrainingBatch> {
+    async *batches(epoch: number, startBatch = 0): AsyncIterable<ImageBatch> {
       if (epoch !== 0) {
         throw new RangeError(`cyclicBatches is a single epoch (0); asked for epoch ${epoch}.`);
       }

@@ -1,7 +1,7 @@
 // Backend loading duplicated in small from apps/cli/src/backend.ts (apps do not import each
 // other). It differs on purpose: no fallback and no training check — the benchmark asks for
 // each backend by name, reports the ones that fail to load and moves on.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@cnnkit/tfjs-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { EvaluationResult } from '@cnnkit/trainer';
+import type { EvaluationResult } from '@cnnkit/contracts';
 
 /** Per-class accuracy keyed by class name; `null` for a class with no test images. */
 export function perClassRecord(

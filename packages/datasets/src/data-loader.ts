@@ -1,3 +1,4 @@
+import type { BatchSource } from '@cnnkit/contracts';
 import { deriveSeed, Rng } from '@cnnkit/random';
 import { toTensor } from './transforms/to-tensor.js';
 import type {
@@ -25,7 +26,7 @@ import type {
  * }
  * ```
  */
-export class DataLoader {
+export class DataLoader implements BatchSource {
   /** Batches each epoch yields. */
   readonly batchesPerEpoch: number;
   /** Images each epoch yields (fewer than the data set when `dropLast` drops a batch). */

@@ -1,4 +1,8 @@
+import type { ImageBatch } from '@cnnkit/contracts';
 import type { Rng } from '@cnnkit/random';
+
+// The loader's output type is the shared contract (what a trainer consumes).
+export type { ImageBatch };
 
 /**
  * Images held once in memory as bytes, channels-last: image `i` occupies
@@ -21,17 +25,6 @@ export interface ImageDataset {
 export interface Cifar10Data {
   readonly train: ImageDataset;
   readonly test: ImageDataset;
-}
-
-/** A batch of images as the loader yields it (after transforms): float32 NHWC. */
-export interface ImageBatch {
-  /** size × height × width × channels floats. */
-  readonly pixels: Float32Array;
-  readonly labels: Int32Array;
-  readonly size: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
 }
 
 /** A batch still in bytes, before {@link toTensor}; what a transform pipeline starts from. */

@@ -1,7 +1,8 @@
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@cnnkit/tfjs-gradients';
+import { biasReluGradKernel, biasReluKernel, defineFusedKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { biasRelu, biasReluGradKernelName, biasReluKernelName } from './bias-relu.js';
+import { biasRelu } from './bias-relu.js';
 import { useBackend } from './test-support/backends.js';
 
 const xValues = [
@@ -62,49 +63,41 @@ describe('biasRelu on a backend with the fused kernels', () => {
     makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
   };
   // Stand-ins for @cnnkit/wasm-kernels' kernels, on cpu, following the documented contract.
-  const forward: tf.KernelConfig = {
-    kernelName: biasReluKernelName,
-    backendName: 'cpu',
-    kernelFunc: ({ inputs, backend }) => {
-      calls.push(biasReluKernelName);
-      const cpu = backend as unknown as CpuInternals;
-      const x = inputs.x as tf.TensorInfo;
-      const bias = cpu.readSync((inputs.bias as tf.TensorInfo).dataId);
-      const channels = bias.length;
-      const out = cpu.readSync(x.dataId).map((v, i) => {
-        const sum = v + (bias[i % channels] as number);
-        return Math.max(sum, 0);
-      });
-      return cpu.makeTensorInfo([...x.shape], 'float32', out);
-    },
-  };
-  const backward: tf.KernelConfig = {
-    kernelName: biasReluGradKernelName,
-    backendName: 'cpu',
-    kernelFunc: ({ inputs, backend }) => {
-      calls.push(biasReluGradKernelName);
-      const cpu = backend as unknown as CpuInternals;
-      const y = inputs.y as tf.TensorInfo;
-      const yValues = cpu.readSync(y.dataId);
-      const channels = y.shape.at(-1) as number;
-      const dx = cpu.readSync((inputs.dy as tf.TensorInfo).dataId).map((g, i) => {
-        const out = yValues[i] as number;
-        return out > 0 ? g : Number.isNaN(out) ? Number.NaN : 0;
-      });
-      const dBias = new Float32Array(channels);
-      dx.forEach((g, i) => {
-        dBias[i % channels] = (dBias[i % channels] as number) + g;
-      });
-      return [
-        cpu.makeTensorInfo([...y.shape], 'float32', dx),
-        cpu.makeTensorInfo([channels], 'float32', dBias),
-      ];
-    },
-  };
+  const forward = defineFusedKernel(biasReluKernel, 'cpu', ({ inputs, backend }) => {
+    calls.push(biasReluKernel.kernelName);
+    const cpu = backend as unknown as CpuInternals;
+    const x = inputs.x;
+    const bias = cpu.readSync(inputs.bias.dataId);
+    const channels = bias.length;
+    const out = cpu.readSync(x.dataId).map((v, i) => {
+      const sum = v + (bias[i % channels] as number);
+      return Math.max(sum, 0);
+    });
+    return [cpu.makeTensorInfo([...x.shape], 'float32', out)];
+  });
+  const backward = defineFusedKernel(biasReluGradKernel, 'cpu', ({ inputs, backend }) => {
+    calls.push(biasReluGradKernel.kernelName);
+    const cpu = backend as unknown as CpuInternals;
+    const y = inputs.y;
+    const yValues = cpu.readSync(y.dataId);
+    const channels = y.shape.at(-1) as number;
+    const dx = cpu.readSync(inputs.dy.dataId).map((g, i) => {
+      const out = yValues[i] as number;
+      return out > 0 ? g : Number.isNaN(out) ? Number.NaN : 0;
+    });
+    const dBias = new Float32Array(channels);
+    dx.forEach((g, i) => {
+      dBias[i % channels] = (dBias[i % channels] as number) + g;
+    });
+    return [
+      cpu.makeTensorInfo([...y.shape], 'float32', dx),
+      cpu.makeTensorInfo([channels], 'float32', dBias),
+    ];
+  });
 
   beforeAll(() => useBackend('cpu'));
   afterEach(() => {
-    for (const name of [biasReluKernelName, biasReluGradKernelName]) {
+    for (const { kernelName: name } of [biasReluKernel, biasReluGradKernel]) {
       if (tf.getKernel(name, 'cpu') != null) tf.unregisterKernel(name, 'cpu');
     }
     calls.length = 0;
@@ -118,13 +111,14 @@ describe('biasRelu on a backend with the fused kernels', () => {
     expect(valueAndGradients(biasRelu)).toEqual(expected);
     expect(tf.memory().numTensors).toBe(before);
     // One forward for y, one forward and one backward (both gradients) for tf.grads.
-    expect(calls).toEqual([biasReluKernelName, biasReluKernelName, biasReluGradKernelName]);
+    const [f, b] = [biasReluKernel.kernelName, biasReluGradKernel.kernelName];
+    expect(calls).toEqual([f, f, b]);
   });
 
   it('computes the gradient with tfjs ops when the backend has only the forward kernel', () => {
     const expected = valueAndGradients(composed);
     tf.registerKernel(forward);
     expect(valueAndGradients(biasRelu)).toEqual(expected);
-    expect(calls).toEqual([biasReluKernelName, biasReluKernelName]);
+    expect(calls).toEqual([biasReluKernel.kernelName, biasReluKernel.kernelName]);
   });
 });

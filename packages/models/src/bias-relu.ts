@@ -1,30 +1,14 @@
+import '@cnnkit/tfjs-gradients';
+import {
+  biasReluGradKernel,
+  biasReluKernel,
+  hasFusedKernel,
+  runFusedKernel,
+} from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 
-/**
- * The name of an optional kernel for {@link biasRelu}: inputs `x` (float32, last axis
- * `channels`) and `bias` (float32 `[channels]`), output `relu(x + bias)` (NaN stays NaN). When
- * the active backend has it (`@cnnkit/wasm-kernels` registers one for 'wasm'), a layer's bias
- * and activation are one kernel call, and its gradient one more ({@link biasReluGradKernelName}),
- * instead of eight; this package never imports backend code.
- */
-export const biasReluKernelName = 'CnnkitBiasRelu';
-
-/**
- * The name of the optional gradient kernel of {@link biasReluKernelName}: inputs `dy` and `y`
- * (the forward output), outputs `dx = dy · step(y)` (0 where y ≤ 0, NaN where y is NaN, like
- * tfjs's relu gradient) and `dBias`, the sum of dx over every axis but the last. Without it the
- * gradient is computed with tfjs ops.
- */
-export const biasReluGradKernelName = 'CnnkitBiasReluGrad';
-
-function hasKernel(name: string): boolean {
-  return tf.getKernel(name, tf.getBackend()) != null;
-}
-
 function gradients(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  if (hasKernel(biasReluGradKernelName)) {
-    return tf.engine().runKernel(biasReluGradKernelName, { dy, y }) as [tf.Tensor, tf.Tensor];
-  }
+  if (hasFusedKernel(biasReluGradKernel)) return runFusedKernel(biasReluGradKernel, { dy, y });
   const dx = tf.mul(dy, tf.step(y));
   const rowAxes = Array.from({ length: y.rank - 1 }, (_, i) => i);
   return [dx, tf.sum(dx, rowAxes)];
@@ -33,9 +17,9 @@ function gradients(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] {
 // Registered on first use rather than on import, so that no bundler can drop it as an unused
 // side effect; tfjs looks gradients up by kernel name when it records the forward call.
 function registerGradientOnce(): void {
-  if (tf.getGradient(biasReluKernelName) != null) return;
+  if (tf.getGradient(biasReluKernel.kernelName) != null) return;
   tf.registerGradient({
-    kernelName: biasReluKernelName,
+    kernelName: biasReluKernel.kernelName,
     outputsToSave: [true],
     gradFunc: (dy, saved) => {
       // Both gradients come from one computation, done here rather than in the closures: the
@@ -48,8 +32,10 @@ function registerGradientOnce(): void {
 
 /**
  * `relu(x + bias)` for a layer's output `x` (bias along the last axis), with the gradient of
- * `tf.relu(tf.add(x, bias))`. On a backend with the {@link biasReluKernelName} kernel it is one
- * fused kernel call (and one for the gradient); elsewhere exactly those two tfjs ops.
+ * `tf.relu(tf.add(x, bias))`. On a backend with the fused kernel `biasReluKernel` of
+ * `@cnnkit/contracts` (`@cnnkit/wasm-kernels` registers one for 'wasm') it is one kernel call,
+ * and one more for the gradient (`biasReluGradKernel`), instead of eight; elsewhere exactly those
+ * two tfjs ops. This package never imports backend code.
  *
  * @example
  * ```ts
@@ -61,7 +47,7 @@ function registerGradientOnce(): void {
  * ```
  */
 export function biasRelu<T extends tf.Tensor>(x: T, bias: tf.Tensor): T {
-  if (!hasKernel(biasReluKernelName)) return tf.tidy(() => tf.relu(tf.add(x, bias)) as T);
+  if (!hasFusedKernel(biasReluKernel)) return tf.tidy(() => tf.relu(tf.add(x, bias)) as T);
   registerGradientOnce();
-  return tf.engine().runKernel(biasReluKernelName, { x, bias }) as T;
+  return runFusedKernel(biasReluKernel, { x, bias })[0] as T;
 }

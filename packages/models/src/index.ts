@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export { biasRelu, biasReluGradKernelName, biasReluKernelName } from './bias-relu.js';
+export { biasRelu } from './bias-relu.js';
 export {
   type CreateModelOptions,
   createModel,
@@ -16,8 +16,4 @@ export { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-
 export { pytorchDefaultInit } from './pytorch-default-init.js';
 export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
 export { decodeTorchWeights, encodeTorchWeights, WeightsMismatchError } from './torch-weights.js';
-export type {
-  NamedParameter,
-  ParameterLayout,
-  TrainableClassifier,
-} from './types.js';
+export type { ParameterLayout } from './types.js';

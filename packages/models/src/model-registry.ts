@@ -1,5 +1,5 @@
+import type { TrainableClassifier } from '@cnnkit/contracts';
 import { SimpleCNN } from './simple-cnn.js';
-import type { TrainableClassifier } from './types.js';
 
 /** Options every registered model accepts. */
 export interface CreateModelOptions {

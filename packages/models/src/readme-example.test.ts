@@ -10,8 +10,6 @@ describeBuiltPackage(new URL('..', import.meta.url), {
       'WeightsMismatchError',
       'biasLayout',
       'biasRelu',
-      'biasReluGradKernelName',
-      'biasReluKernelName',
       'conv2dWeightLayout',
       'createModel',
       'decodeTorchWeights',

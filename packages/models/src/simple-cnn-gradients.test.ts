@@ -1,4 +1,4 @@
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@cnnkit/tfjs-gradients';
 import { decodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,9 +1,11 @@
+import '@cnnkit/tfjs-gradients';
+import type { NamedParameter, TrainableClassifier } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { biasRelu } from './bias-relu.js';
 import { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-layouts.js';
 import { pytorchDefaultInit } from './pytorch-default-init.js';
 import { decodeTorchWeights, encodeTorchWeights } from './torch-weights.js';
-import type { NamedParameter, ParameterLayout, TrainableClassifier } from './types.js';
+import type { ParameterLayout } from './types.js';
 
 const IMAGE_SIZE = 32;
 const IMAGE_CHANNELS = 3;

@@ -1,5 +1,5 @@
+import type { ImageBatch } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainingBatch } from './types.js';
 
 /** The tensors of one batch: NHWC float32 images and int32 labels. */
 export interface BatchTensors {
@@ -8,7 +8,7 @@ export interface BatchTensors {
 }
 
 /** Uploads a batch, checking that its arrays agree with its declared size. */
-export function batchToTensors(batch: TrainingBatch): BatchTensors {
+export function batchToTensors(batch: ImageBatch): BatchTensors {
   const { pixels, labels, size, height, width, channels } = batch;
   if (pixels.length !== size * height * width * channels || labels.length !== size) {
     throw new Error(

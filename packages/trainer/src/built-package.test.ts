@@ -36,18 +36,14 @@ describe('the built package', () => {
     expect(values[3]).toBe('function');
   });
 
-  it('lists in sideEffects exactly the built files that register gradients', () => {
-    const { sideEffects } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-    const registering = readdirSync(dist)
-      .filter(
-        (f) =>
-          f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes('registerGradient('),
-      )
-      .map((f) => `./dist/${f}`);
-    expect(registering.length).toBeGreaterThan(0);
-    expect(sideEffects.filter((f: string) => f.startsWith('./dist/')).sort()).toEqual(
-      registering.sort(),
+  it('registers gradients through @cnnkit/tfjs-gradients, not a bundled copy of tfjs-core', () => {
+    const built = readdirSync(dist).filter((f) => f.endsWith('.js'));
+    const importers = built.filter((f) =>
+      readFileSync(join(dist, f), 'utf8').includes("import '@cnnkit/tfjs-gradients'"),
     );
+    expect(importers.length).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+    expect(manifest.dependencies['@cnnkit/tfjs-gradients']).toBeDefined();
   });
 
   it('keeps Node built-ins out of the browser entry', () => {
@@ -57,7 +53,9 @@ describe('the built package', () => {
         (m) => m[1],
       );
       for (const name of imports)
-        expect(name).toMatch(/^(\.\/|@cnnkit\/safetensors$|@tensorflow\/tfjs-core$)/);
+        expect(name).toMatch(
+          /^(\.\/|@cnnkit\/(contracts|random|safetensors|tfjs-gradients)$|@tensorflow\/tfjs-core$)/,
+        );
     }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Checkpoint } from '@cnnkit/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CHECKPOINT_FILES,
@@ -9,7 +10,6 @@ import {
   saveCheckpoint,
 } from './checkpoint-files.js';
 import { initialTrainingState } from './training-state.js';
-import type { Checkpoint } from './types.js';
 
 let dir = '';
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Checkpoint, CheckpointState } from './types.js';
+import type { Checkpoint, CheckpointState } from '@cnnkit/contracts';
 
 /** File names inside one checkpoint version directory. */
 export const CHECKPOINT_FILES = {

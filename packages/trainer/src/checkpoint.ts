@@ -1,6 +1,3 @@
-import { decodeOptimizerState, encodeOptimizerState } from './optimizer-state-codec.js';
-import { SgdOptimizer } from './sgd-optimizer.js';
-import { checkTrainingState } from './training-state.js';
 import type {
   Checkpoint,
   CheckpointState,
@@ -8,7 +5,10 @@ import type {
   SgdConfig,
   TrainableClassifier,
   TrainingState,
-} from './types.js';
+} from '@cnnkit/contracts';
+import { decodeOptimizerState, encodeOptimizerState } from './optimizer-state-codec.js';
+import { SgdOptimizer } from './sgd-optimizer.js';
+import { checkTrainingState } from './training-state.js';
 
 /** What {@link createCheckpoint} snapshots. */
 export interface CreateCheckpointOptions {
@@ -30,7 +30,7 @@ export interface RestoredTraining {
 }
 
 /**
- * Snapshots model weights, momentum buffers and training state into a {@link Checkpoint}.
+ * Snapshots model weights, momentum buffers and training state into a {@link @cnnkit/contracts!Checkpoint}.
  * Pure: bytes and JSON out, nothing written anywhere.
  *
  * @example

@@ -1,8 +1,9 @@
+import { softmaxCrossEntropyKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropyLoss, softmaxCrossEntropyKernelName } from './cross-entropy.js';
+import { crossEntropyLoss } from './cross-entropy.js';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
-import './register-gradients.js';
+import '@cnnkit/tfjs-gradients';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 
 /** Cross-entropy and its gradient in plain double-precision JavaScript. */
@@ -96,7 +97,7 @@ describe('crossEntropyLoss with a backend that provides the fused kernel', () =>
   // A stand-in for @cnnkit/wasm-kernels' kernel on cpu: records its inputs and returns
   // recognisable outputs (loss 7, gradient 0.5 everywhere) so the test sees where they land.
   const fakeKernel: tf.KernelConfig = {
-    kernelName: softmaxCrossEntropyKernelName,
+    kernelName: softmaxCrossEntropyKernel.kernelName,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend }) => {
       calls.push(Object.entries(inputs).map(([name, t]) => `${name}:${t?.dtype}`));
@@ -119,7 +120,7 @@ describe('crossEntropyLoss with a backend that provides the fused kernel', () =>
     await useBackend('cpu');
     tf.registerKernel(fakeKernel);
   });
-  afterAll(() => tf.unregisterKernel(softmaxCrossEntropyKernelName, 'cpu'));
+  afterAll(() => tf.unregisterKernel(softmaxCrossEntropyKernel.kernelName, 'cpu'));
 
   it('takes the loss and the gradient from one kernel call, scaling the gradient by dy', () => {
     calls.length = 0;

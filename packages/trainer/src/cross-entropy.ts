@@ -1,21 +1,13 @@
+import { hasFusedKernel, runFusedKernel, softmaxCrossEntropyKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * The name of an optional kernel that computes {@link crossEntropyLoss} and its gradient in one
- * call. When the active backend has a kernel of this name (`@cnnkit/wasm-kernels` registers one
- * for 'wasm'), the loss uses it instead of about twenty tfjs kernels per training step, so this
- * package never imports backend code. The contract: inputs `logits` (float32
- * `[batch, numClasses]`) and `labels` (int32 `[batch]`), no attributes; outputs the float32
- * scalar `-mean_b log(softmax(logits_b)[labels_b])` and the float32 `[batch, numClasses]`
- * gradient `(softmax(logits) - oneHot(labels)) / batch`, where a label outside
- * `[0, numClasses)` has an all-zero one-hot row (as `tf.oneHot` gives).
- */
-export const softmaxCrossEntropyKernelName = 'CnnkitSoftmaxCrossEntropy';
 
 /**
  * Mean cross-entropy of `logits` against integer class `labels`, like PyTorch's
  * `nn.CrossEntropyLoss()` (reduction `'mean'`). Computed through `logSoftmax`, so large
  * logits do not overflow, with the exact gradient `(softmax(logits) - oneHot(labels)) / batch`.
+ * On a backend with the fused `softmaxCrossEntropyKernel` of `@cnnkit/contracts`
+ * (`@cnnkit/wasm-kernels` registers one for 'wasm') the loss and its gradient are one kernel
+ * call instead of about twenty; this package never imports backend code.
  *
  * @param logits - `[batch, numClasses]` float32 scores.
  * @param labels - `[batch]` int32 class indices in `[0, numClasses)`.
@@ -42,14 +34,14 @@ export function crossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.S
       `crossEntropyLoss needs one label per row of logits (${batchSize}), got labels of shape [${labels.shape}].`,
     );
   }
-  const fused = tf.getKernel(softmaxCrossEntropyKernelName, tf.getBackend()) != null;
+  const fused = hasFusedKernel(softmaxCrossEntropyKernel);
   const loss = tf.customGrad((x, y, save) => {
     if (fused) {
       const labelTensor = y as tf.Tensor1D;
-      const [value, gradient] = tf.engine().runKernel(softmaxCrossEntropyKernelName, {
+      const [value, gradient] = runFusedKernel(softmaxCrossEntropyKernel, {
         logits: x as tf.Tensor2D,
         labels: labelTensor.dtype === 'int32' ? labelTensor : tf.cast(labelTensor, 'int32'),
-      }) as [tf.Scalar, tf.Tensor2D];
+      });
       (save as tf.GradSaveFunc)([gradient]);
       return {
         value,

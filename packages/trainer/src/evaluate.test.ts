@@ -1,8 +1,8 @@
+import type { BatchSource, ImageBatch, TrainableClassifier } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
-import type { BatchSource, TrainableClassifier, TrainingBatch } from './types.js';
 
 /** A "model" whose logits are its 1×1×numClasses input pixels, so predictions are known. */
 function identityClassifier(numClasses: number): TrainableClassifier {
@@ -22,7 +22,7 @@ function sourceOf(rows: number[][], labels: number[], batchSize: number): BatchS
   return {
     batchesPerEpoch: Math.ceil(rows.length / batchSize),
     imagesPerEpoch: rows.length,
-    async *batches(): AsyncIterable<TrainingBatch> {
+    async *batches(): AsyncIterable<ImageBatch> {
       for (let start = 0; start < rows.length; start += batchSize) {
         const part = rows.slice(start, start + batchSize);
         yield {

@@ -1,6 +1,6 @@
+import type { BatchSource, EvaluationResult, TrainableClassifier } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors } from './batch-tensors.js';
-import type { BatchSource, EvaluationResult, TrainableClassifier } from './types.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {

@@ -6,15 +6,12 @@
  *
  * @packageDocumentation
  */
-import './register-gradients.js';
-
 export type { CreateCheckpointOptions, RestoredTraining } from './checkpoint.js';
 export { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
-export { crossEntropyLoss, softmaxCrossEntropyKernelName } from './cross-entropy.js';
+export { crossEntropyLoss } from './cross-entropy.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
 export { NonFiniteLossError } from './non-finite-loss-error.js';
-export { fusedSgdKernelName, type MomentumBufferValues, SgdOptimizer } from './sgd-optimizer.js';
+export { type MomentumBufferValues, SgdOptimizer } from './sgd-optimizer.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';
 export { type TrainingEventSinks, TrainingProgressEvent } from './training-events.js';
 export { initialTrainingState } from './training-state.js';
-export type * from './types.js';

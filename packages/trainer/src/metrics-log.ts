@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TrainingEvent } from './types.js';
+import type { TrainingEvent } from '@cnnkit/contracts';
 
 /** Options of {@link openMetricsLog}. */
 export interface MetricsLogOptions {

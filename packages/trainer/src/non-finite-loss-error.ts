@@ -1,4 +1,4 @@
-import type { TrainingState } from './types.js';
+import type { TrainingState } from '@cnnkit/contracts';
 
 /**
  * Thrown by {@link train} when a batch's loss is NaN or infinite. The failing update was not

@@ -1,6 +1,6 @@
+import type { SgdConfig } from '@cnnkit/contracts';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import type { MomentumBufferValues } from './sgd-optimizer.js';
-import type { SgdConfig } from './types.js';
 
 const FORMAT = 'cnnkit-sgd/1';
 

@@ -1,7 +1,8 @@
+import { fusedSgdKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import reference from './fixtures/torch-reference.json' with { type: 'json' };
-import { fusedSgdKernelName, SgdOptimizer } from './sgd-optimizer.js';
+import { SgdOptimizer } from './sgd-optimizer.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 
 interface TorchSgdOptions {
@@ -157,7 +158,7 @@ describe('SgdOptimizer with a backend that provides the fused SGD kernel', () =>
   // A stand-in for @cnnkit/wasm-kernels' kernel on cpu: records how it is called and returns
   // recognisable outputs (parameters − 1, buffers + 10) so the test sees where each one lands.
   const fakeKernel: tf.KernelConfig = {
-    kernelName: fusedSgdKernelName,
+    kernelName: fusedSgdKernel.kernelName,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       calls.push({ inputs: Object.keys(inputs), attrs: { ...attrs } });
@@ -183,7 +184,7 @@ describe('SgdOptimizer with a backend that provides the fused SGD kernel', () =>
     await useBackend('cpu');
     tf.registerKernel(fakeKernel);
   });
-  afterAll(() => tf.unregisterKernel(fusedSgdKernelName, 'cpu'));
+  afterAll(() => tf.unregisterKernel(fusedSgdKernel.kernelName, 'cpu'));
 
   it('makes one kernel call with every tensor and setting, and assigns its outputs', () => {
     calls.length = 0;

@@ -1,17 +1,11 @@
+import {
+  fusedSgdKernel,
+  hasFusedKernel,
+  type NamedParameter,
+  runFusedKernel,
+  type SgdConfig,
+} from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedParameter, SgdConfig } from './types.js';
-
-/**
- * The name of an optional kernel that applies a whole {@link SgdOptimizer} step in one call.
- * When the active backend has a kernel of this name (`@cnnkit/wasm-kernels` registers one for
- * 'wasm'), `step` uses it instead of about ten tfjs ops per parameter, so this package never
- * imports backend code. The contract: inputs `param{i}`, `grad{i}`, `buffer{i}` (when
- * `hasBuffers`) for `i < count` and an optional bool scalar `apply`; attributes `count`, `lr`,
- * `momentum`, `weightDecay`, `nesterov`, `hasBuffers`; outputs the `count` new parameters, then
- * the new buffers, computed with the unfused ops' float32 arithmetic (copies when `apply` is
- * false).
- */
-export const fusedSgdKernelName = 'CnnkitFusedSgd';
 
 /** A momentum buffer's contents, for checkpoints. */
 export interface MomentumBufferValues {
@@ -41,7 +35,9 @@ function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
  * Stochastic gradient descent with momentum, following `torch.optim.SGD` (dampening 0):
  * `g = grad + weightDecay·p`; `buf = momentum·buf + g` (the first step gives `buf = g`, which
  * zero-initialised buffers reproduce exactly); `g = nesterov ? g + momentum·buf : buf`;
- * `p = p - lr·g`. Momentum buffers are tf.Variables keyed by parameter name.
+ * `p = p - lr·g`. Momentum buffers are tf.Variables keyed by parameter name. On a backend with
+ * the fused `fusedSgdKernel` of `@cnnkit/contracts` (`@cnnkit/wasm-kernels` registers one for
+ * 'wasm') a step is one kernel call instead of about ten ops per parameter.
  *
  * @example
  * ```ts
@@ -117,7 +113,7 @@ export class SgdOptimizer {
 
   /** Whether the active backend has the fused kernel and every tensor is float32. */
   private canFuse(gradients: ReadonlyMap<string, tf.Tensor>): boolean {
-    if (tf.getKernel(fusedSgdKernelName, tf.getBackend()) == null) return false;
+    if (!hasFusedKernel(fusedSgdKernel)) return false;
     return this.parameters.every(
       ({ name, variable }) =>
         variable.dtype === 'float32' && gradients.get(name)?.dtype === 'float32',
@@ -137,14 +133,14 @@ export class SgdOptimizer {
     if (apply) inputs.apply = apply;
     const count = this.parameters.length;
     tf.tidy(() => {
-      const outputs = tf.engine().runKernel(fusedSgdKernelName, inputs, {
+      const outputs = runFusedKernel(fusedSgdKernel, inputs, {
         count,
         lr,
         momentum,
         weightDecay,
         nesterov,
         hasBuffers,
-      }) as tf.Tensor[];
+      });
       this.parameters.forEach(({ name, variable }, i) => {
         variable.assign(outputs[i] as tf.Tensor);
         if (hasBuffers)

@@ -1,4 +1,5 @@
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import type { BatchSource, Checkpoint, TrainingEvent } from '@cnnkit/contracts';
 import { DataLoader, tutorialTransform } from '@cnnkit/datasets';
 import { openCifar10 } from '@cnnkit/datasets/node';
 import { SimpleCNN } from '@cnnkit/models';
@@ -7,7 +8,6 @@ import { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
 import { SgdOptimizer } from './sgd-optimizer.js';
 import { useBackend } from './test-support/backends.js';
 import { train } from './train.js';
-import type { BatchSource, Checkpoint, TrainingEvent } from './types.js';
 
 beforeAll(async () => {
   await useBackend('cpu');

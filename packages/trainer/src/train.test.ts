@@ -1,3 +1,4 @@
+import type { Checkpoint, TrainingEvent } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
@@ -14,7 +15,6 @@ import {
 import { TinyClassifier } from './test-support/tiny-classifier.js';
 import { train } from './train.js';
 import type { TrainingProgressEvent } from './training-events.js';
-import type { Checkpoint, TrainingEvent } from './types.js';
 
 function describeEvent(e: TrainingEvent): string {
   switch (e.type) {

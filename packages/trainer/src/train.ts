@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import './register-gradients.js';
+import '@cnnkit/tfjs-gradients';
+import type {
+  BatchSource,
+  EpochRecord,
+  EvaluationResult,
+  ImageBatch,
+  JsonValue,
+  TrainableClassifier,
+  TrainingState,
+} from '@cnnkit/contracts';
 import { batchToTensors } from './batch-tensors.js';
 import { createCheckpoint } from './checkpoint.js';
 import { crossEntropyLoss } from './cross-entropy.js';
@@ -8,15 +17,6 @@ import { NonFiniteLossError } from './non-finite-loss-error.js';
 import type { SgdOptimizer } from './sgd-optimizer.js';
 import { emitTrainingEvent, type TrainingEventSinks } from './training-events.js';
 import { checkTrainingState, initialTrainingState } from './training-state.js';
-import type {
-  BatchSource,
-  EpochRecord,
-  EvaluationResult,
-  JsonValue,
-  TrainableClassifier,
-  TrainingBatch,
-  TrainingState,
-} from './types.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions extends TrainingEventSinks {
@@ -75,7 +75,7 @@ function checkPositiveInteger(name: string, value: number): void {
 
 /**
  * Trains `model` with cross-entropy loss and `optimizer`, epoch by epoch, reporting progress
- * as {@link TrainingEvent}s and resuming from any {@link TrainingState}.
+ * as {@link @cnnkit/contracts!TrainingEvent}s and resuming from any {@link @cnnkit/contracts!TrainingState}.
  *
  * Loss read-back: each step's loss is read with the asynchronous `data()` while the next step
  * is already queued, so the device is not synchronised every batch. NaN detection stays exact
@@ -125,7 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const inFlight = new Set<DispatchedStep>();
   let lastSettled = performance.now();
 
-  const dispatch = (batch: TrainingBatch, epoch: number, index: number): DispatchedStep => {
+  const dispatch = (batch: ImageBatch, epoch: number, index: number): DispatchedStep => {
     const loss = tf.tidy(() => {
       const { images, labels } = batchToTensors(batch);
       const { value, grads } = tf.variableGrads(
@@ -174,6 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       type: 'batch-end',
       epoch: pending.epoch,
       batch: pending.batch,
+      batchSize: pending.size,
       step: state.step,
       loss,
       imagesPerSecond: seconds > 0 ? pending.size / seconds : 0,

@@ -1,6 +1,6 @@
+import type { ReportEvent } from '@cnnkit/contracts';
 import { describe, expect, it } from 'vitest';
 import { emitTrainingEvent, TrainingProgressEvent } from './training-events.js';
-import type { ReportEvent } from './types.js';
 
 const report: ReportEvent = {
   type: 'report',

@@ -1,4 +1,4 @@
-import type { TrainingState } from './types.js';
+import type { TrainingState } from '@cnnkit/contracts';
 
 /**
  * The state of a run that has not trained yet: epoch 0, batch 0, step 0, empty sums.

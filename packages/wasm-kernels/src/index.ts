@@ -10,22 +10,14 @@
  */
 export { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 export { addConfig, sumConfig } from './kernels/bias.js';
-export {
-  biasReluConfig,
-  biasReluGradConfig,
-  biasReluGradKernelName,
-  biasReluKernelName,
-} from './kernels/bias-relu.js';
+export { biasReluConfig, biasReluGradConfig } from './kernels/bias-relu.js';
 export { conv2DConfig } from './kernels/conv2d.js';
 export { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
-export { fusedSgdConfig, fusedSgdKernelName } from './kernels/fused-sgd.js';
+export { fusedSgdConfig } from './kernels/fused-sgd.js';
 export { castConfig, identityConfig } from './kernels/identity.js';
 export { maxPoolGradConfig } from './kernels/max-pool-grad.js';
-export {
-  softmaxCrossEntropyConfig,
-  softmaxCrossEntropyKernelName,
-} from './kernels/softmax-cross-entropy.js';
+export { softmaxCrossEntropyConfig } from './kernels/softmax-cross-entropy.js';
 export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export {
   registerWasmTrainingKernels,

@@ -1,4 +1,4 @@
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@cnnkit/tfjs-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { enableRelaxedSimd } from './node.js';

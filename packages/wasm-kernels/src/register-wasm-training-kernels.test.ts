@@ -1,16 +1,18 @@
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@cnnkit/tfjs-gradients';
 import '@tensorflow/tfjs-backend-wasm';
+import {
+  biasReluGradKernel,
+  biasReluKernel,
+  fusedSgdKernel,
+  softmaxCrossEntropyKernel,
+} from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
-  biasReluGradKernelName,
-  biasReluKernelName,
   conv2DBackpropFilterConfig,
-  fusedSgdKernelName,
   maxPoolGradConfig,
   prepareWasmTrainingKernels,
   registerWasmTrainingKernels,
-  softmaxCrossEntropyKernelName,
 } from './index.js';
 
 describe('registerWasmTrainingKernels', () => {
@@ -19,10 +21,10 @@ describe('registerWasmTrainingKernels', () => {
     const { added, replaced } = registerWasmTrainingKernels();
     expect(added).toEqual([
       tf.Conv2DBackpropFilter,
-      fusedSgdKernelName,
-      softmaxCrossEntropyKernelName,
-      biasReluKernelName,
-      biasReluGradKernelName,
+      fusedSgdKernel.kernelName,
+      softmaxCrossEntropyKernel.kernelName,
+      biasReluKernel.kernelName,
+      biasReluGradKernel.kernelName,
     ]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2D,

@@ -33,10 +33,11 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
 /**
  * Makes CNN training work, and fast, on tfjs's wasm backend: adds Conv2DBackpropFilter
  * (missing from tfjs-backend-wasm 4.22, so any conv2d gradient throws) and a fused SGD step
- * (`fusedSgdKernelName`, used by `@cnnkit/trainer`'s SgdOptimizer) and a fused softmax
- * cross-entropy with its gradient (`softmaxCrossEntropyKernelName`, used by its
- * crossEntropyLoss) and a fused bias + ReLU with its gradient (`biasReluKernelName`,
- * `biasReluGradKernelName`, used by `@cnnkit/models`' biasRelu), and replaces MaxPoolGrad
+ * (`fusedSgdKernel`, used by `@cnnkit/trainer`'s SgdOptimizer) and a fused softmax
+ * cross-entropy with its gradient (`softmaxCrossEntropyKernel`, used by its
+ * crossEntropyLoss) and a fused bias + ReLU with its gradient (`biasReluKernel`,
+ * `biasReluGradKernel`, used by `@cnnkit/models`' biasRelu) — the contracts of
+ * `@cnnkit/contracts` —, and replaces MaxPoolGrad
  * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
  * Conv2DBackpropInput (a slow loop) and
  * BatchMatMul (scalar loops for the transposed products of dense-layer gradients). The heavy
@@ -51,9 +52,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
  * import '@tensorflow/tfjs-backend-wasm';
- * // tfjs-core's gradients: @cnnkit/trainer registers them; in bundled code importing
- * // '@tensorflow/tfjs-core/dist/register_all_gradients.js' does too.
- * import '@cnnkit/trainer';
+ * import '@cnnkit/tfjs-gradients'; // tfjs-core's gradient functions, in Node and bundlers
  * import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
  *
  * await tf.setBackend('wasm');

@@ -1,17 +1,11 @@
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import { type Checkpoint, fusedSgdKernel, type TrainingEvent } from '@cnnkit/contracts';
 import { DataLoader, tutorialTransform } from '@cnnkit/datasets';
 import { openCifar10 } from '@cnnkit/datasets/node';
 import { SimpleCNN } from '@cnnkit/models';
-import {
-  type Checkpoint,
-  restoreCheckpoint,
-  SgdOptimizer,
-  type TrainingEvent,
-  train,
-} from '@cnnkit/trainer';
+import { restoreCheckpoint, SgdOptimizer, train } from '@cnnkit/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { fusedSgdKernelName } from './kernels/fused-sgd.js';
 import { useBackend, useWasmWithTrainingKernels } from './test-support/compare-backends.js';
 
 // The packages composed as the CLI composes them, on wasm with these kernels: the embedded
@@ -61,7 +55,7 @@ describe('SimpleCNN training with @cnnkit/trainer on wasm with these kernels', (
     const profile = await tf.profile(async () => {
       await run({ epochs: 1 });
     });
-    expect(profile.kernelNames).toContain(fusedSgdKernelName);
+    expect(profile.kernelNames).toContain(fusedSgdKernel.kernelName);
     expect(profile.kernelNames).not.toContain('Select');
 
     const reference = await run({ checkpointEvery: 7 });

@@ -1,4 +1,5 @@
 import { rename, writeFile } from 'node:fs/promises';
+import type { Checkpoint, EvaluationResult, JsonValue, TrainingState } from '@cnnkit/contracts';
 import {
   compose,
   DataLoader,
@@ -9,16 +10,7 @@ import {
   tutorialTransform,
 } from '@cnnkit/datasets';
 import { SimpleCNN } from '@cnnkit/models';
-import {
-  type Checkpoint,
-  createCheckpoint,
-  type EvaluationResult,
-  type JsonValue,
-  restoreCheckpoint,
-  SgdOptimizer,
-  type TrainingState,
-  train,
-} from '@cnnkit/trainer';
+import { createCheckpoint, restoreCheckpoint, SgdOptimizer, train } from '@cnnkit/trainer';
 import { loadCheckpoint, openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';

@@ -1,5 +1,5 @@
+import type { TrainableClassifier } from '@cnnkit/contracts';
 import { DataLoader, type ImageDataset, tutorialTransform } from '@cnnkit/datasets';
-import type { TrainableClassifier } from '@cnnkit/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TopK } from '../protocol.js';
 import { topK } from '../top-k.js';

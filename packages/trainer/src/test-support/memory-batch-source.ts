@@ -1,5 +1,5 @@
+import type { BatchSource, ImageBatch } from '@cnnkit/contracts';
 import { deriveSeed, Rng } from '@cnnkit/random';
-import type { BatchSource, TrainingBatch } from '../types.js';
 import { TINY_IMAGE } from './tiny-classifier.js';
 
 /** Test-only image set: random pixels whose class is decided by a seeded rule. */
@@ -44,7 +44,7 @@ export class MemoryBatchSource implements BatchSource {
     this.imagesPerEpoch = images.count;
   }
 
-  async *batches(epoch: number, startBatch = 0): AsyncIterable<TrainingBatch> {
+  async *batches(epoch: number, startBatch = 0): AsyncIterable<ImageBatch> {
     const order = Array.from({ length: this.images.count }, (_, i) => i);
     if (this.seed !== undefined) new Rng(deriveSeed(this.seed, epoch)).shuffle(order);
     for (let b = startBatch; b < this.batchesPerEpoch; b++) {

@@ -1,6 +1,6 @@
+import type { TrainingEvent, TrainingState } from '@cnnkit/contracts';
 import { SgdOptimizer } from '../sgd-optimizer.js';
 import { type TrainOptions, type TrainResult, train } from '../train.js';
-import type { TrainingEvent, TrainingState } from '../types.js';
 import { MemoryBatchSource, makeImages } from './memory-batch-source.js';
 import { TinyClassifier } from './tiny-classifier.js';
 

@@ -1,7 +1,7 @@
+import type { NamedParameter, TrainableClassifier } from '@cnnkit/contracts';
 import { Rng } from '@cnnkit/random';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedParameter, TrainableClassifier } from '../types.js';
 
 /** Shape of the images the tiny classifier takes. */
 export const TINY_IMAGE = { height: 4, width: 4, channels: 2 } as const;

@@ -1,9 +1,5 @@
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  biasRelu as modelsBiasRelu,
-  biasReluGradKernelName as modelsGradName,
-  biasReluKernelName as modelsName,
-} from '@cnnkit/models';
+import { biasReluGradKernel, biasReluKernel } from '@cnnkit/contracts';
+import { biasRelu as modelsBiasRelu } from '@cnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +9,6 @@ import {
   seededValues,
   useKernelPath,
 } from '../test-support/compare-backends.js';
-import { biasReluGradKernelName, biasReluKernelName } from './bias-relu.js';
 
 /**
  * biasRelu's value and the gradients of Σ biasRelu(x, bias)·dy through @cnnkit/models: tfjs's
@@ -49,13 +44,6 @@ function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>) {
   expectClose(finite(actual), finite(expected), 1e-5);
 }
 
-describe('the fused bias + ReLU kernels', () => {
-  it('have the names @cnnkit/models looks up', () => {
-    expect(biasReluKernelName).toBe(modelsName);
-    expect(biasReluGradKernelName).toBe(modelsGradName);
-  });
-});
-
 describe.each(kernelPaths)(
   'biasRelu on wasm matches tfjs relu(add) on cpu ($path)',
   ({ simd, relaxed }) => {
@@ -83,8 +71,8 @@ describe.each(kernelPaths)(
       const { kernelNames } = await tf.profile(
         () => tf.variableGrads(() => tf.sum(modelsBiasRelu(x, bias)), [bias]).value,
       );
-      expect(kernelNames).toContain(biasReluKernelName);
-      expect(kernelNames).toContain(biasReluGradKernelName);
+      expect(kernelNames).toContain(biasReluKernel.kernelName);
+      expect(kernelNames).toContain(biasReluGradKernel.kernelName);
       expect(kernelNames).not.toContain(tf.Relu);
       expect(kernelNames).not.toContain(tf.Step);
       tf.dispose([x, bias]);
@@ -101,9 +89,13 @@ describe('the fused bias + ReLU kernels refuse inputs outside their contract', (
     const ints = tf.zeros([2, 3], 'int32');
     const run = (name: string, inputs: tf.NamedTensorMap) => () =>
       tf.engine().runKernel(name, inputs);
-    expect(run(biasReluKernelName, { x, bias: wrongBias })).toThrow(/bias must have shape \[3\]/);
-    expect(run(biasReluKernelName, { x: ints, bias: wrongBias })).toThrow(/x must be a float32/);
-    expect(run(biasReluGradKernelName, { dy: x, y: wrongBias })).toThrow(
+    expect(run(biasReluKernel.kernelName, { x, bias: wrongBias })).toThrow(
+      /bias must have shape \[3\]/,
+    );
+    expect(run(biasReluKernel.kernelName, { x: ints, bias: wrongBias })).toThrow(
+      /x must be a float32/,
+    );
+    expect(run(biasReluGradKernel.kernelName, { dy: x, y: wrongBias })).toThrow(
       /must have the same shape/,
     );
     tf.dispose([x, wrongBias, ints]);

@@ -1,15 +1,11 @@
+import { biasReluGradKernel, biasReluKernel, defineFusedKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 import { addBiasSimd } from './bias.js';
 
-/**
- * The kernel names `@cnnkit/models`' biasRelu looks up on the active backend
- * (`biasReluKernelName` and `biasReluGradKernelName` there): with them a layer's bias, ReLU and
- * their gradient are two kernel calls instead of about eight.
- */
-export const biasReluKernelName = 'CnnkitBiasRelu';
-export const biasReluGradKernelName = 'CnnkitBiasReluGrad';
+const biasReluKernelName = biasReluKernel.kernelName;
+const biasReluGradKernelName = biasReluGradKernel.kernelName;
 
 interface KernelArgs {
   inputs: tf.NamedTensorInfoMap;
@@ -100,16 +96,8 @@ export function biasReluGrad(args: KernelArgs): tf.TensorInfo[] {
   return [dx, dBias];
 }
 
-/** Registers with `tf.registerKernel`: the fused bias + ReLU `@cnnkit/models` uses. */
-export const biasReluConfig: tf.KernelConfig = {
-  kernelName: biasReluKernelName,
-  backendName: 'wasm',
-  kernelFunc: biasRelu as unknown as tf.KernelFunc,
-};
+/** The fused bias + ReLU of `@cnnkit/contracts` (used by `@cnnkit/models`' biasRelu). */
+export const biasReluConfig = defineFusedKernel(biasReluKernel, 'wasm', (args) => [biasRelu(args)]);
 
-/** Registers with `tf.registerKernel`: the gradient of {@link biasReluConfig}'s kernel. */
-export const biasReluGradConfig: tf.KernelConfig = {
-  kernelName: biasReluGradKernelName,
-  backendName: 'wasm',
-  kernelFunc: biasReluGrad as unknown as tf.KernelFunc,
-};
+/** The gradient of {@link biasReluConfig}'s kernel. */
+export const biasReluGradConfig = defineFusedKernel(biasReluGradKernel, 'wasm', biasReluGrad);

@@ -1,23 +1,9 @@
+import { defineFusedKernel, type FusedSgdAttrs, fusedSgdKernel } from '@cnnkit/contracts';
 import type * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
 
-/**
- * The kernel name `@cnnkit/trainer`'s SgdOptimizer looks up on the active backend
- * (`fusedSgdKernelName` there): when a backend has it, a whole optimizer step is one kernel
- * call instead of about ten per parameter.
- */
-export const fusedSgdKernelName = 'CnnkitFusedSgd';
-
-/** The attributes the optimizer passes, torch.optim.SGD's settings (dampening 0). */
-interface FusedSgdAttrs {
-  readonly count: number;
-  readonly lr: number;
-  readonly momentum: number;
-  readonly weightDecay: number;
-  readonly nesterov: boolean;
-  readonly hasBuffers: boolean;
-}
+const fusedSgdKernelName = fusedSgdKernel.kernelName;
 
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   const tensor = inputs[name];
@@ -38,11 +24,10 @@ function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
 export function fusedSgd(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
+  attrs: FusedSgdAttrs;
 }): tf.TensorInfo[] {
   const backend = args.backend as unknown as WasmBackendInternals;
-  const { count, lr, momentum, weightDecay, nesterov, hasBuffers } =
-    args.attrs as unknown as FusedSgdAttrs;
+  const { count, lr, momentum, weightDecay, nesterov, hasBuffers } = args.attrs;
   const gate = args.inputs.apply;
   const apply =
     gate == null || (backend.typedArrayFromHeap(gate) as Uint8Array | Int32Array)[0] !== 0;
@@ -123,9 +108,5 @@ function sgdStepJs(
   }
 }
 
-/** Registers with `tf.registerKernel`; a kernel of this package's own, not a tfjs one. */
-export const fusedSgdConfig: tf.KernelConfig = {
-  kernelName: fusedSgdKernelName,
-  backendName: 'wasm',
-  kernelFunc: fusedSgd as unknown as tf.KernelFunc,
-};
+/** The fused SGD step of `@cnnkit/contracts` (used by `@cnnkit/trainer`'s SgdOptimizer). */
+export const fusedSgdConfig = defineFusedKernel(fusedSgdKernel, 'wasm', fusedSgd);

@@ -1,12 +1,8 @@
+import { defineFusedKernel, softmaxCrossEntropyKernel } from '@cnnkit/contracts';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackendInternals } from '../wasm-backend-internals.js';
 
-/**
- * The kernel name `@cnnkit/trainer`'s crossEntropyLoss looks up on the active backend
- * (`softmaxCrossEntropyKernelName` there): when a backend has it, the loss and its gradient are
- * one kernel call instead of about twenty.
- */
-export const softmaxCrossEntropyKernelName = 'CnnkitSoftmaxCrossEntropy';
+const softmaxCrossEntropyKernelName = softmaxCrossEntropyKernel.kernelName;
 
 /**
  * Inputs `logits` (float32 [batch, classes]) and `labels` (int32 [batch]); outputs the mean
@@ -61,9 +57,9 @@ export function softmaxCrossEntropy(args: {
   return [loss, gradient];
 }
 
-/** Registers with `tf.registerKernel`: the fused loss `@cnnkit/trainer` uses when present. */
-export const softmaxCrossEntropyConfig: tf.KernelConfig = {
-  kernelName: softmaxCrossEntropyKernelName,
-  backendName: 'wasm',
-  kernelFunc: softmaxCrossEntropy as unknown as tf.KernelFunc,
-};
+/** The fused loss of `@cnnkit/contracts` (used by `@cnnkit/trainer`'s crossEntropyLoss). */
+export const softmaxCrossEntropyConfig = defineFusedKernel(
+  softmaxCrossEntropyKernel,
+  'wasm',
+  softmaxCrossEntropy,
+);

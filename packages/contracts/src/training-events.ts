@@ -1,45 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
-
-/** One trainable tensor of a model, named by its PyTorch `state_dict` key (e.g. `conv1.weight`). */
-export interface NamedParameter {
-  readonly name: string;
-  readonly variable: tf.Variable;
-}
-
-/** What the trainer needs from a model: parameters, a forward pass and weight (de)serialisation. */
-export interface TrainableClassifier {
-  readonly numClasses: number;
-  readonly parameters: readonly NamedParameter[];
-  /** NHWC float32 input → `[batch, numClasses]` logits. */
-  logits(images: tf.Tensor4D): tf.Tensor2D;
-  /** `.safetensors` bytes with PyTorch names and layouts. */
-  saveWeights(): Uint8Array;
-  /** Inverse of {@link TrainableClassifier.saveWeights}; throws a clear error on mismatch. */
-  loadWeights(bytes: Uint8Array): void;
-  dispose(): void;
-}
-
-/** One batch of images (float32 NHWC) with integer class labels. */
-export interface TrainingBatch {
-  readonly pixels: Float32Array;
-  readonly labels: Int32Array;
-  readonly size: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
-
-/**
- * A replayable sequence of batches: the batches of `epoch` depend only on the epoch (and the
- * source's own seed), so a resumed run can ask for exactly the batches it has not seen yet.
- */
-export interface BatchSource {
-  readonly batchesPerEpoch: number;
-  readonly imagesPerEpoch: number;
-  batches(epoch: number, startBatch?: number): AsyncIterable<TrainingBatch>;
-}
-
-/** A JSON value, as stored in checkpoint `state.json`. */
+/** A JSON value, as stored in a checkpoint's `state.json`. */
 export type JsonValue =
   | string
   | number
@@ -48,7 +7,7 @@ export type JsonValue =
   | readonly JsonValue[]
   | { readonly [key: string]: JsonValue };
 
-/** Settings of {@link SgdOptimizer}; the names and meaning follow `torch.optim.SGD`. */
+/** Settings of an SGD optimizer; the names and meaning follow `torch.optim.SGD`. */
 export interface SgdConfig {
   /** Learning rate. */
   readonly lr: number;
@@ -60,7 +19,7 @@ export interface SgdConfig {
   readonly nesterov?: boolean;
 }
 
-/** Result of {@link evaluate}. Accuracy values are fractions in [0, 1]. */
+/** The result of evaluating a classifier. Accuracy values are fractions in [0, 1]. */
 export interface EvaluationResult {
   /** Mean cross-entropy over all images. */
   readonly loss: number;
@@ -74,7 +33,7 @@ export interface EvaluationResult {
   readonly imagesPerSecond: number;
 }
 
-/** What the trainer remembers about one finished epoch. */
+/** What a training run remembers about one finished epoch. */
 export interface EpochRecord {
   readonly epoch: number;
   /** Step count at the end of the epoch. */
@@ -94,7 +53,7 @@ export interface TrainingState {
   /** Batches of `epoch` already trained; resume asks the source for `batches(epoch, batchInEpoch)`. */
   readonly batchInEpoch: number;
   readonly step: number;
-  /** Sum and count of losses since the last report of this epoch (the seed's `running_loss`). */
+  /** Sum and count of losses since the last report of this epoch (the tutorial's `running_loss`). */
   readonly runningLossSum: number;
   readonly runningLossCount: number;
   /** Sum and count of this epoch's losses, for the epoch's mean training loss. */
@@ -109,12 +68,15 @@ export interface BatchEndEvent {
   readonly epoch: number;
   /** 0-based batch index within the epoch. */
   readonly batch: number;
+  /** Images in this batch (the last batch of an epoch may be smaller). */
+  readonly batchSize: number;
   readonly step: number;
   readonly loss: number;
+  /** This batch's images over the time since the previous batch ended, per second. */
   readonly imagesPerSecond: number;
 }
 
-/** The seed's running-loss print, every `reportEvery` batches of an epoch. */
+/** The tutorial's running-loss print, every `reportEvery` batches of an epoch. */
 export interface ReportEvent {
   readonly type: 'report';
   readonly epoch: number;
@@ -145,7 +107,7 @@ export interface CheckpointEvent {
   readonly checkpoint: Checkpoint;
 }
 
-/** Everything {@link train} reports, discriminated by `type`. */
+/** Everything a training run reports, discriminated by `type`. */
 export type TrainingEvent = BatchEndEvent | ReportEvent | EpochEndEvent | CheckpointEvent;
 
 /** The JSON part of a checkpoint (`state.json`). */
@@ -159,7 +121,7 @@ export interface CheckpointState extends TrainingState {
 
 /** A complete, resumable snapshot of a run, as bytes and JSON. */
 export interface Checkpoint {
-  /** `model.saveWeights()`: PyTorch-compatible safetensors. */
+  /** The classifier's `saveWeights()`: PyTorch-compatible safetensors. */
   readonly weights: Uint8Array;
   /** Safetensors of momentum buffers keyed by parameter name, with the SGD settings as metadata. */
   readonly optimizer: Uint8Array;

@@ -1,0 +1,16 @@
+import { describeBuiltPackage } from '@cnnkit/build-config/doc-examples';
+
+describeBuiltPackage(new URL('..', import.meta.url), {
+  exports: {
+    entry: '@cnnkit/contracts',
+    names: [
+      'biasReluGradKernel',
+      'biasReluKernel',
+      'defineFusedKernel',
+      'fusedSgdKernel',
+      'hasFusedKernel',
+      'runFusedKernel',
+      'softmaxCrossEntropyKernel',
+    ],
+  },
+});
