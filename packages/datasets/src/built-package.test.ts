@@ -80,14 +80,18 @@ describe('the built package', () => {
     }
   });
 
-  it('needs no npm package at run time but @cnnkit/random and fflate (no tar)', () => {
+  it('needs no npm package at run time but its own, @cnnkit/random and fflate (no tar)', () => {
     const packageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-    expect(Object.keys(packageJson.dependencies).sort()).toEqual(['@cnnkit/random', 'fflate']);
+    expect(Object.keys(packageJson.dependencies).sort()).toEqual([
+      '@cnnkit/contracts',
+      '@cnnkit/random',
+      'fflate',
+    ]);
     const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
     for (const file of files) {
       for (const name of importsOf(file)) {
         if (builtinModules.includes(name.replace(/^node:/, ''))) continue;
-        expect(name).toMatch(/^(\.\/|@cnnkit\/random$|fflate$)/);
+        expect(name).toMatch(/^(\.\/|@cnnkit\/(random|contracts)$|fflate$)/);
       }
     }
   });
