@@ -113,7 +113,49 @@ describe('cnnkit command line', () => {
     );
   });
 
+  it('passes download flags, time limits in seconds with defaults', async () => {
+    const defaults = await parse(['download']);
+    expect(defaults.download).toHaveBeenCalledWith(
+      expect.objectContaining({
+        force: false,
+        verify: false,
+        connectTimeout: 30,
+        idleTimeout: 30,
+        deadline: 1800,
+      }),
+    );
+    const md5 = 'C32A1D4AB5D03F1284B67883E8D87530';
+    const mirror = await parse(
+      ['download', '--mirror', 'http://m/c.tgz', '--md5', md5, '--size', '123', '--verify'].concat([
+        '--connect-timeout',
+        '5',
+        '--idle-timeout',
+        '2.5',
+        '--deadline',
+        '60',
+      ]),
+    );
+    expect(mirror.download).toHaveBeenCalledWith(
+      expect.objectContaining({
+        mirror: 'http://m/c.tgz',
+        md5: md5.toLowerCase(),
+        size: 123,
+        verify: true,
+        connectTimeout: 5,
+        idleTimeout: 2.5,
+        deadline: 60,
+      }),
+    );
+  });
+
   it.each([
+    [
+      ['download', '--mirror', 'http://m/c.tgz', '--md5', 'c32a1d4ab5d03f1284b67883e8d87530'],
+      'cnnkit.usage',
+    ],
+    [['download', '--size', '10', '--md5', 'c32a1d4ab5d03f1284b67883e8d87530'], 'cnnkit.usage'],
+    [['download', '--md5', 'xyz'], 'commander.invalidArgument'],
+    [['download', '--deadline', '0'], 'commander.invalidArgument'],
     [['train', '--epochs', '0'], 'commander.invalidArgument'],
     [['train', '--lr', 'fast'], 'commander.invalidArgument'],
     [['train', '--backend', 'gpu'], 'commander.invalidArgument'],

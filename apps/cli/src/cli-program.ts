@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
-import { integerAtLeast, numberBetween, positiveNumber } from './option-parsers.js';
+import { integerAtLeast, md5Hex, numberBetween, positiveNumber } from './option-parsers.js';
 
 /** Options shared by the commands that run a model. */
 export interface BackendOptions {
@@ -48,7 +48,16 @@ export interface PredictOptions extends BackendOptions, WeightsOptions {
 export interface DownloadOptions {
   readonly cacheDir?: string;
   readonly mirror?: string;
+  /** MD5 and size of the mirror's file, when it is not the official archive. */
+  readonly md5?: string;
+  readonly size?: number;
   readonly force: boolean;
+  /** Also compare each cached file's MD5 with the one recorded when it was downloaded. */
+  readonly verify: boolean;
+  /** Time limits, in seconds. */
+  readonly connectTimeout: number;
+  readonly idleTimeout: number;
+  readonly deadline: number;
 }
 
 export interface InfoOptions extends DataOptions {
@@ -167,7 +176,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
 
   program
     .command('predict')
-    .description('classify PNG or JPEG images of any size (resized to 32×32)')
+    .description('classify PNG or JPEG images up to 25 megapixels (resized to 32×32)')
     .argument('<image...>', 'image files')
     .requiredOption(
       '--weights <file.safetensors>',
@@ -184,8 +193,44 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .description('download and verify the official CIFAR-10 binary archive into the cache')
     .addOption(cacheDirOption())
     .option('--mirror <url>', 'download from this URL instead of the official one')
+    .option('--md5 <hex>', "the mirror's file MD5, when it is not the official archive", md5Hex)
+    .option(
+      '--size <bytes>',
+      "the mirror's file size, when it is not the official archive",
+      integerAtLeast(1),
+    )
     .option('--force', 'download again even when the cache is complete', false)
-    .action((options: DownloadOptions) => handlers.download(options));
+    .option('--verify', "also check each cached file's MD5 (reads 184 MB)", false)
+    .option(
+      '--connect-timeout <seconds>',
+      "longest wait for the server's answer to a request",
+      positiveNumber,
+      30,
+    )
+    .option(
+      '--idle-timeout <seconds>',
+      'longest wait for the next bytes before trying again (the download resumes)',
+      positiveNumber,
+      30,
+    )
+    .option(
+      '--deadline <seconds>',
+      'time for the whole download, retries included (enough for 100 kB/s)',
+      positiveNumber,
+      1800,
+    )
+    .action((options: DownloadOptions, command: Command) => {
+      if (
+        (options.md5 === undefined) !== (options.size === undefined) ||
+        (options.md5 && !options.mirror)
+      ) {
+        command.error(
+          "error: --md5 and --size describe a mirror's own file: give both, with --mirror.",
+          { exitCode: 2, code: 'cnnkit.usage' },
+        );
+      }
+      return handlers.download(options);
+    });
 
   program
     .command('info')

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { writeBlackPng } from './hostile-inputs/hostile-input-files.js';
 import { decodeImage, readImageFile } from './image-file.js';
 
 function solidPng(width: number, height: number, rgba: [number, number, number, number]): Buffer {
@@ -13,25 +14,25 @@ function solidPng(width: number, height: number, rgba: [number, number, number, 
 }
 
 describe('decodeImage', () => {
-  it('decodes PNG and composites transparency over white', () => {
-    const img = decodeImage(solidPng(3, 2, [255, 0, 0, 255]), 'red.png');
+  it('decodes PNG and composites transparency over white', async () => {
+    const img = await decodeImage(solidPng(3, 2, [255, 0, 0, 255]), 'red.png');
     expect([img.width, img.height]).toEqual([3, 2]);
     expect([...img.pixels.slice(0, 3)]).toEqual([255, 0, 0]);
-    const clear = decodeImage(solidPng(1, 1, [0, 0, 0, 0]), 'clear.png');
+    const clear = await decodeImage(solidPng(1, 1, [0, 0, 0, 0]), 'clear.png');
     expect([...clear.pixels]).toEqual([255, 255, 255]);
   });
 
-  it('decodes JPEG by signature, whatever the name', () => {
+  it('decodes JPEG by signature, whatever the name', async () => {
     const data = Buffer.alloc(16 * 16 * 4);
     for (let i = 0; i < 256; i++) data.set([0, 0, 200, 255], i * 4);
     const encoded = jpeg.encode({ data, width: 16, height: 16 }, 95).data;
-    const img = decodeImage(encoded, 'photo.png');
+    const img = await decodeImage(encoded, 'photo.png');
     expect(img.width).toBe(16);
     expect(Math.abs((img.pixels[2] as number) - 200)).toBeLessThan(6);
   });
 
-  it('names the file when it is neither PNG nor JPEG', () => {
-    expect(() => decodeImage(new TextEncoder().encode('GIF89a'), 'cat.gif')).toThrow(
+  it('names the file when it is neither PNG nor JPEG', async () => {
+    await expect(decodeImage(new TextEncoder().encode('GIF89a'), 'cat.gif')).rejects.toThrow(
       /cat\.gif: not a PNG or JPEG/,
     );
   });
@@ -46,6 +47,42 @@ describe('readImageFile', () => {
     expect([img.width, img.height, img.pixels.length]).toEqual([32, 32, 32 * 32 * 3]);
     await expect(readImageFile(join(dir, 'nope.png'), 32)).rejects.toThrow(
       /nope\.png: no such file/,
+    );
+  });
+});
+
+describe('image limits, checked from the header before decoding', () => {
+  it('refuses a JPEG whose header claims 20000×20000 pixels, naming its size and the cap', async () => {
+    const data = Buffer.alloc(16 * 16 * 4, 200);
+    const encoded = Buffer.from(jpeg.encode({ data, width: 16, height: 16 }, 90).data);
+    // SOF0 (FF C0): length (2 bytes), precision (1), then height and width (2 bytes each).
+    const sof = encoded.indexOf(Buffer.from([0xff, 0xc0]));
+    encoded.writeUInt16BE(20_000, sof + 5);
+    encoded.writeUInt16BE(20_000, sof + 7);
+    await expect(decodeImage(encoded, 'huge.jpg')).rejects.toThrow(
+      'huge.jpg: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 25 megapixels); shrink the image first.',
+    );
+  });
+
+  it('refuses a PNG whose header claims more than 25 megapixels', async () => {
+    const png = solidPng(2, 2, [1, 2, 3, 255]);
+    // IHDR's width and height are at bytes 16 and 20; the decoder is never reached.
+    png.writeUInt32BE(10_000, 16);
+    png.writeUInt32BE(6_000, 20);
+    await expect(decodeImage(png, 'wide.png')).rejects.toThrow(
+      'wide.png: 10,000 × 6,000 pixels (60 megapixels) is more than predict decodes',
+    );
+  });
+
+  it('decodes an interlaced PNG whose data fits its size, and refuses one byte more', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cnnkit-img-'));
+    // 9×7 RGB in Adam7's seven passes: 203 bytes of rows with their filter bytes.
+    await writeBlackPng(join(dir, 'fits.png'), 9, 7, { interlacedDataBytes: 203 });
+    const img = await readImageFile(join(dir, 'fits.png'), 32);
+    expect([img.width, img.height, Math.max(...img.pixels)]).toEqual([32, 32, 0]);
+    await writeBlackPng(join(dir, 'over.png'), 9, 7, { interlacedDataBytes: 204 });
+    await expect(readImageFile(join(dir, 'over.png'), 32)).rejects.toThrow(
+      'over.png: cannot decode the image (its interlaced image data unpacks to more than the 203 bytes a 9×7 image holds).',
     );
   });
 });

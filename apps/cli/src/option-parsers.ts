@@ -30,3 +30,11 @@ export function positiveNumber(value: string): number {
   }
   return n;
 }
+
+/** Parses an MD5 checksum: 32 hexadecimal digits, returned in lower case. */
+export function md5Hex(value: string): string {
+  if (!/^[0-9a-fA-F]{32}$/.test(value.trim())) {
+    throw new InvalidArgumentError(`expected an MD5 of 32 hexadecimal digits, got '${value}'.`);
+  }
+  return value.trim().toLowerCase();
+}

@@ -2,12 +2,6 @@
  * Throws when an archive entry's path could land outside the directory it is extracted to
  * (absolute, drive-letter or containing a `..` segment). We refuse rather than rewrite such
  * paths: an archive that contains them was not made by the CIFAR-10 authors.
- *
- * @example
- * ```ts
- * assertSafeEntryPath('cifar-10-batches-bin/test_batch.bin', 'cifar.tar.gz'); // fine
- * assertSafeEntryPath('../evil.sh', 'cifar.tar.gz'); // throws
- * ```
  */
 export function assertSafeEntryPath(entryPath: string, archiveName: string): void {
   const unified = entryPath.replace(/\\/g, '/');

@@ -18,11 +18,6 @@ export const CIFAR10_DIRECTORY = 'cifar-10-batches-bin';
 
 /**
  * `data_batch_1.bin` for n = 1.
- *
- * @example
- * ```ts
- * cifar10TrainFileName(3); // 'data_batch_3.bin'
- * ```
  */
 export function cifar10TrainFileName(n: number): string {
   return `data_batch_${n}.bin`;

@@ -8,7 +8,7 @@ import {
   CIFAR10_WIDTH,
   cifar10TrainFileName,
 } from './cifar10-format.js';
-import { type DecodedCifar10Batch, decodeCifar10Batch } from './decode-cifar10-batch.js';
+import { cifar10RecordCount, decodeCifar10BatchInto } from './decode-cifar10-batch.js';
 import { parseClassNames } from './parse-class-names.js';
 import type { Cifar10Data, ImageDataset } from './types.js';
 
@@ -21,17 +21,6 @@ import type { Cifar10Data, ImageDataset } from './types.js';
  * data_batch_k.bin` with no gaps, k ≥ 1, so a smaller sample in the same layout is valid.
  * When `test_batch.bin` holds 10,000 records (the full data set), all five training files
  * are required, so a partly extracted full archive is never mistaken for a sample.
- *
- * @example
- * ```ts
- * const files = new Map([
- *   ['data_batch_1.bin', encodeCifar10Batch(new Uint8Array(32 * 32 * 3), [1])],
- *   ['test_batch.bin', encodeCifar10Batch(new Uint8Array(32 * 32 * 3), [2])],
- *   ['batches.meta.txt', new TextEncoder().encode(CIFAR10_CLASS_NAMES.join('\n'))],
- * ]);
- * const { train, test } = cifar10FromFiles(files, 'my-dir');
- * // train.count === 1, test.count === 1, train.classNames[1] === 'automobile'
- * ```
  */
 export function cifar10FromFiles(
   files: ReadonlyMap<string, Uint8Array>,
@@ -39,9 +28,9 @@ export function cifar10FromFiles(
 ): Cifar10Data {
   const test = files.get(CIFAR10_TEST_FILE);
   const meta = files.get(CIFAR10_META_FILE);
-  const testBatch =
-    test === undefined ? undefined : decodeCifar10Batch(test, fileIn(source, CIFAR10_TEST_FILE));
-  const isFullDataSet = testBatch?.count === CIFAR10_RECORDS_PER_FILE;
+  const testCount =
+    test === undefined ? 0 : cifar10RecordCount(test.length, fileIn(source, CIFAR10_TEST_FILE));
+  const isFullDataSet = testCount === CIFAR10_RECORDS_PER_FILE;
 
   const missing: string[] = [];
   if (test === undefined) missing.push(CIFAR10_TEST_FILE);
@@ -65,14 +54,10 @@ export function cifar10FromFiles(
     );
   }
   const classNames = parseClassNames(meta as Uint8Array, fileIn(source, CIFAR10_META_FILE));
-  const trainBatches: DecodedCifar10Batch[] = [];
-  for (let n = 1; n <= trainFileCount; n++) {
-    const name = cifar10TrainFileName(n);
-    trainBatches.push(decodeCifar10Batch(files.get(name) as Uint8Array, fileIn(source, name)));
-  }
+  const trainFiles = Array.from({ length: trainFileCount }, (_, i) => cifar10TrainFileName(i + 1));
   return {
-    train: toDataset(trainBatches, classNames),
-    test: toDataset([testBatch as DecodedCifar10Batch], classNames),
+    train: toDataset(trainFiles, files, source, classNames),
+    test: toDataset([CIFAR10_TEST_FILE], files, source, classNames),
   };
 }
 
@@ -80,19 +65,30 @@ function fileIn(source: string, name: string): string {
   return `${source.replace(/[\\/]+$/, '')}/${name}`;
 }
 
+/** Decodes the files `names` (in order) straight into one split's arrays. */
 function toDataset(
-  batches: readonly DecodedCifar10Batch[],
+  names: readonly string[],
+  files: ReadonlyMap<string, Uint8Array>,
+  source: string,
   classNames: readonly string[],
 ): ImageDataset {
-  const count = batches.reduce((sum, b) => sum + b.count, 0);
+  const counts = names.map((name) =>
+    cifar10RecordCount((files.get(name) as Uint8Array).length, fileIn(source, name)),
+  );
+  const count = counts.reduce((sum, n) => sum + n, 0);
   const images = new Uint8Array(count * CIFAR10_HEIGHT * CIFAR10_WIDTH * CIFAR10_CHANNELS);
   const labels = new Uint8Array(count);
-  let offset = 0;
-  for (const batch of batches) {
-    images.set(batch.images, offset * CIFAR10_HEIGHT * CIFAR10_WIDTH * CIFAR10_CHANNELS);
-    labels.set(batch.labels, offset);
-    offset += batch.count;
-  }
+  let first = 0;
+  names.forEach((name, i) => {
+    decodeCifar10BatchInto(
+      files.get(name) as Uint8Array,
+      fileIn(source, name),
+      images,
+      labels,
+      first,
+    );
+    first += counts[i] as number;
+  });
   return {
     images,
     labels,

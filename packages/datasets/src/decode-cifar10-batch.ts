@@ -13,29 +13,48 @@ export interface DecodedCifar10Batch {
   readonly count: number;
 }
 
+const IMAGE_BYTES = CIFAR10_CHANNELS * CIFAR10_PLANE_BYTES;
+
+/**
+ * Records in a CIFAR-10 binary file of `byteLength` bytes; throws one error naming `fileName`
+ * when that is not a whole, non-zero number of records.
+ */
+export function cifar10RecordCount(byteLength: number, fileName: string): number {
+  if (byteLength === 0 || byteLength % CIFAR10_RECORD_BYTES !== 0) {
+    const problem =
+      byteLength === 0
+        ? 'is empty'
+        : `size ${formatCount(byteLength)} bytes is not a multiple of ${formatCount(CIFAR10_RECORD_BYTES)} (record = 1 label byte + 3,072 pixel bytes)`;
+    throw new Error(`${fileName}: ${problem}; the file is truncated or not CIFAR-10 binary.`);
+  }
+  return byteLength / CIFAR10_RECORD_BYTES;
+}
+
 /**
  * Decodes one CIFAR-10 binary file (`data_batch_N.bin`, `test_batch.bin`): records of
  * 1 label byte + the R, G and B planes of a 32×32 image, converted to channels-last.
  * Throws one error naming `fileName` when the size or a label is wrong.
- *
- * @example
- * ```ts
- * const record = new Uint8Array(3073); // label 0, black image
- * const { count, images } = decodeCifar10Batch(record, 'data_batch_1.bin');
- * // count === 1, images.length === 32 * 32 * 3
- * ```
  */
 export function decodeCifar10Batch(bytes: Uint8Array, fileName: string): DecodedCifar10Batch {
-  if (bytes.length === 0 || bytes.length % CIFAR10_RECORD_BYTES !== 0) {
-    const problem =
-      bytes.length === 0
-        ? 'is empty'
-        : `size ${formatCount(bytes.length)} bytes is not a multiple of ${formatCount(CIFAR10_RECORD_BYTES)} (record = 1 label byte + 3,072 pixel bytes)`;
-    throw new Error(`${fileName}: ${problem}; the file is truncated or not CIFAR-10 binary.`);
-  }
-  const count = bytes.length / CIFAR10_RECORD_BYTES;
+  const count = cifar10RecordCount(bytes.length, fileName);
   const labels = new Uint8Array(count);
-  const images = new Uint8Array(count * CIFAR10_CHANNELS * CIFAR10_PLANE_BYTES);
+  const images = new Uint8Array(count * IMAGE_BYTES);
+  decodeCifar10BatchInto(bytes, fileName, images, labels, 0);
+  return { images, labels, count };
+}
+
+/**
+ * Decodes `bytes` as {@link decodeCifar10Batch} does, writing its images and labels from image
+ * `first` on into arrays that hold a whole split, so the split is never copied.
+ */
+export function decodeCifar10BatchInto(
+  bytes: Uint8Array,
+  fileName: string,
+  images: Uint8Array,
+  labels: Uint8Array,
+  first: number,
+): void {
+  const count = cifar10RecordCount(bytes.length, fileName);
   for (let i = 0; i < count; i++) {
     const record = i * CIFAR10_RECORD_BYTES;
     const label = bytes[record] as number;
@@ -44,8 +63,8 @@ export function decodeCifar10Batch(bytes: Uint8Array, fileName: string): Decoded
         `${fileName}: record ${formatCount(i)} (byte offset ${formatCount(record)}) has label ${label}, but CIFAR-10 labels are 0–9; the file is corrupt or not CIFAR-10 binary.`,
       );
     }
-    labels[i] = label;
-    const image = i * CIFAR10_CHANNELS * CIFAR10_PLANE_BYTES;
+    labels[first + i] = label;
+    const image = (first + i) * IMAGE_BYTES;
     // The file stores planes (CHW); tfjs wants each pixel's R, G, B together (HWC).
     for (let c = 0; c < CIFAR10_CHANNELS; c++) {
       const plane = record + 1 + c * CIFAR10_PLANE_BYTES;
@@ -54,5 +73,4 @@ export function decodeCifar10Batch(bytes: Uint8Array, fileName: string): Decoded
       }
     }
   }
-  return { images, labels, count };
 }

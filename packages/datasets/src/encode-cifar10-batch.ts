@@ -9,7 +9,7 @@ import {
 
 /**
  * Encodes 32×32 RGB images (HWC bytes, as in {@link ImageDataset}) and labels into the
- * CIFAR-10 binary record layout; the inverse of {@link decodeCifar10Batch}. Used to cut
+ * CIFAR-10 binary record layout, the one the readers of this package decode. Used to cut
  * samples and to make test archives.
  *
  * @example

@@ -3,12 +3,6 @@ import { CIFAR10_NUM_CLASSES } from './cifar10-format.js';
 /**
  * Reads `batches.meta.txt`: one class name a line, blank lines ignored (the official file
  * ends with empty lines).
- *
- * @example
- * ```ts
- * const text = 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n';
- * parseClassNames(new TextEncoder().encode(text), 'batches.meta.txt').length; // 10
- * ```
  */
 export function parseClassNames(bytes: Uint8Array, fileName: string): string[] {
   const names = new TextDecoder()

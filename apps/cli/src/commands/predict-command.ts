@@ -1,4 +1,4 @@
-import { CIFAR10_CLASS_NAMES } from '@cnnkit/datasets';
+import { CIFAR10_CLASS_NAMES, type RgbImage } from '@cnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend.js';
 import type { PredictOptions } from '../cli-program.js';
@@ -16,7 +16,9 @@ interface Prediction {
 /** `cnnkit predict`: top-k CIFAR-10 classes for each image, with softmax probabilities. */
 export async function predictCommand(files: string[], options: PredictOptions): Promise<void> {
   await selectBackend({ requested: options.backend, log: notify });
-  const images = await Promise.all(files.map((file) => readImageFile(file, 32)));
+  // One at a time: each decoded image may take hundreds of MB before it is resized.
+  const images: RgbImage[] = [];
+  for (const file of files) images.push(await readImageFile(file, 32));
   const model = await loadSimpleCnn(options.weights);
   try {
     checkFiniteWeights(options.weights, model.saveWeights(), {

@@ -26,9 +26,13 @@ export async function loadSample(session: WorkerSession): Promise<DataSummary> {
 /** Loads an official `cifar-10-binary.tar.gz` the visitor chose, reporting progress. */
 export async function loadArchive(session: WorkerSession, file: File): Promise<DataSummary> {
   session.requireIdle('loading other data');
-  const tar = await readArchiveFile(file, file.name, (fraction) =>
-    session.post({ type: 'data-progress', phase: 'decompressing', fraction }),
+  // Unpacking runs as the file is read; once it is all read, the images are decoded.
+  const loaded = await readArchiveFile(file, file.name, (fraction) =>
+    session.post({
+      type: 'data-progress',
+      phase: fraction < 1 ? 'decompressing' : 'reading images',
+      fraction,
+    }),
   );
-  session.post({ type: 'data-progress', phase: 'reading images', fraction: 1 });
-  return adoptData(session, file.name, cifar10FromArchiveBytes(tar, file.name));
+  return adoptData(session, file.name, loaded);
 }

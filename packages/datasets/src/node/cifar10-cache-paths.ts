@@ -13,6 +13,8 @@ export interface Cifar10CachePaths {
   readonly partial: string;
   /** Validators (ETag, Last-Modified) of the partial download, for `If-Range`. */
   readonly partialInfo: string;
+  /** Held by the process downloading into this cache. */
+  readonly lock: string;
 }
 
 export function cifar10CachePaths(cacheDir: string): Cifar10CachePaths {
@@ -24,5 +26,6 @@ export function cifar10CachePaths(cacheDir: string): Cifar10CachePaths {
     marker: join(root, 'complete.json'),
     partial,
     partialInfo: `${partial}.json`,
+    lock: join(cacheDir, 'downloads', 'cifar-10.lock'),
   };
 }

@@ -140,7 +140,7 @@ describe('downloadCifar10', () => {
     server.behaviour.cutResponses = 10;
     server.behaviour.cutAfterBytes = 1000;
     await expect(downloadCifar10(optionsFor(good, { retries: 2 }))).rejects.toThrow(
-      /failed after 3 attempt\(s\): connection .*partial file .* is kept so the next run resumes/,
+      /failed after 3 attempt\(s\): connection .*The [\d,]+ bytes received are kept in .*\.partial, and the next run resumes from there\./,
     );
     expect(await findCachedCifar10(cacheDir)).toBeNull();
     // Kept for the next run (how much of each cut response arrives depends on socket timing).

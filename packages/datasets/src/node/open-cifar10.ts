@@ -5,7 +5,8 @@ import { readCifar10Directory } from './read-cifar10-directory.js';
 
 /**
  * Reads CIFAR-10 from a directory (see {@link readCifar10Directory}) or a `.tar.gz` archive
- * (see {@link readCifar10Archive}), whichever `pathOrDir` is.
+ * (see {@link readCifar10Archive}), whichever `pathOrDir` is. Both read only regular files and
+ * check every size against what CIFAR-10 holds before reading, so memory stays bounded.
  *
  * @example
  * ```ts
@@ -18,9 +19,11 @@ export async function openCifar10(pathOrDir: string): Promise<Cifar10Data> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(pathOrDir)).isDirectory();
-  } catch {
+  } catch (error) {
     throw new Error(
-      `No CIFAR-10 data at ${pathOrDir}: give an extracted cifar-10-batches-bin directory or a cifar-10-binary.tar.gz file, or fetch the data with downloadCifar10().`,
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `No CIFAR-10 data at ${pathOrDir}: give an extracted cifar-10-batches-bin directory or a cifar-10-binary.tar.gz file, or fetch the data with downloadCifar10().`
+        : `Cannot read ${pathOrDir}: ${(error as Error).message}.`,
     );
   }
   return isDirectory ? readCifar10Directory(pathOrDir) : readCifar10Archive(pathOrDir);

@@ -1,15 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
-import { cifar10FilesInTar } from '../cifar10-from-archive-bytes.js';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { cifar10FromFiles } from '../cifar10-from-files.js';
+import { CIFAR10_MAX_TAR_BYTES } from '../cifar10-limits.js';
+import { Cifar10TarCollector } from '../cifar10-tar-collector.js';
+import { formatCount } from '../format-count.js';
 import type { Cifar10Data } from '../types.js';
-
-const gunzipAsync = promisify(gunzip);
+import { openRegularFile } from './read-regular-file.js';
 
 /**
- * Reads a CIFAR-10 binary `.tar.gz` (official archive or a sample in the same layout)
- * without extracting it to disk. Uses Node's native zlib off the main thread.
+ * Reads a CIFAR-10 binary `.tar.gz` or `.tar` (official archive or a sample in the same
+ * layout) without extracting it to disk: streamed through Node's zlib (off the main thread),
+ * keeping only the CIFAR-10 files. Only a regular file of at most 200,000,000 bytes is read,
+ * and reading stops once the archive unpacks to more than that, so a gzip bomb or an entry
+ * larger than its CIFAR-10 file fails with an error instead of filling the memory.
  *
  * @example
  * ```ts
@@ -17,19 +20,57 @@ const gunzipAsync = promisify(gunzip);
  * ```
  */
 export async function readCifar10Archive(path: string): Promise<Cifar10Data> {
-  let archive: Buffer;
-  try {
-    archive = await readFile(path);
-  } catch (error) {
-    throw new Error(`Cannot read CIFAR-10 archive ${path}: ${(error as Error).message}.`);
+  return cifar10FromFiles(await readCifar10ArchiveFiles(path, path), path);
+}
+
+/** The CIFAR-10 files of the archive at `path`, by file name; `label` is quoted in errors. */
+export async function readCifar10ArchiveFiles(
+  path: string,
+  label: string,
+): Promise<Map<string, Uint8Array>> {
+  const { handle, size } = await openRegularFile(
+    path,
+    CIFAR10_MAX_TAR_BYTES,
+    (bytes) =>
+      `${formatCount(bytes)} bytes, more than a CIFAR-10 archive holds (at most ${formatCount(CIFAR10_MAX_TAR_BYTES)} bytes); it is not a CIFAR-10 archive.`,
+  );
+  if (size === 0) {
+    await handle.close();
+    throw new Error(`${label}: the file is empty; it is not a CIFAR-10 archive.`);
   }
-  let tar: Uint8Array;
+  const head = new Uint8Array(2);
   try {
-    tar = archive[0] === 0x1f && archive[1] === 0x8b ? await gunzipAsync(archive) : archive;
+    await handle.read(head, 0, 2, 0);
   } catch (error) {
+    await handle.close();
+    throw new Error(`${label}: cannot read (${(error as Error).message}).`);
+  }
+  const isGzip = head[0] === 0x1f && head[1] === 0x8b;
+  const collector = new Cifar10TarCollector(label);
+  let collectorError: unknown;
+  const collect = async (chunks: AsyncIterable<Uint8Array>) => {
+    try {
+      for await (const chunk of chunks) collector.push(chunk);
+    } catch (error) {
+      collectorError = error;
+      throw error;
+    }
+  };
+  // autoClose: the stream closes the handle when it ends or is destroyed.
+  const file = handle.createReadStream({ start: 0, highWaterMark: 64 * 1024 });
+  try {
+    if (isGzip) await pipeline(file, createGunzip({ chunkSize: 64 * 1024 }), collect);
+    else await pipeline(file, collect);
+  } catch (error) {
+    if (collectorError !== undefined) throw collectorError;
+    const zlibError =
+      typeof (error as { code?: unknown }).code === 'string' &&
+      (error as { code: string }).code.startsWith('Z_');
     throw new Error(
-      `${path}: cannot decompress (${(error as Error).message}); the file is incomplete or not a .tar.gz. Delete it and download it again.`,
+      zlibError
+        ? `${label}: cannot decompress (${(error as Error).message}); the file is incomplete or not a .tar.gz. Delete it and download it again.`
+        : `${label}: cannot read (${(error as Error).message}).`,
     );
   }
-  return cifar10FromFiles(cifar10FilesInTar(tar, path), path);
+  return collector.finish();
 }
