@@ -6,7 +6,8 @@
 #     runs publint and are-the-types-wrong on it;
 #   - (a) an ESM script trains SimpleCNN on the embedded sample for a few steps;
 #   - each package README's example, run against the installed packages;
-#   - (b) tsc --noEmit on a TypeScript consumer, moduleResolution node16 and bundler;
+#   - (b) tsc --noEmit on a TypeScript consumer and on (a)'s script (checkJs), moduleResolution
+#     node16 and bundler;
 #   - (c) the installed CLI: `cnnkit --help` and a one-epoch `train --data sample --limit 200`.
 # Nothing leaves this machine: @cnnkit/* never goes to an uplink; other packages (tfjs,
 # typescript) are proxied from the registry npm is configured with. No git tags are made.
@@ -162,7 +163,7 @@ step "README examples, run against the installed packages"
 cp "$HERE/readme-examples.mjs" "$CONSUMER/"
 (cd "$CONSUMER" && node readme-examples.mjs "${PACKAGES[@]%@*}") | sed 's/^/  /'
 
-step "(b) tsc --noEmit on a TypeScript consumer"
+step "(b) tsc --noEmit on a TypeScript consumer and train-sample.mjs (checkJs)"
 cp "$HERE/consumer.ts" "$HERE/tsconfig.node16.json" "$HERE/tsconfig.bundler.json" "$CONSUMER/"
 for resolution in node16 bundler; do
   (cd "$CONSUMER" && npx --no-install tsc -p "tsconfig.$resolution.json")

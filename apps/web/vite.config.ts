@@ -1,5 +1,5 @@
+import { cnnkitWasm } from '@cnnkit/wasm-kernels/vite';
 import { defineConfig } from 'vite';
-import { tfjsWasmThreadsPlugin } from './build/tfjs-wasm-threads-plugin.js';
 
 /**
  * Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer, which the multi-threaded
@@ -16,8 +16,10 @@ export default defineConfig({
   base: './',
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  plugins: [tfjsWasmThreadsPlugin()],
-  worker: { format: 'es', plugins: () => [tfjsWasmThreadsPlugin()] },
+  // Keeps tfjs-backend-wasm's threaded build working after minification (and can serve its
+  // .wasm files as `@cnnkit/wasm-kernels/wasm-paths`); tfjs runs in the worker.
+  plugins: [cnnkitWasm()],
+  worker: { format: 'es', plugins: () => [cnnkitWasm()] },
   build: {
     target: 'es2022',
     manifest: true,

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 // an import specifier such as '@tensorflow/tfjs-core/dist/register_all_gradients.js' is not code.
 const TFJS_CORE_MARKERS = ['_tfengine', 'kernelRegistry', 'gradRegistry'];
 
+/**
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function filesUnder(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -23,6 +27,7 @@ function filesUnder(dir) {
  * @returns {{ file: string, reason: string }[]}
  */
 export function findBundledTfjs(distDir) {
+  /** @type {{ file: string, reason: string }[]} */
   const found = [];
   for (const file of filesUnder(distDir)) {
     if (/\.(m?js)$/.test(file)) {
@@ -30,6 +35,7 @@ export function findBundledTfjs(distDir) {
       const marker = TFJS_CORE_MARKERS.find((m) => code.includes(m));
       if (marker) found.push({ file, reason: `contains tfjs-core's "${marker}"` });
     } else if (file.endsWith('.map')) {
+      /** @type {{ sources?: string[] }} */
       const { sources = [] } = JSON.parse(readFileSync(file, 'utf8'));
       // tfjs's own source maps name its files `node_modules/.pnpm/tfjs-core/src/…`.
       const tfjs = sources.filter((s) => /@tensorflow[/+]|\btfjs-[a-z-]+\/src\//.test(s));

@@ -17,14 +17,29 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { findBundledTfjs } from './bundled-code.js';
 
 // typescript is a devDependency of the workspace root; it strips the examples' type syntax.
 const ts = createRequire(import.meta.url)('typescript');
 
+/** @typedef {import('./doc-examples.js').DocExample} DocExample */
+/** @typedef {string | ((code: string) => string)} ExampleContext */
+/**
+ * What an example's trailing comment states: a value, a list, an approximate number, or that
+ * the line throws.
+ * @typedef {{ kind: 'throws' }
+ *   | { kind: 'approx', value: number, decimals: number }
+ *   | { kind: 'list', value: number[] }
+ *   | { kind: 'equal', value: unknown }} StatedValue
+ */
+
 const skippedDirectories = new Set(['test-support', 'fixtures', 'testing', 'node_modules']);
 
+/**
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function sourceFiles(dir) {
   return readdirSync(dir)
     .sort()
@@ -38,16 +53,22 @@ function sourceFiles(dir) {
     });
 }
 
-/** Every fenced `@example` block under `src/`, with the file and line it starts on. */
+/**
+ * Every fenced `@example` block under `src/`, with the file and line it starts on.
+ *
+ * @param {string} packageDir
+ * @returns {DocExample[]}
+ */
 export function findDocExamples(packageDir) {
+  /** @type {DocExample[]} */
   const examples = [];
   for (const file of sourceFiles(join(packageDir, 'src'))) {
     const text = readFileSync(file, 'utf8');
     for (const comment of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
       const lines = comment[0].split('\n').map((line) => line.replace(/^\s*\/?\*+\/? ?/, ''));
       const commentLine = text.slice(0, comment.index).split('\n').length;
-      for (let i = 0; i < lines.length; i++) {
-        if (!/^@example\b/.test(lines[i].trim())) continue;
+      for (const [i, line] of lines.entries()) {
+        if (!/^@example\b/.test(line.trim())) continue;
         const open = lines.findIndex((line, j) => j > i && /^```/.test(line.trim()));
         const close = lines.findIndex((line, j) => j > open && /^```\s*$/.test(line.trim()));
         if (open < 0 || close < 0) {
@@ -64,6 +85,10 @@ export function findDocExamples(packageDir) {
   return examples;
 }
 
+/**
+ * @param {string} comment
+ * @returns {StatedValue | undefined}
+ */
 function parseStatedValue(comment) {
   const text = comment.trim();
   if (text === 'throws') return { kind: 'throws' };
@@ -71,7 +96,7 @@ function parseStatedValue(comment) {
   if (approx)
     return { kind: 'approx', value: Number(approx[1]), decimals: (approx[2] ?? '').length };
   const list = /^(?:(?:[A-Z]\w*Array|Array)\s+)?(\[[-\d.,\s]*\])$/.exec(text);
-  if (list) return { kind: 'list', value: JSON.parse(list[1]) };
+  if (list?.[1]) return { kind: 'list', value: JSON.parse(list[1]) };
   if (/^(true|false|-?\d+(\.\d+)?)$/.test(text)) return { kind: 'equal', value: JSON.parse(text) };
   const quoted = /^'([^']*)'$/.exec(text);
   if (quoted) return { kind: 'equal', value: quoted[1] };
@@ -80,14 +105,19 @@ function parseStatedValue(comment) {
 
 const statementWithValue = /^(\s*)(?!(?:const|let|var|import|return)\b)([^/].*?);\s*\/\/(.*)$/;
 
-/** Rewrites `expr; // value` lines into checks; leaves everything else as written. */
+/**
+ * Rewrites `expr; // value` lines into checks; leaves everything else as written.
+ *
+ * @param {string} code
+ * @param {{ file: string, line: number }} where
+ */
 function withChecks(code, where) {
   return code
     .split('\n')
     .map((line, i) => {
       const match = statementWithValue.exec(line);
-      const stated = match && parseStatedValue(match[3]);
-      if (!stated) return line;
+      const stated = match && parseStatedValue(match[3] ?? '');
+      if (!match || !stated) return line;
       const at = JSON.stringify(`${where.file}:${where.line + i}`);
       if (stated.kind === 'throws') {
         return `${match[1]}__checkThrows(() => { ${match[2]}; }, ${at});`;
@@ -118,8 +148,15 @@ function __checkThrows(run, at) {
 }
 `;
 
-/** The script that runs one example: imports, context, the checked example. */
+/**
+ * The script that runs one example: imports, context, the checked example.
+ *
+ * @param {DocExample} example
+ * @param {{ entries: readonly string[], context: ExampleContext }} options
+ * @returns {string}
+ */
 export function exampleScript(example, { entries, context }) {
+  /** @param {string} line */
   const isImport = (line) => /^\s*import\s/.test(line);
   const body = withChecks(example.code, example).split('\n');
   const contextLines = (typeof context === 'function' ? context(example.code) : context).split(
@@ -155,6 +192,11 @@ export function exampleScript(example, { entries, context }) {
   }).outputText;
 }
 
+/**
+ * @param {string} script
+ * @param {string} cwd
+ * @returns {Promise<{ status: number | null, stdout: string, stderr: string }>}
+ */
 function runScript(script, cwd) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd });
@@ -166,7 +208,11 @@ function runScript(script, cwd) {
   });
 }
 
-/** tfjs-core's advice to install tfjs-node is the only stderr output allowed. */
+/**
+ * tfjs-core's advice to install tfjs-node is the only stderr output allowed.
+ *
+ * @param {string} stderr
+ */
 function withoutTfjsNodeAdvice(stderr) {
   return stderr.replace(
     /\n?=+\nHi, looks like you are running TensorFlow\.js in Node\.js\..*\n=+\n/,
@@ -177,6 +223,9 @@ function withoutTfjsNodeAdvice(stderr) {
 /**
  * One vitest test per `@example` of the package in `packageUrl`, run against the built
  * `entries` (package specifiers such as `@cnnkit/models`) after `context`.
+ *
+ * @param {URL} packageUrl
+ * @param {{ entries: readonly string[], context?: ExampleContext }} options
  */
 export function describeDocExamples(packageUrl, { entries, context = '' }) {
   const packageDir = fileURLToPath(packageUrl);
@@ -197,6 +246,10 @@ export function describeDocExamples(packageUrl, { entries, context = '' }) {
   });
 }
 
+/**
+ * @param {unknown} exports
+ * @returns {string[]}
+ */
 function exportTargets(exports) {
   if (typeof exports === 'string') return [exports];
   if (exports == null || typeof exports !== 'object') return [];
@@ -209,6 +262,9 @@ function exportTargets(exports) {
  * the README's first ```js block runs in a fresh Node process and prints exactly the
  * ```text block after "prints"; and, when `exports` is given, the entry `exports.entry` has
  * exactly the public names `exports.names`.
+ *
+ * @param {URL} packageUrl
+ * @param {{ exports?: { entry: string, names: readonly string[] } }} [options]
  */
 export function describeBuiltPackage(packageUrl, { exports } = {}) {
   const packageDir = fileURLToPath(packageUrl);
@@ -228,8 +284,8 @@ export function describeBuiltPackage(packageUrl, { exports } = {}) {
       const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
       const script = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
       const printed = /prints\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
-      expect(script, 'README.md has a ```js example').toBeDefined();
-      expect(printed, 'README.md shows what the example prints').toBeDefined();
+      assert.isDefined(script, 'README.md has a ```js example');
+      assert.isDefined(printed, 'README.md shows what the example prints');
       const run = await runScript(script, packageDir);
       expect(withoutTfjsNodeAdvice(run.stderr)).toBe('');
       expect(run.stdout).toBe(printed);

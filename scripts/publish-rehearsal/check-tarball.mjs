@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { findBundledTfjs } from '../../packages/build-config/bundled-code.js';
 
 const [tarball] = process.argv.slice(2);
+if (!tarball) throw new Error('usage: node check-tarball.mjs <file.tgz>');
 const files = new Set(
   execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .split('\n')
@@ -35,6 +36,10 @@ for (const field of [
 for (const required of ['LICENSE', 'README.md', 'package.json']) {
   if (!files.has(required)) problems.push(`${required} is missing`);
 }
+/**
+ * @param {unknown} value
+ * @returns {string[]}
+ */
 function targets(value) {
   if (typeof value === 'string') return [value];
   if (value && typeof value === 'object') return Object.values(value).flatMap(targets);

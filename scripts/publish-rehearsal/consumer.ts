@@ -4,6 +4,7 @@
 
 import { CIFAR10_SAMPLE_TRAIN_COUNT, cifar10SampleUrl } from '@cnnkit/cifar10-sample';
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import type { BatchSource, TrainableClassifier } from '@cnnkit/contracts';
 import {
   type Cifar10Data,
   compose,
@@ -16,13 +17,7 @@ import { openCifar10 } from '@cnnkit/datasets/node';
 import { createModel, SimpleCNN } from '@cnnkit/models';
 import { deriveSeed, Rng, type RngState } from '@cnnkit/random';
 import { decodeSafetensors, encodeSafetensors } from '@cnnkit/safetensors';
-import {
-  type BatchSource,
-  SgdOptimizer,
-  type TrainableClassifier,
-  type TrainResult,
-  train,
-} from '@cnnkit/trainer';
+import { SgdOptimizer, type TrainResult, train } from '@cnnkit/trainer';
 import { loadCheckpoint, saveCheckpoint } from '@cnnkit/trainer/node';
 import { registerWasmTrainingKernels, supportedTfjsVersion } from '@cnnkit/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';

@@ -16,12 +16,13 @@ for (const name of process.argv.slice(2)) {
     console.log(`${name}: no js/ts example (covered elsewhere)`);
     continue;
   }
+  const [, language, source = ''] = block;
   const code =
-    block[1] === 'ts'
-      ? ts.transpileModule(block[2], {
+    language === 'ts'
+      ? ts.transpileModule(source, {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
         }).outputText
-      : block[2];
+      : source;
   const printed = /prints\n\n```text\n([\s\S]*?)```/.exec(section)?.[1];
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     encoding: 'utf8',

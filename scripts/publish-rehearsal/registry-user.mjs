@@ -45,7 +45,7 @@ const response = await fetch(new URL(`-/user/org.couchdb.user:${name}`, registry
     roles: [],
   }),
 });
-const body = await response.json();
+const body = /** @type {{ token?: unknown }} */ (await response.json());
 if (!response.ok || typeof body.token !== 'string') {
   throw new Error(`creating user ${name} failed: HTTP ${response.status} ${JSON.stringify(body)}`);
 }

@@ -37,6 +37,7 @@ const model = SimpleCNN.create({ seed: 0 });
 const optimizer = new SgdOptimizer(model.parameters, { lr: 0.01, momentum: 0.9 });
 const tensorsBefore = tf.memory().numTensors;
 
+/** @type {number[]} */
 const losses = [];
 const result = await train({
   model,

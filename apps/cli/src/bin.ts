@@ -2,7 +2,8 @@ import { CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { createProgram } from './cli-program.js';
 import { commandHandlers } from './commands.js';
-import { exitCodes, UserError } from './user-errors.js';
+import { describeFileSystemError, isFileSystemError } from './file-system-errors.js';
+import { exitCodes, UsageError, UserError } from './user-errors.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = createProgram(packageJson.version, commandHandlers);
@@ -19,6 +20,11 @@ async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       process.stderr.write(`cnnkit: ${error.message}\n`);
+      return error instanceof UsageError ? exitCodes.usage : exitCodes.userError;
+    }
+    // A full disk or a permission problem that no command explained better: still one line.
+    if (isFileSystemError(error)) {
+      process.stderr.write(`cnnkit: ${describeFileSystemError(error)}\n`);
       return exitCodes.userError;
     }
     throw error;

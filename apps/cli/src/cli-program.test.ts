@@ -4,7 +4,7 @@ import { type CommandHandlers, createProgram } from './cli-program.js';
 
 function fakeHandlers() {
   return {
-    train: vi.fn(async () => {}),
+    train: vi.fn(async (_options: unknown, _given: ReadonlySet<string>) => {}),
     eval: vi.fn(async () => {}),
     predict: vi.fn(async () => {}),
     download: vi.fn(async () => {}),
@@ -35,8 +35,13 @@ describe('cnnkit command line', () => {
         reportEvery: 2000,
         json: false,
         augment: false,
+        force: false,
       }),
+      expect.any(Set),
     );
+    // Defaults are not flags the user gave: a resumed run keeps its own values for them.
+    const given = handlers.train.mock.calls[0]?.[1] as unknown as Set<string>;
+    expect([...given].filter((name) => name !== 'cacheDir')).toEqual([]);
   });
 
   it('parses train flags', async () => {
@@ -75,6 +80,28 @@ describe('cnnkit command line', () => {
         out: 'runs/x',
         json: true,
       }),
+      new Set([
+        'data',
+        'backend',
+        'epochs',
+        'batchSize',
+        'lr',
+        'momentum',
+        'seed',
+        'limit',
+        'out',
+        'json',
+      ]),
+    );
+  });
+
+  it('refuses NaN weights unless --allow-non-finite is given', async () => {
+    const refused = await parse(['eval', '--weights', 'w.safetensors']);
+    expect(refused.eval).toHaveBeenCalledWith(expect.objectContaining({ allowNonFinite: false }));
+    const allowed = await parse(['predict', 'a.png', '--weights', 'w', '--allow-non-finite']);
+    expect(allowed.predict).toHaveBeenCalledWith(
+      ['a.png'],
+      expect.objectContaining({ allowNonFinite: true }),
     );
   });
 

@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import { backendNames } from './backend.js';
 import { integerAtLeast, numberBetween, positiveNumber } from './option-parsers.js';
 
 /** Options shared by the commands that run a model. */
 export interface BackendOptions {
-  readonly backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** One of {@link backendNames}; commander rejects others. */
+  readonly backend?: string;
 }
 
 export interface DataOptions {
@@ -20,20 +22,25 @@ export interface TrainOptions extends BackendOptions, DataOptions {
   readonly limit?: number;
   readonly out?: string;
   readonly resume?: string;
+  readonly force: boolean;
   readonly reportEvery: number;
   readonly checkpointEvery: number;
   readonly augment: boolean;
   readonly json: boolean;
 }
 
-export interface EvalOptions extends BackendOptions, DataOptions {
+export interface WeightsOptions {
   readonly weights: string;
+  /** Use weights that hold NaN or infinite values instead of refusing them. */
+  readonly allowNonFinite: boolean;
+}
+
+export interface EvalOptions extends BackendOptions, DataOptions, WeightsOptions {
   readonly batchSize: number;
   readonly json: boolean;
 }
 
-export interface PredictOptions extends BackendOptions {
-  readonly weights: string;
+export interface PredictOptions extends BackendOptions, WeightsOptions {
   readonly top: number;
   readonly json: boolean;
 }
@@ -50,7 +57,8 @@ export interface InfoOptions extends DataOptions {
 
 /** What each command does once its flags are parsed; bin.ts supplies the real ones. */
 export interface CommandHandlers {
-  train(options: TrainOptions): Promise<void>;
+  /** `given`: the options set on the command line (attribute names such as `lr`, `data`). */
+  train(options: TrainOptions, given: ReadonlySet<string>): Promise<void>;
   eval(options: EvalOptions): Promise<void>;
   predict(images: string[], options: PredictOptions): Promise<void>;
   download(options: DownloadOptions): Promise<void>;
@@ -61,13 +69,31 @@ const backendOption = () =>
   new Option(
     '--backend <name>',
     'tensorflow (@tensorflow/tfjs-node), wasm, or cpu (slow; only when asked). Default: tensorflow when it loads, else wasm',
-  ).choices(['tensorflow', 'wasm', 'cpu']);
+  ).choices(backendNames);
 
 const dataOption = () =>
   new Option(
     '--data <dir|archive|sample>',
     "CIFAR-10 as an extracted directory, a cifar-10-binary.tar.gz, or 'sample' (embedded 2,000 + 500 images). Default: the cached full data, else download it, else the sample",
   );
+
+const allowNonFiniteOption = () =>
+  new Option(
+    '--allow-non-finite',
+    'use weights that hold NaN or infinite values (refused otherwise: they give meaningless results)',
+  ).default(false);
+
+/** The options of `command` the user set (on the command line or through their variable). */
+function optionsGiven(command: Command): ReadonlySet<string> {
+  return new Set(
+    command.options
+      .map((option) => option.attributeName())
+      .filter((name) => {
+        const source = command.getOptionValueSource(name);
+        return source === 'cli' || source === 'env';
+      }),
+  );
+}
 
 const cacheDirOption = () =>
   new Option('--cache-dir <dir>', 'where downloads are kept').env('CNNKIT_CACHE_DIR');
@@ -100,9 +126,13 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .option('--limit <n>', 'train on the first n training images only', integerAtLeast(1))
     .option(
       '--out <dir>',
-      'directory for checkpoints and metrics.jsonl (default: runs/<date-time>)',
+      'directory for a new run: checkpoints, metrics.jsonl, weights (default: runs/<date-time>); refused when it holds a run',
     )
-    .option('--resume <dir>', 'continue the run whose checkpoint is in <dir>')
+    .option(
+      '--resume <dir>',
+      'continue the run in <dir> with its own settings; only --epochs and --backend may change',
+    )
+    .option('--force', 'with --out: delete the run already in <dir> and start over', false)
     .option(
       '--report-every <n>',
       "print the running loss every n batches (the tutorial's 2000)",
@@ -116,7 +146,9 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       false,
     )
     .option('--json', 'print the final metrics as one JSON object on stdout', false)
-    .action((options: TrainOptions) => handlers.train(options));
+    .action((options: TrainOptions, command: Command) =>
+      handlers.train(options, optionsGiven(command)),
+    );
 
   program
     .command('eval')
@@ -129,6 +161,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(cacheDirOption())
     .addOption(backendOption())
     .option('--batch-size <n>', 'images per evaluation step', integerAtLeast(1), 500)
+    .addOption(allowNonFiniteOption())
     .option('--json', 'print the metrics as one JSON object on stdout', false)
     .action((options: EvalOptions) => handlers.eval(options));
 
@@ -142,6 +175,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     )
     .addOption(backendOption())
     .option('--top <k>', 'how many classes to show per image', integerAtLeast(1), 3)
+    .addOption(allowNonFiniteOption())
     .option('--json', 'print the predictions as JSON on stdout', false)
     .action((images: string[], options: PredictOptions) => handlers.predict(images, options));
 

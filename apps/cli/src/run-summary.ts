@@ -26,3 +26,27 @@ export function formatEvaluation(
   ];
   return lines.join('\n');
 }
+
+/**
+ * The confusion matrix as a table: one row per true class, one column per predicted class
+ * (headed by the first 5 letters of its name), counts right-aligned.
+ */
+export function formatConfusionMatrix(
+  matrix: readonly (readonly number[])[],
+  classNames: readonly string[],
+): string {
+  const nameWidth = Math.max(...classNames.map((n) => n.length));
+  const cellWidth = Math.max(5, ...matrix.flat().map((n) => String(n).length));
+  const header = `${' '.repeat(nameWidth + 2)}${classNames
+    .map((n) => ` ${n.slice(0, cellWidth).padStart(cellWidth)}`)
+    .join('')}`;
+  const rows = matrix.map(
+    (row, i) =>
+      `  ${(classNames[i] ?? String(i)).padEnd(nameWidth)}${row
+        .map((n) => ` ${String(n).padStart(cellWidth)}`)
+        .join('')}`,
+  );
+  return ['confusion matrix (rows: true class, columns: predicted class):', header, ...rows].join(
+    '\n',
+  );
+}

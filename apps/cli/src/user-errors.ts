@@ -3,7 +3,12 @@
  * trace, exit code 1.
  */
 export class UserError extends Error {
-  override readonly name = 'UserError';
+  override readonly name: string = 'UserError';
+}
+
+/** Flags that cannot go together: printed as one line, exit code 2 like other bad flags. */
+export class UsageError extends UserError {
+  override readonly name: string = 'UsageError';
 }
 
 /** Exit codes, as documented in the README. */

@@ -23,9 +23,10 @@ test('the page loads under a sub-path with no console errors, checks backends an
   expect(Object.keys(rows).sort()).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
   expect(rows.wasm?.state).toBe('ok');
   // @cnnkit/wasm-kernels' SIMD module runs on the (shared-memory) wasm backend in the browser,
-  // in its relaxed-SIMD build: Chromium >= 114 validates relaxed SIMD.
+  // in its relaxed-SIMD build: Chromium >= 114 validates relaxed SIMD. The row shows what
+  // startWasmTraining() reported.
   expect(rows.wasm?.detail).toMatch(
-    /SIMD, \d+ threads?; cnnkit training kernels: SIMD relaxed \(FMA\)$/,
+    /^@tensorflow\/tfjs-backend-wasm 4\.22\.\d+ \+ cnnkit kernels \(relaxed SIMD, FMA\), \d+ threads?$/,
   );
   expect(rows.cpu?.state).toBe('ok');
   for (const row of Object.values(rows)) expect(row.state).not.toBe('checking');

@@ -29,6 +29,13 @@ const repeats = Number(values.repeats);
 const wanted = values.backends.split(',');
 const batchSizes = values.batches.split(',').map(Number);
 
+/**
+ * The page's `window.cnnkitDebug` (src/main.ts sets it with `?debug`), as this script uses it.
+ * @typedef {{ cnnkitDebug: { benchmark(options: BenchmarkOptions): Promise<BenchmarkResult> } }} DebugWindow
+ * @typedef {{ backend: string, batchSize: number, warmupSteps: number, seconds: number }} BenchmarkOptions
+ * @typedef {{ imagesPerSecond: number, steps: number, seconds: number }} BenchmarkResult
+ */
+
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(`${appDir}dist/index.html`)) {
   console.error('apps/web/dist is missing: run `pnpm --filter @cnnkit/web build` first.');
@@ -48,33 +55,41 @@ try {
   await page.waitForSelector('body[data-phase="idle"]', { timeout: 180_000 });
   const rows = await page.$$eval('.backend-option', (elements) =>
     elements.map((row) => ({
-      name: row.dataset.backend,
+      name: row.dataset.backend ?? '',
       state: row.dataset.state,
       detail: row.querySelector('.backend-detail')?.textContent ?? '',
     })),
   );
+  /** @type {{ backend: string, detail: string, cells: { batchSize: number, runs: number[] }[] | null }[]} */
   const results = [];
   for (const row of rows.filter((r) => wanted.includes(r.name))) {
     if (row.state !== 'ok') {
       results.push({ backend: row.name, detail: row.detail, cells: null });
       continue;
     }
-    const cells = {};
+    const cells = [];
     for (const batchSize of batchSizes) {
       const runs = [];
       for (let r = 0; r < repeats; r++) {
-        const result = await page.evaluate((options) => window.cnnkitDebug.benchmark(options), {
-          backend: row.name,
-          batchSize,
-          warmupSteps: batchSize >= 32 ? 3 : 20,
-          seconds,
-        });
+        // Runs in the page: the function's source is sent there, so it names nothing from here.
+        const result = await page.evaluate(
+          (options) =>
+            /** @type {DebugWindow} */ (/** @type {unknown} */ (window)).cnnkitDebug.benchmark(
+              options,
+            ),
+          {
+            backend: row.name,
+            batchSize,
+            warmupSteps: batchSize >= 32 ? 3 : 20,
+            seconds,
+          },
+        );
         runs.push(result.imagesPerSecond);
         process.stderr.write(
           `${row.name} batch ${batchSize}: ${result.imagesPerSecond.toFixed(0)} images/s (${result.steps} steps in ${result.seconds.toFixed(1)} s)\n`,
         );
       }
-      cells[batchSize] = runs;
+      cells.push({ batchSize, runs });
     }
     results.push({ backend: row.name, detail: row.detail, cells });
   }
@@ -100,9 +115,9 @@ try {
       console.log(`| ${backend} | ${batchSizes.map(() => '–').join(' | ')} | – | ${detail} |`);
       continue;
     }
-    const best = batchSizes.map((b) => Math.max(...cells[b]).toFixed(0));
-    const all = batchSizes
-      .map((b) => `${b}: ${cells[b].map((v) => v.toFixed(0)).join('/')}`)
+    const best = cells.map(({ runs }) => Math.max(...runs).toFixed(0));
+    const all = cells
+      .map(({ batchSize, runs }) => `${batchSize}: ${runs.map((v) => v.toFixed(0)).join('/')}`)
       .join('; ');
     console.log(`| ${backend} | ${best.join(' | ')} | ${all} | ${detail} |`);
   }

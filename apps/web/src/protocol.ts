@@ -4,9 +4,10 @@
  * the same `id`; the worker also pushes {@link WorkerEvent}s at any time.
  */
 
-import type { SimdVariant } from '@cnnkit/wasm-kernels';
+import type { BackendDescription } from '@cnnkit/backends';
 
-export type BackendName = 'webgl' | 'wasm' | 'webgpu' | 'cpu';
+/** A backend of the worker's list (worker/backends.ts): 'wasm', 'webgl', 'webgpu', 'cpu'. */
+export type BackendName = string;
 
 /** What the page shows for one backend. */
 export interface BackendStatus {
@@ -16,10 +17,10 @@ export interface BackendStatus {
   readonly detail: string;
   readonly threads?: number;
   /**
-   * wasm only: the build of @cnnkit/wasm-kernels' SIMD module the training kernels run, as
-   * `simdVariant()` reports it in the worker; absent when they run their fallbacks instead.
+   * wasm only: the build of @cnnkit/wasm-kernels' SIMD module the training kernels run, as the
+   * worker's wasm start reported it; 'none' (or absent) when they run their fallbacks.
    */
-  readonly simd?: SimdVariant;
+  readonly simd?: BackendDescription['simd'];
   readonly experimental: boolean;
 }
 

@@ -37,34 +37,41 @@ const source = resolve(
 );
 const output = resolve(process.argv[3] || join(packageDir, 'data', 'cifar-10-sample.tar.gz'));
 
-/** The first `perClass` images of each class, keeping their order in the file. */
+/**
+ * The first `perClass` images of each class, keeping their order in the file.
+ *
+ * @param {import('@cnnkit/datasets').ImageDataset} dataset
+ * @param {number} perClass
+ */
 function firstPerClass(dataset, perClass) {
   const imageBytes = dataset.height * dataset.width * dataset.channels;
   const taken = new Array(dataset.classNames.length).fill(0);
+  /** @type {number[]} */
   const picked = [];
-  for (let i = 0; i < dataset.count; i++) {
-    const label = dataset.labels[i];
+  /** @type {number[]} */
+  const pickedLabels = [];
+  dataset.labels.forEach((label, i) => {
     if (taken[label] < perClass) {
       taken[label]++;
       picked.push(i);
+      pickedLabels.push(label);
     }
-  }
+  });
   const short = taken.findIndex((n) => n < perClass);
   if (short !== -1) {
     throw new Error(`${source}: class ${short} has only ${taken[short]} images, need ${perClass}.`);
   }
   const images = new Uint8Array(picked.length * imageBytes);
-  const labels = new Uint8Array(picked.length);
   picked.forEach((index, n) => {
     images.set(
       dataset.images.subarray(index * imageBytes, (index + 1) * imageBytes),
       n * imageBytes,
     );
-    labels[n] = dataset.labels[index];
   });
-  return encodeCifar10Batch(images, labels);
+  return encodeCifar10Batch(images, pickedLabels);
 }
 
+/** @param {Uint8Array} bytes */
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 console.log(`Reading ${source}`);

@@ -28,7 +28,8 @@ export type FusedKernelAttrs<K> = K extends FusedKernel<infer _I, infer A, infer
 /** Any fused kernel declaration, whatever its contract. */
 export type AnyFusedKernel = Pick<FusedKernel<never, never, never>, 'kernelName'>;
 
-type NoAttrs = Record<string, never>;
+/** The attributes of a fused kernel that takes none. */
+export type NoAttrs = Record<string, never>;
 
 /**
  * `relu(x + bias)`, the bias along the last axis. Inputs `x` (float32, last axis `channels`)

@@ -24,6 +24,7 @@ export {
   type FusedSgdAttrs,
   fusedSgdKernel,
   hasFusedKernel,
+  type NoAttrs,
   runFusedKernel,
   softmaxCrossEntropyKernel,
 } from './fused-kernels.js';

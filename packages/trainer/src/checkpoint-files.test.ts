@@ -7,6 +7,7 @@ import {
   CHECKPOINT_FILES,
   LATEST_FILE,
   loadCheckpoint,
+  removeCheckpointLeftovers,
   saveCheckpoint,
 } from './checkpoint-files.js';
 import { initialTrainingState } from './training-state.js';
@@ -71,6 +72,14 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(await loadCheckpoint(dir)).toEqual(fakeCheckpoint(1));
     await saveCheckpoint(dir, fakeCheckpoint(2));
     expect((await loadCheckpoint(dir)).state.step).toBe(2);
+    // Nothing reads the leftovers; removeCheckpointLeftovers takes them away.
+    expect(await removeCheckpointLeftovers(dir)).toEqual([
+      `.tmp-${LATEST_FILE}-deadbeef`,
+      '.tmp-step-000000002-mi3x0k2a1f9c-abcd1234',
+    ]);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect((await loadCheckpoint(dir)).state.step).toBe(2);
+    expect(await removeCheckpointLeftovers(path.join(dir, 'missing'))).toEqual([]);
   });
 
   it('names the missing or broken file in its errors', async () => {

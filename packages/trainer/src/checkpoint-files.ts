@@ -52,6 +52,9 @@ function versionName(step: number): string {
 
 const VERSION_PATTERN = /^step-\d{9}-[0-9a-z]+$/;
 
+// Version directories and latest.json are first written under this prefix, then renamed.
+const TEMPORARY_PREFIX = '.tmp-';
+
 /**
  * Writes `checkpoint` under `dir` so that a crash at any moment leaves either the previous
  * checkpoint or the new one, never a half-written one. Layout:
@@ -79,7 +82,10 @@ export async function saveCheckpoint(
   }
   await mkdir(dir, { recursive: true });
   const version = versionName(checkpoint.state.step);
-  const temporary = path.join(dir, `.tmp-${version}-${randomBytes(4).toString('hex')}`);
+  const temporary = path.join(
+    dir,
+    `${TEMPORARY_PREFIX}${version}-${randomBytes(4).toString('hex')}`,
+  );
   await mkdir(temporary);
   try {
     await writeFileDurably(path.join(temporary, CHECKPOINT_FILES.weights), checkpoint.weights);
@@ -94,9 +100,23 @@ export async function saveCheckpoint(
     await rm(temporary, { recursive: true, force: true });
     throw error;
   }
-  const pointer = path.join(dir, `.tmp-${LATEST_FILE}-${randomBytes(4).toString('hex')}`);
-  await writeFileDurably(pointer, `${JSON.stringify({ version, step: checkpoint.state.step })}\n`);
-  await rename(pointer, path.join(dir, LATEST_FILE));
+  const pointer = path.join(
+    dir,
+    `${TEMPORARY_PREFIX}${LATEST_FILE}-${randomBytes(4).toString('hex')}`,
+  );
+  try {
+    await writeFileDurably(
+      pointer,
+      `${JSON.stringify({ version, step: checkpoint.state.step })}\n`,
+    );
+    await rename(pointer, path.join(dir, LATEST_FILE));
+  } catch (error) {
+    // latest.json still names the previous version; the new one is complete but unnamed, so
+    // it goes too, or the next save's clean-up could keep it instead of the named one.
+    await rm(pointer, { force: true });
+    await rm(path.join(dir, version), { recursive: true, force: true });
+    throw error;
+  }
   await syncDirectory(dir);
 
   const versions = (await readdir(dir)).filter((name) => VERSION_PATTERN.test(name)).sort();
@@ -105,6 +125,39 @@ export async function saveCheckpoint(
     .slice(0, Math.max(0, versions.length - keep));
   for (const name of stale) await rm(path.join(dir, name), { recursive: true, force: true });
   return path.join(dir, version);
+}
+
+/**
+ * Removes what {@link saveCheckpoint} leaves when its process is killed mid-write: temporary
+ * version directories and `latest.json` files (`.tmp-*`). They are never read, only take space.
+ * Call it only while no other process saves into `dir` (for example while holding the run's
+ * lock): another writer's files in progress look the same.
+ *
+ * @returns The names removed, in order.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ *
+ * await saveCheckpoint('run/checkpoint', checkpoint);
+ * // What a kill -9 while writing the next latest.json leaves:
+ * await writeFile('run/checkpoint/.tmp-latest.json-3f2a9c1b', '{"vers');
+ * const removed = await removeCheckpointLeftovers('run/checkpoint');
+ * removed.length; // 1
+ * (await loadCheckpoint('run/checkpoint')).state.step; // 1
+ * ```
+ */
+export async function removeCheckpointLeftovers(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const leftovers = names.filter((name) => name.startsWith(TEMPORARY_PREFIX)).sort();
+  for (const name of leftovers) await rm(path.join(dir, name), { recursive: true, force: true });
+  return leftovers;
 }
 
 async function readRequired(file: string): Promise<Buffer> {

@@ -30,7 +30,7 @@ export interface RestoredTraining {
 }
 
 /**
- * Snapshots model weights, momentum buffers and training state into a {@link Checkpoint}.
+ * Snapshots model weights, momentum buffers and training state into a {@link @cnnkit/contracts!Checkpoint}.
  * Pure: bytes and JSON out, nothing written anywhere.
  *
  * @example

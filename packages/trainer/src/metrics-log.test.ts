@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -79,10 +79,43 @@ describe('openMetricsLog', () => {
     const file = path.join(dir, 'm.jsonl');
     await writeFile(file, '{"type":"report","step":1}\nnot json\n{"type":"report","step":2}\n');
     await expect(openMetricsLog(file, { resumeFromStep: 5 })).rejects.toThrow(
-      `Metrics log ${file} line 2 is not JSON`,
+      `Metrics log ${file} line 2 is not a JSON event: not json`,
     );
     await openMetricsLog(file);
     expect(await readFile(file, 'utf8')).toBe('');
+  });
+
+  it('drops damaged lines and reports them when asked, then resumes', async () => {
+    const file = path.join(dir, 'm.jsonl');
+    await writeFile(
+      file,
+      '{"type":"report","step":1}\n\u0000\u0000garbage\nnull\n{"type":"report"}\n' +
+        '{"type":"report","step":2}\n{"type":"report","step":9}\n',
+    );
+    const damaged: [number, string][] = [];
+    const log = await openMetricsLog(file, {
+      resumeFromStep: 5,
+      onDamagedLine: (line, text) => damaged.push([line, text]),
+    });
+    expect(damaged).toEqual([
+      [2, '\u0000\u0000garbage'],
+      [3, 'null'],
+      [4, '{"type":"report"}'],
+    ]);
+    await log.append({ type: 'report', epoch: 0, batch: 5, step: 6, loss: 1, text: '' });
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toEqual([
+      '{"type":"report","step":1}',
+      '{"type":"report","step":2}',
+      '{"type":"report","epoch":0,"batch":5,"step":6,"loss":1,"text":""}',
+    ]);
+  });
+
+  it('removes the temporary file a crash during the rewrite left behind', async () => {
+    const file = path.join(dir, 'metrics.jsonl');
+    await writeFile(file, '{"type":"report","step":1}\n');
+    await writeFile(`${file}.tmp-4242`, '{"type":"rep');
+    await openMetricsLog(file, { resumeFromStep: 1 });
+    expect((await readdir(dir)).sort()).toEqual(['metrics.jsonl']);
   });
 
   it('runs its TSDoc example', async () => {

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TrainingEvent } from '@cnnkit/contracts';
 
@@ -12,6 +12,13 @@ export interface MetricsLogOptions {
   readonly resumeFromStep?: number;
   /** Event types written. Default `['report', 'epoch-end']`. */
   readonly types?: readonly TrainingEvent['type'][];
+  /**
+   * On resume, a line that is not a JSON object with a numeric `step` (a disk error, an
+   * editor) is dropped from the file and reported here, so the run can continue. Without
+   * this callback such a line fails {@link openMetricsLog}, except a torn last line, which is
+   * what a crash mid-append leaves and is always dropped.
+   */
+  readonly onDamagedLine?: (lineNumber: number, text: string) => void;
 }
 
 /** An append-only JSON-lines log of training events. */
@@ -46,10 +53,37 @@ function toLogLine(event: TrainingEvent): Record<string, unknown> {
   }
 }
 
+// The file is rewritten through `<file>.tmp-<pid>` and a rename.
+const REWRITE_SUFFIX = '.tmp-';
+
+/** What a process killed between writing and renaming the temporary file left behind. */
+async function removeRewriteLeftovers(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}${REWRITE_SUFFIX}`;
+  const names = await readdir(path.dirname(file));
+  for (const name of names) {
+    if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) {
+      await rm(path.join(path.dirname(file), name), { force: true });
+    }
+  }
+}
+
+/** The `step` of a log line, or undefined when the line is not a JSON event. */
+function stepOf(line: string): number | undefined {
+  try {
+    const entry: unknown = JSON.parse(line);
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const { step } = entry as { step?: unknown };
+    return typeof step === 'number' ? step : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens (or starts) a `metrics.jsonl` file: one JSON object per line, each with `type` and
  * `step`. On resume, lines after the checkpoint's step are dropped first (rewritten through
- * a temporary file and a rename, so a crash keeps the old file).
+ * a temporary file and a rename, so a crash keeps the old file; a temporary file such a crash
+ * left is removed). The file is assumed to belong to this process alone.
  *
  * @example
  * ```ts
@@ -61,8 +95,9 @@ export async function openMetricsLog(
   file: string,
   options: MetricsLogOptions = {},
 ): Promise<MetricsLog> {
-  const { resumeFromStep, types = ['report', 'epoch-end'] } = options;
+  const { resumeFromStep, types = ['report', 'epoch-end'], onDamagedLine } = options;
   await mkdir(path.dirname(file), { recursive: true });
+  await removeRewriteLeftovers(file);
   let kept = '';
   if (resumeFromStep !== undefined) {
     let text = '';
@@ -71,22 +106,34 @@ export async function openMetricsLog(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    const lines = text.split('\n');
+    let last = lines.length - 1;
+    while (last >= 0 && (lines[last] as string).trim() === '') last--;
     for (const [index, line] of lines.entries()) {
-      let entry: { step?: unknown };
-      try {
-        entry = JSON.parse(line);
-      } catch {
+      if (line.trim() === '') continue;
+      const step = stepOf(line);
+      if (step === undefined) {
         // A torn last line is what a crash mid-append leaves; it lies beyond any checkpoint.
-        if (index === lines.length - 1) break;
-        throw new Error(`Metrics log ${file} line ${index + 1} is not JSON: ${line.slice(0, 80)}`);
+        if (index === last) break;
+        if (!onDamagedLine) {
+          throw new Error(
+            `Metrics log ${file} line ${index + 1} is not a JSON event: ${line.slice(0, 80)}`,
+          );
+        }
+        onDamagedLine(index + 1, line);
+        continue;
       }
-      if (typeof entry.step === 'number' && entry.step <= resumeFromStep) kept += `${line}\n`;
+      if (step <= resumeFromStep) kept += `${line}\n`;
     }
   }
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, kept);
-  await rename(temporary, file);
+  const temporary = `${file}${REWRITE_SUFFIX}${process.pid}`;
+  try {
+    await writeFile(temporary, kept);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
   const logged = new Set<string>(types);
   return {
     path: file,

@@ -8,6 +8,7 @@ export {
   CHECKPOINT_FILES,
   LATEST_FILE,
   loadCheckpoint,
+  removeCheckpointLeftovers,
   type SaveCheckpointOptions,
   saveCheckpoint,
 } from './checkpoint-files.js';

@@ -75,7 +75,7 @@ function checkPositiveInteger(name: string, value: number): void {
 
 /**
  * Trains `model` with cross-entropy loss and `optimizer`, epoch by epoch, reporting progress
- * as {@link TrainingEvent}s and resuming from any {@link TrainingState}.
+ * as {@link @cnnkit/contracts!TrainingEvent}s and resuming from any {@link @cnnkit/contracts!TrainingState}.
  *
  * Loss read-back: each step's loss is read with the asynchronous `data()` while the next step
  * is already queued, so the device is not synchronised every batch. NaN detection stays exact

@@ -1,7 +1,7 @@
 import type { TrainingEvent } from '@cnnkit/contracts';
 
 /**
- * A DOM `Event` carrying one {@link TrainingEvent} in `detail`; its `type` is the event's
+ * A DOM `Event` carrying one {@link @cnnkit/contracts!TrainingEvent} in `detail`; its `type` is the event's
  * `type` (`'batch-end'`, `'report'`, `'epoch-end'`, `'checkpoint'`).
  *
  * @example

@@ -10,6 +10,16 @@ export function madd(a: v128, b: v128, acc: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
+/** The sum of the four lanes of `v`. */
+export function hsum(v: v128): f32 {
+  return (
+    f32x4.extract_lane(v, 0) +
+    f32x4.extract_lane(v, 1) +
+    f32x4.extract_lane(v, 2) +
+    f32x4.extract_lane(v, 3)
+  );
+}
+
 /** Stores the first `n` lanes of `v` at `at` (all four when n ≥ 4). */
 export function storeLanes(at: usize, v: v128, n: i32): void {
   if (n >= 4) {

@@ -1,12 +1,29 @@
-// Compiles the AssemblyScript SIMD kernels in memory; used by build-wasm.mjs and by the test
-// that checks the committed module is up to date.
-import asc from 'assemblyscript/asc';
+// @ts-check
+// Compiles the AssemblyScript SIMD kernels in memory and renders the generated TypeScript
+// files; used by build-wasm.mjs and by the test that checks the committed files are up to date.
+import { fileURLToPath } from 'node:url';
+import { readKernelSignatures, renderKernelBindings } from './kernel-bindings.mjs';
+
+/**
+ * The part of AssemblyScript's compiler API used here, typed locally: its own declarations
+ * also declare a global `console` namespace that would hide Node's console in this package.
+ * @typedef {{ main(argv: string[], options: { writeFile(name: string, contents: Uint8Array | string): void }): Promise<{ error: Error | null, stderr: { toString(): string } }> }} AssemblyScriptCompiler
+ */
+const ascModule = 'assemblyscript/asc';
+/** @type {AssemblyScriptCompiler} */
+const asc = (await import(ascModule)).default;
 
 const packageRoot = new URL('../', import.meta.url);
 export const generatedModulePath = new URL('src/simd/kernels-wasm.generated.ts', packageRoot);
+export const generatedBindingsPath = new URL(
+  'src/simd/simd-kernel-bindings.generated.ts',
+  packageRoot,
+);
 
 const common = [
-  'assembly/kernels.ts',
+  'assembly/index.ts',
+  '--baseDir',
+  fileURLToPath(packageRoot),
   '--enable',
   'simd',
   '--importMemory',
@@ -23,12 +40,16 @@ const common = [
   'abort=',
 ];
 
+/**
+ * @param {string[]} extra asc options for this variant
+ * @returns {Promise<Buffer>}
+ */
 async function compile(extra) {
+  /** @type {Uint8Array | undefined} */
   let binary;
   const { error, stderr } = await asc.main([...common, ...extra, '--outFile', 'kernels.wasm'], {
-    baseDir: packageRoot.pathname,
     writeFile(name, contents) {
-      if (name.endsWith('.wasm')) binary = contents;
+      if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
     },
   });
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
@@ -36,10 +57,13 @@ async function compile(extra) {
   return Buffer.from(binary);
 }
 
+/** @typedef {{ plain: Buffer, relaxed: Buffer, shared: Buffer, sharedRelaxed: Buffer }} KernelVariants */
+
 /**
  * The four variants of the module as bytes: for an ordinary or a shared memory, each with plain
  * SIMD and with relaxed SIMD (fused multiply-add; Node >= 22, Chrome >= 114), which the loader
  * uses where the engine validates it.
+ * @returns {Promise<KernelVariants>}
  */
 export async function compileKernels() {
   const relaxed = ['--enable', 'relaxed-simd'];
@@ -53,8 +77,16 @@ export async function compileKernels() {
   };
 }
 
-/** The TypeScript module that embeds the variants. */
+/**
+ * The TypeScript module that embeds the variants.
+ * @param {KernelVariants} variants
+ */
 export function renderGeneratedModule({ plain, relaxed, shared, sharedRelaxed }) {
+  /**
+   * @param {string} name
+   * @param {string} doc
+   * @param {Buffer} bytes
+   */
   const constant = (name, doc, bytes) =>
     `/** ${doc}, base64. */\nexport const ${name} =\n  '${bytes.toString('base64')}';\n`;
   return [
@@ -82,4 +114,15 @@ export function renderGeneratedModule({ plain, relaxed, shared, sharedRelaxed })
       sharedRelaxed,
     ),
   ].join('\n');
+}
+
+/**
+ * Both generated files as they should be committed, keyed by path.
+ * @returns {Promise<Map<URL, string>>}
+ */
+export async function renderGeneratedFiles() {
+  return new Map([
+    [generatedModulePath, renderGeneratedModule(await compileKernels())],
+    [generatedBindingsPath, renderKernelBindings(await readKernelSignatures())],
+  ]);
 }

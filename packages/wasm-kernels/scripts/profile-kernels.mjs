@@ -1,20 +1,23 @@
+// @ts-check
 // Lists the kernels of one SimpleCNN training step as @cnnkit/trainer's train() runs it
 // (forward, gradients, gated SGD update) on the wasm backend, with their times summed by
-// kernel name, slowest first. For finding what to speed up next; needs `pnpm build` first.
+// kernel name, slowest first. For finding what to speed up next; needs `pnpm build` first (it
+// imports the built packages by name, this one included).
 //   node packages/wasm-kernels/scripts/profile-kernels.mjs [--batch 4] [--repeats 20]
 import '@tensorflow/tfjs-backend-wasm';
+import { SimpleCNN } from '@cnnkit/models';
+import { crossEntropyLoss, SgdOptimizer } from '@cnnkit/trainer';
+import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from '../dist/index.js';
-
-const root = new URL('../../', import.meta.url);
-const load = (path) => import(new URL(path, root).href);
-const { SimpleCNN } = await load('models/dist/index.js');
-const { SgdOptimizer, crossEntropyLoss } = await load('trainer/dist/index.js');
 
 const args = process.argv.slice(2);
+/**
+ * @param {string} name
+ * @param {string} fallback
+ */
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
+  return (i >= 0 ? args[i + 1] : undefined) ?? fallback;
 };
 const batchSize = Number(option('batch', '4'));
 const repeats = Number(option('repeats', '20'));
@@ -35,9 +38,14 @@ const step = () =>
       () => crossEntropyLoss(model.logits(images), y),
       variables,
     );
-    const apply = tf.logicalAnd(tf.isFinite(value), healthy);
+    const apply = /** @type {tf.Scalar} */ (tf.logicalAnd(tf.isFinite(value), healthy));
     healthy.assign(apply);
-    optimizer.step(new Map(model.parameters.map((p) => [p.name, grads[p.variable.name]])), apply);
+    optimizer.step(
+      new Map(
+        model.parameters.map((p) => [p.name, /** @type {tf.Tensor} */ (grads[p.variable.name])]),
+      ),
+      apply,
+    );
     return value;
   });
 // Every wasm kernel is re-registered wrapped in a timer (tf.profile's own timing is much
@@ -78,7 +86,7 @@ for (let r = 0; r < repeats; r++) {
 calls /= repeats;
 stepTimes.sort((a, b) => a - b);
 console.log(
-  `step: median ${stepTimes[Math.floor(repeats / 2)].toFixed(2)} ms, best ${stepTimes[0].toFixed(2)} ms`,
+  `step: median ${stepTimes[Math.floor(repeats / 2)]?.toFixed(2)} ms, best ${stepTimes[0]?.toFixed(2)} ms`,
 );
 if (args.includes('--list')) {
   const info = await tf.profile(() => step());

@@ -1,17 +1,22 @@
+// @ts-check
 // Times each heavy kernel of a SimpleCNN training step in isolation on the wasm backend, as the
 // median CPU time of many calls (robust to other processes on a shared machine). For finding
-// what to speed up next; needs `pnpm build` first.
+// what to speed up next; needs `pnpm build` first (it imports this package's build by name).
 //   node packages/wasm-kernels/scripts/time-kernels.mjs [--batch 4] [--calls 200] [--original]
 //     [--only <name part>]
 // --original times the wasm backend's own kernels where this package replaces them.
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from '../dist/index.js';
 
 const args = process.argv.slice(2);
+/**
+ * @param {string} name
+ * @param {string} fallback
+ */
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
+  return (i >= 0 ? args[i + 1] : undefined) ?? fallback;
 };
 const batch = Number(option('batch', '4'));
 const calls = Number(option('calls', '200'));
@@ -23,10 +28,18 @@ if (args.includes('--original')) {
     tf.registerKernel(config);
   }
 }
+/** @param {number[]} shape */
 const t = (shape) => tf.randomNormal(shape);
-const run = (name, inputs, attrs) => () => tf.engine().runKernel(name, inputs, attrs);
+/**
+ * @param {string} name
+ * @param {tf.NamedTensorMap} inputs
+ * @param {object} attrs
+ */
+const run = (name, inputs, attrs) => () =>
+  tf.engine().runKernel(name, inputs, /** @type {tf.NamedAttrMap} */ (attrs));
 const conv = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 };
 const b = batch;
+/** @type {[string, () => tf.Tensor | tf.Tensor[]][]} */
 const cases = [
   ['Conv2D conv1', run('Conv2D', { x: t([b, 32, 32, 3]), filter: t([5, 5, 3, 6]) }, conv)],
   ['Conv2D conv2', run('Conv2D', { x: t([b, 14, 14, 6]), filter: t([5, 5, 6, 16]) }, conv)],
@@ -109,6 +122,7 @@ for (const [name, kernel] of cases) {
   for (let i = 0; i < 10; i++) tf.dispose(kernel());
   // CPU time of this thread (process.cpuUsage), not wall time: other processes on a shared
   // machine then only slow it through caches, not by preemption.
+  /** @type {number[]} */
   const times = [];
   for (let i = 0; i < calls; i++) {
     const t0 = process.cpuUsage();
@@ -118,7 +132,7 @@ for (const [name, kernel] of cases) {
     tf.dispose(out);
   }
   times.sort((x, y) => x - y);
-  const p10 = times[Math.floor(times.length / 2)];
+  const p10 = times[Math.floor(times.length / 2)] ?? Number.NaN;
   total += p10;
   console.log(`${(p10 * 1000).toFixed(0).padStart(7)} µs  ${name} (batch ${batch})`);
 }

@@ -1,24 +1,27 @@
+// @ts-check
 // Times SimpleCNN training on the wasm backend with this package's kernels, for iterating on
-// kernel speed (not a test: timings are noisy on shared machines). Needs `pnpm build` first.
+// kernel speed (not a test: timings are noisy on shared machines). Needs `pnpm build` first
+// (it imports the built packages by name, this one included).
 //   node packages/wasm-kernels/scripts/time-training.mjs [--steps 40] [--batch 4,64] [--loop]
 // Prints ms per bare training step (forward, gradients, SGD update) per batch size and, with
 // --loop, images/s of @cnnkit/trainer's train() over the embedded sample at batch 4.
 import '@tensorflow/tfjs-backend-wasm';
+import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import { DataLoader, tutorialTransform } from '@cnnkit/datasets';
+import { openCifar10 } from '@cnnkit/datasets/node';
+import { SimpleCNN } from '@cnnkit/models';
+import { crossEntropyLoss, SgdOptimizer, train } from '@cnnkit/trainer';
+import { registerWasmTrainingKernels } from '@cnnkit/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from '../dist/index.js';
-
-const root = new URL('../../', import.meta.url);
-const load = (path) => import(new URL(path, root).href);
-const { SimpleCNN } = await load('models/dist/index.js');
-const { SgdOptimizer, crossEntropyLoss, train } = await load('trainer/dist/index.js');
-const { DataLoader, tutorialTransform } = await load('datasets/dist/index.js');
-const { openCifar10 } = await load('datasets/dist/node.js');
-const { cifar10SamplePath } = await load('cifar10-sample/dist/node.js');
 
 const args = process.argv.slice(2);
+/**
+ * @param {string} name
+ * @param {string} fallback
+ */
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
+  return (i >= 0 ? args[i + 1] : undefined) ?? fallback;
 };
 const steps = Number(option('steps', '40'));
 const batchSizes = option('batch', '4,64').split(',').map(Number);
@@ -28,13 +31,14 @@ await tf.setBackend(backendName);
 if (backendName === 'wasm') registerWasmTrainingKernels();
 const data = await openCifar10(cifar10SamplePath());
 
+/** @param {number} batchSize */
 function timeSteps(batchSize) {
   const model = SimpleCNN.create({ seed: 0 });
   const optimizer = new SgdOptimizer(model.parameters, { lr: 0.001, momentum: 0.9 });
   const variables = model.parameters.map((p) => p.variable);
   const pixels = new Float32Array(batchSize * 3072);
   const bytes = data.train.images;
-  for (let i = 0; i < pixels.length; i++) pixels[i] = bytes[i] / 127.5 - 1;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (bytes[i] ?? 0) / 127.5 - 1;
   const labels = Int32Array.from(data.train.labels.subarray(0, batchSize));
   const step = () => {
     const loss = tf.tidy(() => {
@@ -44,7 +48,11 @@ function timeSteps(batchSize) {
         () => crossEntropyLoss(model.logits(images), y),
         variables,
       );
-      optimizer.step(new Map(model.parameters.map((p) => [p.name, grads[p.variable.name]])));
+      optimizer.step(
+        new Map(
+          model.parameters.map((p) => [p.name, /** @type {tf.Tensor} */ (grads[p.variable.name])]),
+        ),
+      );
       return value;
     });
     const value = loss.dataSync()[0];
@@ -52,6 +60,7 @@ function timeSteps(batchSize) {
     return value;
   };
   for (let i = 0; i < 5; i++) step();
+  /** @type {number[]} */
   const times = [];
   let kernels = 0;
   for (let i = 0; i < steps; i++) {
@@ -63,8 +72,8 @@ function timeSteps(batchSize) {
   return profile.then((info) => {
     kernels = info.kernels.length;
     times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)];
-    const best = times[0];
+    const median = times[Math.floor(times.length / 2)] ?? Number.NaN;
+    const best = times[0] ?? Number.NaN;
     console.log(
       `step batch ${batchSize}: median ${median.toFixed(2)} ms, best ${best.toFixed(2)} ms ` +
         `(${((1000 * batchSize) / median).toFixed(0)} img/s median), ${kernels} kernel calls`,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -9,38 +10,55 @@ describeBuiltPackage(new URL('..', import.meta.url), {
   exports: {
     entry: '@cnnkit/wasm-kernels',
     names: [
-      'addConfig',
-      'batchMatMulConfig',
-      'biasReluConfig',
-      'biasReluGradConfig',
-      'castConfig',
-      'conv2DBackpropFilterConfig',
-      'conv2DConfig',
-      'conv2DBackpropInputConfig',
-      'fusedSgdConfig',
-      'identityConfig',
-      'maxPoolGradConfig',
       'prepareWasmTrainingKernels',
       'registerWasmTrainingKernels',
       'simdVariant',
-      'softmaxCrossEntropyConfig',
-      'sumConfig',
+      'startWasmTraining',
       'supportedTfjsVersion',
-      'wasmTrainingKernelConfigs',
     ],
   },
 });
 
+/** What a fresh Node process gets from importing `entry`: its export names, or its error. */
+function importInFreshNode(entry: string): string {
+  const script = `import(${JSON.stringify(entry)}).then((m) => console.log(Object.keys(m).sort().join()), (e) => console.log(e.message));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
+  return run.stdout.trim();
+}
+
+describe('the other built entries', () => {
+  it('export only their public API', () => {
+    expect(importInFreshNode('@cnnkit/wasm-kernels/node')).toBe(
+      'enableRelaxedSimd,startWasmTraining',
+    );
+    expect(importInFreshNode('@cnnkit/wasm-kernels/vite')).toBe('cnnkitWasm');
+  });
+
+  it('/wasm-paths says it needs the Vite plugin when imported without it', () => {
+    expect(importInFreshNode('@cnnkit/wasm-kernels/wasm-paths')).toMatch(
+      /^@cnnkit\/wasm-kernels\/wasm-paths is provided by the Vite plugin cnnkitWasm\(\): add it/,
+    );
+  });
+});
+
 describe('the built browser entry', () => {
-  it('imports no Node built-ins (node:v8 stays in the /node entry)', () => {
+  it('imports no Node built-ins (node:v8 stays in the /node entry, node:module in /vite)', () => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
     const builtIns = (file: string) =>
       [...readFileSync(join(dist, file), 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)]
         .map((match) => (match[1] as string).replace(/^node:/, ''))
         .filter((specifier) => builtinModules.includes(specifier));
-    const browserFiles = readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'node.js');
+    const nodeOnly = ['node.js', 'vite.js'];
+    const browserFiles = readdirSync(dist).filter(
+      (f) => f.endsWith('.js') && !nodeOnly.includes(f),
+    );
     expect(browserFiles).toContain('index.js');
+    expect(browserFiles).toContain('wasm-paths.js');
     for (const file of browserFiles) expect(builtIns(file), file).toEqual([]);
     expect(builtIns('node.js')).toEqual(['v8']);
+    expect(builtIns('vite.js').sort()).toEqual(['module', 'path']);
   });
 });

@@ -1,8 +1,10 @@
 import '@cnnkit/tfjs-gradients';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { enableRelaxedSimd } from './node.js';
+import { enableRelaxedSimd, startWasmTraining } from './node.js';
 import { kernelModuleBytes, simdVariant } from './simd/simd-kernels.js';
+import { wasmApi } from './simd/webassembly-api.js';
 import {
   expectClose,
   runOnCpuThenWasm,
@@ -10,16 +12,11 @@ import {
   useWasmWithTrainingKernels,
 } from './test-support/compare-backends.js';
 
-// @types/node does not declare WebAssembly.
-const { validate } = (
-  globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }
-).WebAssembly;
-
 describe('enableRelaxedSimd (Node entry)', () => {
   it('makes the engine validate the relaxed build and the kernels run it, on every Node', async () => {
     await useWasmWithTrainingKernels();
     expect(enableRelaxedSimd()).toBe('relaxed-simd');
-    expect(validate(kernelModuleBytes(false, 'relaxed-simd'))).toBe(true);
+    expect(wasmApi.validate(kernelModuleBytes(false, 'relaxed-simd'))).toBe(true);
     expect(simdVariant()).toBe('relaxed-simd');
     // Calling it again is harmless.
     expect(enableRelaxedSimd()).toBe('relaxed-simd');
@@ -35,5 +32,17 @@ describe('enableRelaxedSimd (Node entry)', () => {
       ),
     );
     expectClose(actual, expected);
+  });
+});
+
+describe('startWasmTraining (Node entry)', () => {
+  it('runs the relaxed-SIMD build on every Node, 20 included', async () => {
+    expect(await startWasmTraining()).toEqual({
+      tfjsWasmVersion: version_wasm,
+      threads: 1,
+      kernels: 'relaxed-simd',
+      detail: `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (relaxed SIMD, FMA), 1 thread`,
+    });
+    expect(tf.getBackend()).toBe('wasm');
   });
 });

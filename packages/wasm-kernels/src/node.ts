@@ -1,35 +1,9 @@
 /**
- * Node-only helpers of `@cnnkit/wasm-kernels` (they use `node:v8`; browsers import the main
- * entry only).
+ * The Node entry of `@cnnkit/wasm-kernels`: `startWasmTraining()` for Node, which also turns on
+ * relaxed SIMD on Node 20 (through `node:v8`, so browsers import the main entry instead).
  *
  * @packageDocumentation
  */
-import { setFlagsFromString } from 'node:v8';
-import { refreshRelaxedSimdSupport, type SimdVariant, simdVariant } from './simd/simd-kernels.js';
-
-/**
- * Lets Node 20 run the kernels' relaxed-SIMD build (fused multiply-adds: about 1.3–1.5× the
- * plain build's speed on the convolutions). Node 20's V8 implements relaxed SIMD but keeps it
- * behind `--experimental-wasm-relaxed-simd`; this sets that flag for the process (the same as
- * starting `node` with it) and makes the kernels pick the relaxed build from their next call on.
- * On Node >= 22, where relaxed SIMD is on by default, it changes nothing. Call it before
- * training, e.g. right after `registerWasmTrainingKernels()`. Returns the build the kernels now
- * run.
- *
- * V8 flags are process-wide and Node documents changing them after start-up as unsupported in
- * general; this one only decides which WebAssembly instructions validate, and cnnkit's CLI sets
- * it the same way.
- *
- * @example
- * ```ts
- * import { enableRelaxedSimd } from '@cnnkit/wasm-kernels/node';
- *
- * enableRelaxedSimd(); // 'relaxed-simd'
- * ```
- */
-export function enableRelaxedSimd(): SimdVariant {
-  if (simdVariant() === 'relaxed-simd') return 'relaxed-simd';
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  refreshRelaxedSimdSupport();
-  return simdVariant();
-}
+export { enableRelaxedSimd } from './enable-relaxed-simd.js';
+export { startWasmTraining } from './start-wasm-training-node.js';
+export type { StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';

@@ -8,12 +8,9 @@ import {
 } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  conv2DBackpropFilterConfig,
-  maxPoolGradConfig,
-  prepareWasmTrainingKernels,
-  registerWasmTrainingKernels,
-} from './index.js';
+import { prepareWasmTrainingKernels, registerWasmTrainingKernels } from './index.js';
+import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 
 describe('registerWasmTrainingKernels', () => {
   it('runs its TSDoc example: a conv2d filter gradient on wasm', async () => {

@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { addConfig } from './kernels/add.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
-import { addConfig, sumConfig } from './kernels/bias.js';
-import { biasReluConfig, biasReluGradConfig } from './kernels/bias-relu.js';
+import { biasReluConfig } from './kernels/bias-relu.js';
+import { biasReluGradConfig } from './kernels/bias-relu-grad.js';
+import { castConfig } from './kernels/cast.js';
 import { conv2DConfig } from './kernels/conv2d.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { fusedSgdConfig } from './kernels/fused-sgd.js';
-import { castConfig, identityConfig } from './kernels/identity.js';
+import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { originalKernels, rememberOriginalKernel } from './kernels/original-kernels.js';
 import { softmaxCrossEntropyConfig } from './kernels/softmax-cross-entropy.js';
+import { sumConfig } from './kernels/sum.js';
 import type { RegisteredKernels } from './types.js';
 import { getWasmBackendInternals } from './wasm-backend-internals.js';
 
@@ -44,8 +47,9 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * kernels run in this package's WebAssembly SIMD module, which works on the backend's memory in
  * place; cases it does not cover use XNNPACK or the original kernels.
  *
- * Call it after `await tf.setBackend('wasm')`; calling it again changes nothing and returns the
- * same report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
+ * `startWasmTraining()` calls it for you; call it yourself only if you start tfjs yourself,
+ * after `await tf.setBackend('wasm')`. Calling it again changes nothing and returns the same
+ * report. Throws a clear error when tfjs-core is not 4.22.x or the wasm backend lacks the
  * internals the kernels use.
  *
  * @example

@@ -25,7 +25,7 @@ describe('the tfjs version and wasm internals pin', () => {
 
   it('rejects a missing wasm backend with what to do', () => {
     expect(() => checkWasmBackendInternals('4.22.0', null)).toThrow(
-      /not initialised.*await tf\.setBackend\('wasm'\)/,
+      /not running: `await startWasmTraining\(\)`.*`await tf\.setBackend\('wasm'\)` returned true/,
     );
   });
 

@@ -4,7 +4,8 @@ import { selectBackend } from '../backend.js';
 import type { EvalOptions } from '../cli-program.js';
 import { loadData } from '../data-source.js';
 import { loadSimpleCnn } from '../model-weights.js';
-import { formatEvaluation, perClassRecord } from '../run-summary.js';
+import { checkFiniteWeights } from '../non-finite-weights.js';
+import { formatConfusionMatrix, formatEvaluation, perClassRecord } from '../run-summary.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 
@@ -12,6 +13,15 @@ const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 export async function evalCommand(options: EvalOptions): Promise<void> {
   const backend = await selectBackend({ requested: options.backend, log: notify });
   const model = await loadSimpleCnn(options.weights);
+  try {
+    checkFiniteWeights(options.weights, model.saveWeights(), {
+      allow: options.allowNonFinite,
+      notify,
+    });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   const { data, source } = await loadData({
     data: options.data,
     cacheDir: options.cacheDir,
@@ -40,7 +50,8 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
     );
   } else {
     process.stdout.write(
-      `${formatEvaluation(result, classNames)}\n${result.imagesPerSecond.toFixed(0)} images/s on ${backend.name}\n`,
+      `${formatEvaluation(result, classNames)}\n${formatConfusionMatrix(result.confusionMatrix, classNames)}\n` +
+        `${result.imagesPerSecond.toFixed(0)} images/s on ${backend.name}\n`,
     );
   }
 }

@@ -4,6 +4,7 @@ import { selectBackend } from '../backend.js';
 import type { PredictOptions } from '../cli-program.js';
 import { readImageFile } from '../image-file.js';
 import { loadSimpleCnn } from '../model-weights.js';
+import { checkFiniteWeights } from '../non-finite-weights.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 
@@ -17,6 +18,15 @@ export async function predictCommand(files: string[], options: PredictOptions): 
   await selectBackend({ requested: options.backend, log: notify });
   const images = await Promise.all(files.map((file) => readImageFile(file, 32)));
   const model = await loadSimpleCnn(options.weights);
+  try {
+    checkFiniteWeights(options.weights, model.saveWeights(), {
+      allow: options.allowNonFinite,
+      notify,
+    });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   const k = Math.min(options.top, model.numClasses);
   const probabilities = tf.tidy(() => {
     const pixels = new Float32Array(images.length * 32 * 32 * 3);

@@ -1,5 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
-import type { Checkpoint, EvaluationResult, JsonValue, TrainingState } from '@cnnkit/contracts';
+import { rmdir, stat } from 'node:fs/promises';
+import type { EpochRecord, EvaluationResult, JsonValue } from '@cnnkit/contracts';
 import {
   compose,
   DataLoader,
@@ -10,40 +10,38 @@ import {
   tutorialTransform,
 } from '@cnnkit/datasets';
 import { SimpleCNN } from '@cnnkit/models';
-import { createCheckpoint, restoreCheckpoint, SgdOptimizer, train } from '@cnnkit/trainer';
-import { loadCheckpoint, openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
+import {
+  createCheckpoint,
+  NonFiniteLossError,
+  restoreCheckpoint,
+  SgdOptimizer,
+  train,
+} from '@cnnkit/trainer';
+import { openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
+import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';
-import { loadData } from '../data-source.js';
+import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
 import { abortOnSignals } from '../interrupt.js';
+import { invocation, shellWord, suggestedCommand } from '../invocation.js';
+import { plural } from '../plural.js';
 import { createProgressDisplay } from '../progress-display.js';
-import { defaultRunDirectory, runPaths } from '../run-directory.js';
+import {
+  createDirectory,
+  defaultRunDirectory,
+  describeRun,
+  removeLeftovers,
+  removeRunFiles,
+  runFilesIn,
+  runPaths,
+} from '../run-directory.js';
+import { acquireRunLock } from '../run-lock.js';
+import { planNewRun, planResume, type RunPlan } from '../run-plan.js';
+import { type RunRecord, writeRunRecord } from '../run-settings.js';
 import { formatEvaluation, perClassRecord } from '../run-summary.js';
-import { exitCodes, UserError } from '../user-errors.js';
+import { exitCodes, UsageError, UserError } from '../user-errors.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
-
-/** The settings that define a run; stored in checkpoints so `--resume` continues the same run. */
-interface RunConfig {
-  readonly [key: string]: JsonValue;
-  readonly model: 'simple-cnn';
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly momentum: number;
-  readonly seed: number;
-  readonly limit: number | null;
-  readonly augment: boolean;
-  readonly data: string | null;
-}
-
-async function readResumeCheckpoint(dir: string): Promise<Checkpoint> {
-  try {
-    return await loadCheckpoint(runPaths(dir).checkpoints);
-  } catch (error) {
-    throw new UserError(`cannot resume from ${dir}: ${(error as Error).message}`);
-  }
-}
 
 function trainingTransform(augment: boolean) {
   // Augmentation works on [0, 1] floats before normalisation, like torchvision's usual order.
@@ -52,77 +50,219 @@ function trainingTransform(augment: boolean) {
     : tutorialTransform();
 }
 
-async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
+/** What the run is writing at the moment, for the message when the disk says no. */
+interface Activity {
+  path: string;
+  doing: string;
+}
+
+function checkFlagCombinations(options: TrainOptions): void {
+  if (options.resume !== undefined && options.force) {
+    throw new UsageError(
+      '--force starts a new run and cannot be used with --resume; use --out <dir> --force.',
+    );
+  }
+  if (options.resume !== undefined && options.out !== undefined && options.out !== options.resume) {
+    throw new UsageError(
+      `--out ${options.out} and --resume ${options.resume} name different directories; a resumed run stays in its own directory, so pass only --resume.`,
+    );
+  }
+}
+
+async function checkRunDirectory(dir: string): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new UserError(`${dir}: no such run directory; check the path given to --resume.`);
+  }
+  throw new UserError(`${dir} is a file, not a run directory; check the path given to --resume.`);
 }
 
 /** `cnnkit train`: the tutorial recipe by default, resumable, with progress and metrics. */
-export async function trainCommand(options: TrainOptions): Promise<void> {
-  const resumed = options.resume ? await readResumeCheckpoint(options.resume) : undefined;
-  const config: RunConfig = resumed
-    ? (resumed.state.config as RunConfig)
-    : {
-        model: 'simple-cnn',
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        lr: options.lr,
-        momentum: options.momentum,
-        seed: options.seed,
-        limit: options.limit ?? null,
-        augment: options.augment,
-        data: options.data ?? null,
-      };
-  if (resumed) {
-    notify(
-      `resuming ${options.resume} at epoch ${resumed.state.epoch + 1}, batch ${resumed.state.batchInEpoch} (step ${resumed.state.step}); run settings come from its checkpoint`,
+export async function trainCommand(
+  options: TrainOptions,
+  given: ReadonlySet<string> = new Set(),
+): Promise<void> {
+  checkFlagCombinations(options);
+  const dir = options.resume ?? options.out ?? defaultRunDirectory();
+  const resumeCommand = suggestedCommand('train', '--resume', shellWord(dir));
+  const activity: Activity = { path: dir, doing: 'creating the run directory' };
+  let created = false;
+  let recorded = false; // run.json written: the run can be resumed from here on
+  let lock: Awaited<ReturnType<typeof acquireRunLock>> | undefined;
+  try {
+    if (options.resume !== undefined) await checkRunDirectory(dir);
+    else created = await createDirectory(dir);
+    activity.doing = 'locking the run directory';
+    lock = await acquireRunLock(dir, {
+      command: [invocation(), ...process.argv.slice(2).map(shellWord)].join(' '),
+      notify,
+    });
+    const found = await runFilesIn(dir);
+    if (options.resume === undefined && found.length > 0) {
+      if (!options.force) {
+        throw new UserError(
+          `${dir} already holds ${await describeRun(dir)} (${found.join(', ')}); continue it with \`${resumeCommand}\`, or add --force to delete it and start over.`,
+        );
+      }
+      activity.doing = 'deleting the old run (--force)';
+      notify(`--force: deleting ${await describeRun(dir)} in ${dir} (${found.join(', ')})`);
+      await removeRunFiles(dir);
+    }
+
+    activity.doing = 'removing temporary files';
+    const leftovers = await removeLeftovers(dir);
+    if (leftovers.length > 0) {
+      notify(`removed what a stopped run left unfinished: ${leftovers.join(', ')}`);
+    }
+    activity.doing = 'reading the run';
+    const plan =
+      options.resume === undefined
+        ? await planNewRun(options, notify)
+        : await planResume(dir, options, given, notify);
+    if (plan.start.epoch >= plan.epochs) {
+      recorded = true;
+      await reportFinishedRun(dir, plan, options, activity);
+      return;
+    }
+    await trainRun(dir, plan, options, activity, () => {
+      recorded = true;
+    });
+  } catch (error) {
+    throw asUserError(error, activity, recorded ? resumeCommand : undefined, dir);
+  } finally {
+    await lock?.release();
+    // A new run that failed before it started leaves no empty directory behind.
+    if (created && !recorded) await rmdir(dir).catch(() => {});
+  }
+}
+
+function asUserError(
+  error: unknown,
+  activity: Activity,
+  resumeCommand: string | undefined,
+  dir: string,
+): unknown {
+  if (error instanceof NonFiniteLossError) {
+    return new UserError(
+      `${error.message.replace(/\.$/, '')}. The run in ${dir} cannot go on with these settings: start a new run with --out <new dir>.`,
     );
   }
-  const outDir = options.resume ?? options.out ?? defaultRunDirectory();
-  const paths = runPaths(outDir);
+  if (isFileSystemError(error)) {
+    return new UserError(
+      describeFileSystemError(error, {
+        path: activity.path,
+        doing: activity.doing,
+        ...(resumeCommand ? { afterwards: `continue with \`${resumeCommand}\`` } : {}),
+      }),
+    );
+  }
+  return error;
+}
 
-  const backend = await selectBackend({ requested: options.backend, log: notify });
-  const { data, source } = await loadData({
-    data: options.data ?? config.data ?? undefined,
-    cacheDir: options.cacheDir,
-    notify,
-  });
-  const classNames = data.train.classNames;
+/** The settings train() stores in checkpoints, so a checkpoint alone still says what ran. */
+function checkpointConfig(plan: RunPlan): { readonly [key: string]: JsonValue } {
+  const { data, ...settings } = plan.settings;
+  return { ...settings, epochs: plan.epochs, data: data.source, dataSha256: data.sha256 };
+}
+
+async function recordSession(
+  dir: string,
+  plan: RunPlan,
+  backend: string,
+  activity: Activity,
+): Promise<void> {
+  const previous = plan.record;
+  if (previous && previous.epochs !== plan.epochs) {
+    notify(`epochs: ${previous.epochs} → ${plan.epochs} (recorded in ${runPaths(dir).settings})`);
+  }
+  const record: RunRecord = {
+    format: 'cnnkit-run/1',
+    settings: plan.settings,
+    epochs: plan.epochs,
+    sessions: [
+      ...(previous?.sessions ?? []),
+      {
+        startedAt: new Date().toISOString(),
+        fromStep: plan.start.step,
+        epochs: plan.epochs,
+        backend,
+      },
+    ],
+  };
+  activity.path = runPaths(dir).settings;
+  activity.doing = 'writing the run settings';
+  await writeRunRecord(runPaths(dir).settings, record);
+}
+
+async function trainRun(
+  dir: string,
+  plan: RunPlan,
+  options: TrainOptions,
+  activity: Activity,
+  onRecorded: () => void,
+): Promise<void> {
+  const paths = runPaths(dir);
+  const { settings, data: loaded } = plan;
+  const classNames = loaded.data.train.classNames;
   let trainData: DataLoader;
   try {
-    trainData = new DataLoader(data.train, {
-      batchSize: config.batchSize,
+    trainData = new DataLoader(loaded.data.train, {
+      batchSize: settings.batchSize,
       shuffle: true,
-      seed: config.seed,
-      limit: config.limit ?? undefined,
-      transform: trainingTransform(config.augment),
+      seed: settings.seed,
+      limit: settings.limit ?? undefined,
+      transform: trainingTransform(settings.augment),
     });
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const testData = new DataLoader(data.test, { batchSize: 500, transform: tutorialTransform() });
+  const testData = new DataLoader(loaded.data.test, {
+    batchSize: 500,
+    transform: tutorialTransform(),
+  });
 
-  const model = SimpleCNN.create({ seed: config.seed });
+  const backend = await selectBackend({ requested: options.backend, log: notify });
+  await recordSession(dir, plan, backend.name, activity);
+  onRecorded();
+
+  const model = SimpleCNN.create({ seed: settings.seed });
   let optimizer: SgdOptimizer;
-  let start: TrainingState | undefined;
-  if (resumed) {
+  if (plan.checkpoint) {
+    const { start } = plan;
+    notify(
+      `resuming ${dir} at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step})`,
+    );
     try {
-      ({ optimizer, state: start } = restoreCheckpoint(resumed, model));
+      ({ optimizer } = restoreCheckpoint(plan.checkpoint, model));
     } catch (error) {
-      throw new UserError(`cannot resume from ${outDir}: ${(error as Error).message}`);
+      model.dispose();
+      throw new UserError(`cannot resume ${dir}: ${(error as Error).message}`);
     }
   } else {
-    optimizer = new SgdOptimizer(model.parameters, { lr: config.lr, momentum: config.momentum });
+    optimizer = new SgdOptimizer(model.parameters, {
+      lr: settings.lr,
+      momentum: settings.momentum,
+    });
   }
+  const config = checkpointConfig(plan);
 
   notify(
-    `training SimpleCNN on ${trainData.imagesPerEpoch.toLocaleString('en-US')} images (${source}), ` +
-      `${config.epochs} epochs, batch ${config.batchSize}, lr ${config.lr}, momentum ${config.momentum}, seed ${config.seed}; ` +
-      `backend ${backend.name}; run directory ${outDir}`,
+    `training SimpleCNN on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
+      `${plural(plan.epochs, 'epoch')}, batch ${settings.batchSize}, lr ${settings.lr}, momentum ${settings.momentum}, seed ${settings.seed}; ` +
+      `backend ${backend.name}; run directory ${dir}`,
   );
 
-  const metrics = await openMetricsLog(paths.metrics, start ? { resumeFromStep: start.step } : {});
+  activity.path = paths.metrics;
+  activity.doing = 'opening the metrics log';
+  const metrics = await openMetricsLog(paths.metrics, {
+    ...(options.resume === undefined ? {} : { resumeFromStep: plan.start.step }),
+    onDamagedLine: (line, text) =>
+      notify(
+        `${paths.metrics} line ${line} is damaged and was dropped (${JSON.stringify(text.slice(0, 40))}); the run continues`,
+      ),
+  });
   const progress = createProgressDisplay();
   const interrupt = abortOnSignals((signal) =>
     progress.log(
@@ -140,24 +280,23 @@ export async function trainCommand(options: TrainOptions): Promise<void> {
       optimizer,
       trainData,
       testData,
-      epochs: config.epochs,
-      reportEvery: options.reportEvery,
-      checkpointEvery: options.checkpointEvery,
+      epochs: plan.epochs,
+      reportEvery: settings.reportEvery,
+      checkpointEvery: settings.checkpointEvery,
       config,
-      ...(start ? { start } : {}),
+      start: plan.start,
       signal: interrupt.signal,
       onEvent: async (event) => {
+        activity.path = paths.metrics;
+        activity.doing = 'appending to the metrics log';
         await metrics.append(event);
         switch (event.type) {
           case 'batch-end': {
-            imagesTrained += Math.min(
-              config.batchSize,
-              trainData.imagesPerEpoch - event.batch * config.batchSize,
-            );
+            imagesTrained += event.batchSize;
             const seconds = (performance.now() - started - overheadMs) / 1000;
             progress.update({
               epoch: event.epoch + 1,
-              epochs: config.epochs,
+              epochs: plan.epochs,
               batch: event.batch + 1,
               batchesPerEpoch: trainData.batchesPerEpoch,
               imagesPerSecond: imagesTrained / seconds,
@@ -179,6 +318,8 @@ export async function trainCommand(options: TrainOptions): Promise<void> {
             break;
           case 'checkpoint': {
             const t0 = performance.now();
+            activity.path = paths.checkpoints;
+            activity.doing = 'writing a checkpoint';
             await saveCheckpoint(paths.checkpoints, event.checkpoint);
             overheadMs += performance.now() - t0;
             break;
@@ -186,6 +327,10 @@ export async function trainCommand(options: TrainOptions): Promise<void> {
         }
       },
     });
+  } catch (error) {
+    model.dispose();
+    optimizer.dispose();
+    throw error;
   } finally {
     interrupt.release();
     progress.stop();
@@ -193,45 +338,118 @@ export async function trainCommand(options: TrainOptions): Promise<void> {
   const trainSeconds = (performance.now() - started - overheadMs) / 1000;
 
   if (result.stopReason === 'aborted') {
+    activity.path = paths.checkpoints;
+    activity.doing = 'writing the checkpoint after the interrupt';
     await saveCheckpoint(
       paths.checkpoints,
       createCheckpoint({ model, optimizer, state: result.state, config }),
     );
-    notify(`stopped at step ${result.state.step}; continue with: cnnkit train --resume ${outDir}`);
+    model.dispose();
+    optimizer.dispose();
+    notify(
+      `stopped at step ${result.state.step}; continue with: ${suggestedCommand('train', '--resume', shellWord(dir))}`,
+    );
     process.exitCode = exitCodes.interrupted;
     return;
   }
 
+  activity.path = paths.weights;
+  activity.doing = 'writing the final weights';
   await writeFileAtomically(paths.weights, model.saveWeights());
+  model.dispose();
+  optimizer.dispose();
   const final = lastTest ?? result.state.history.at(-1)?.test;
   if (!final) throw new Error('training finished without a test evaluation');
+  printSummary(dir, plan, options, {
+    final,
+    classNames,
+    trainImages: trainData.imagesPerEpoch,
+    steps: result.state.step,
+    imagesTrained,
+    trainSeconds,
+    backend: backend.name,
+  });
+}
+
+/** A run that has trained all its epochs: its results, and its weights if they are missing. */
+async function reportFinishedRun(
+  dir: string,
+  plan: RunPlan,
+  options: TrainOptions,
+  activity: Activity,
+): Promise<void> {
+  const paths = runPaths(dir);
+  const last: EpochRecord | undefined = plan.start.history.at(-1);
+  notify(
+    `${dir} has already trained its ${plural(plan.epochs, 'epoch')}; nothing to train (add --epochs ${plan.epochs + 1} or more to train it further)`,
+  );
+  try {
+    await stat(paths.weights);
+  } catch {
+    // Stopped between its last checkpoint and the weights file: the checkpoint has them.
+    if (plan.checkpoint) {
+      activity.path = paths.weights;
+      activity.doing = 'writing the final weights';
+      await writeFileAtomically(paths.weights, plan.checkpoint.weights);
+    }
+  }
+  if (!last?.test) throw new UserError(`${dir} has no test result in its checkpoint.`);
+  const limit = plan.settings.limit;
+  printSummary(dir, plan, options, {
+    final: last.test,
+    classNames: plan.data.data.test.classNames,
+    trainImages: limit ?? plan.data.data.train.count,
+    steps: plan.start.step,
+    imagesTrained: 0,
+    trainSeconds: 0,
+    backend: null,
+  });
+}
+
+function printSummary(
+  dir: string,
+  plan: RunPlan,
+  options: TrainOptions,
+  run: {
+    final: Omit<EvaluationResult, 'imagesPerSecond'>;
+    classNames: readonly string[];
+    trainImages: number;
+    steps: number;
+    imagesTrained: number;
+    trainSeconds: number;
+    backend: string | null;
+  },
+): void {
+  const paths = runPaths(dir);
+  const { final } = run;
+  const imagesPerSecond = run.imagesTrained > 0 ? run.imagesTrained / run.trainSeconds : null;
   const summary = {
     accuracy: final.accuracy,
     loss: final.loss,
-    perClassAccuracy: perClassRecord(classNames, final.perClassAccuracy),
+    perClassAccuracy: perClassRecord(run.classNames, final.perClassAccuracy),
     confusionMatrix: final.confusionMatrix,
     testImages: final.count,
-    trainImages: trainData.imagesPerEpoch,
-    epochs: config.epochs,
-    steps: result.state.step,
-    imagesPerSecond: imagesTrained / trainSeconds,
-    trainSeconds,
-    backend: backend.name,
-    data: source,
+    trainImages: run.trainImages,
+    epochs: plan.epochs,
+    steps: run.steps,
+    imagesPerSecond,
+    trainSeconds: run.trainSeconds,
+    backend: run.backend,
+    data: plan.data.source,
     weights: paths.weights,
-    runDirectory: outDir,
-    config,
+    runDirectory: dir,
+    config: checkpointConfig(plan),
   };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
-  } else {
-    process.stdout.write(
-      `${formatEvaluation(final, classNames)}\n` +
-        `trained ${imagesTrained.toLocaleString('en-US')} images in ${trainSeconds.toFixed(1)} s ` +
-        `(${summary.imagesPerSecond.toFixed(0)} images/s${resumed ? ' in this session' : ''}) on ${backend.name}\n` +
-        `weights: ${paths.weights}\n`,
-    );
+    return;
   }
-  model.dispose();
-  optimizer.dispose();
+  const speed =
+    imagesPerSecond === null
+      ? ''
+      : `trained ${plural(run.imagesTrained, 'image')} in ${run.trainSeconds.toFixed(1)} s ` +
+        `(${imagesPerSecond.toFixed(0)} images/s${plan.checkpoint ? ' in this session' : ''}) on ${run.backend}\n`;
+  process.stdout.write(
+    `${formatEvaluation(final, run.classNames)}\n${speed}weights: ${paths.weights}\n`,
+  );
 }

@@ -17,7 +17,8 @@ test('on wasm the header names the SIMD build the worker reported', () => {
     kernels: 'SIMD relaxed (FMA)',
   });
   expect(runtimeTexts({ ...wasm, simd: 'simd' }).kernels).toBe('SIMD');
-  // No variant: the SIMD module did not start, and the header says so instead of guessing.
+  // No SIMD build: the SIMD module did not start, and the header says so instead of guessing.
+  expect(runtimeTexts({ ...wasm, simd: 'none' }).kernels).toBe('fallback (no SIMD module)');
   expect(runtimeTexts(wasm).kernels).toBe('fallback (no SIMD module)');
 });
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapOffset } from '../wasm-backend-internals.js';
+import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
 
 /**
@@ -10,14 +11,12 @@ import { runOriginalKernel } from './original-kernels.js';
  * transposed cases of a dense layer's gradient with a scalar loop. Batches that broadcast in
  * another way than "equal, or one of them 1", and non-float32 inputs, go to the original kernel.
  */
-export function batchMatMul(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
-  const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+export function batchMatMul(
+  args: WasmKernelArgs<tf.BatchMatMulInputs, tf.BatchMatMulAttrs>,
+): tf.TensorInfo {
+  const { backend } = args;
+  const { a, b } = args.inputs;
+  const { transposeA, transposeB } = args.attrs;
   const simd = simdKernelsFor(backend);
   const aRank = a.shape.length;
   const bRank = b.shape.length;
@@ -42,7 +41,7 @@ export function batchMatMul(args: {
     bRank < 2 ||
     k !== kB
   ) {
-    return runOriginalKernel(tf.BatchMatMul, args) as tf.TensorInfo;
+    return runOriginalKernel(tf.BatchMatMul, args);
   }
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const aBase = heapOffset(backend, a);
@@ -51,23 +50,19 @@ export function batchMatMul(args: {
   const aStep = batchA === 1 ? 0 : m * k * 4;
   const bStep = batchB === 1 ? 0 : k * n * 4;
   for (let i = 0; i < batch; i++) {
-    simd.matmul(
-      aBase + i * aStep,
-      bBase + i * bStep,
-      outBase + i * m * n * 4,
+    simd.matmul({
+      a: aBase + i * aStep,
+      b: bBase + i * bStep,
+      c: outBase + i * m * n * 4,
       m,
       n,
       k,
-      transposeA ? 1 : 0,
-      transposeB ? 1 : 0,
-    );
+      transposeA: transposeA ? 1 : 0,
+      transposeB: transposeB ? 1 : 0,
+    });
   }
   return out;
 }
 
 /** Replaces tfjs-backend-wasm 4.22's BatchMatMul (scalar loops for transposed inputs). */
-export const batchMatMulConfig: tf.KernelConfig = {
-  kernelName: tf.BatchMatMul,
-  backendName: 'wasm',
-  kernelFunc: batchMatMul as unknown as tf.KernelFunc,
-};
+export const batchMatMulConfig = defineWasmKernel(tf.BatchMatMul, batchMatMul);

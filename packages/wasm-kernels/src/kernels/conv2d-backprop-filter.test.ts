@@ -9,6 +9,7 @@ import {
   useBackend,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { runKernel } from '../test-support/run-kernel.js';
 
 interface ConvCase {
   readonly name: string;
@@ -170,7 +171,7 @@ const cases: ConvCase[] = [
   },
 ];
 
-function attrsOf(c: ConvCase, filterShape = c.filterShape): tf.NamedAttrMap {
+function attrsOf(c: ConvCase, filterShape = c.filterShape) {
   return {
     strides: c.strides,
     pad: c.pad,
@@ -178,7 +179,7 @@ function attrsOf(c: ConvCase, filterShape = c.filterShape): tf.NamedAttrMap {
     dimRoundingMode: c.dimRoundingMode,
     dilations: c.dilations,
     filterShape,
-  } as unknown as tf.NamedAttrMap;
+  };
 }
 
 function outputShapeOf(c: ConvCase): number[] {
@@ -195,7 +196,7 @@ function outputShapeOf(c: ConvCase): number[] {
   return info.outShape;
 }
 
-function runKernel(
+function filterGradient(
   c: ConvCase,
   x: Float32Array,
   dy: Float32Array,
@@ -203,14 +204,10 @@ function runKernel(
   dyShape = outputShapeOf(c),
 ) {
   return tf.tidy(() =>
-    (
-      tf
-        .engine()
-        .runKernel(
-          tf.Conv2DBackpropFilter,
-          { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
-          attrsOf(c, filterShape),
-        ) as tf.Tensor
+    runKernel(
+      tf.Conv2DBackpropFilter,
+      { x: tf.tensor4d(x, c.xShape), dy: tf.tensor(dy, dyShape) },
+      attrsOf(c, filterShape),
     ).dataSync(),
   );
 }
@@ -230,7 +227,7 @@ function cpuReference(c: ConvCase, x: Float32Array, dy: Float32Array): Float32Ar
     inC,
     outC,
   ];
-  const wide = runKernel(
+  const wide = filterGradient(
     { ...c, dilations: 1 },
     x,
     dy,
@@ -264,7 +261,7 @@ describe.each(kernelPaths)(
       );
       const { expected, actual } = await runOnCpuThenWasm(
         () => cpuReference(c, x, dy),
-        () => runKernel(c, x, dy),
+        () => filterGradient(c, x, dy),
       );
       expectClose(actual, expected);
     });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -32,14 +33,11 @@ const transposes = {
  * convolved to [inChannels, ≥filterH, ≥filterW, outChannels], and the filter-sized corner of
  * that is copied out in dW's [filterH, filterW, inChannels, outChannels] order.
  */
-export function conv2DBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
-  const { x, dy } = args.inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const attrs = args.attrs as unknown as Conv2DBackpropFilterKernelAttrs;
+export function conv2DBackpropFilter({
+  inputs: { x, dy },
+  attrs,
+  backend,
+}: WasmKernelArgs<tf.Conv2DBackpropFilterInputs, Conv2DBackpropFilterKernelAttrs>): tf.TensorInfo {
   const { strides, pad, dataFormat = 'NHWC', dimRoundingMode, filterShape } = attrs;
   for (const [name, tensor] of [
     ['x', x],
@@ -66,7 +64,7 @@ export function conv2DBackpropFilter(args: {
 
   const dw = backend.makeOutput([...info.filterShape], 'float32');
   if (outHeight === 0 || outWidth === 0 || info.batchSize === 0) {
-    (backend.typedArrayFromHeap(dw) as Float32Array).fill(0);
+    heapFloat32(backend, dw).fill(0);
     return dw;
   }
 
@@ -81,16 +79,11 @@ export function conv2DBackpropFilter(args: {
     return dw;
   }
 
-  const transpose = wasmKernelFunc(tf.Transpose);
-  const conv2d = wasmKernelFunc(tf.Conv2D);
+  const transpose = wasmKernelFunc<tf.TransposeInputs, tf.TransposeAttrs>(tf.Transpose);
+  const conv2d = wasmKernelFunc<tf.Conv2DInputs, tf.Conv2DAttrs>(tf.Conv2D);
   const perms = transposes[info.dataFormat];
-  const kernelBackend = backend as unknown as tf.KernelBackend;
-  const xT = transpose({ inputs: { x }, attrs: { perm: [...perms.x] }, backend: kernelBackend });
-  const dyT = transpose({
-    inputs: { x: dy },
-    attrs: { perm: [...perms.dy] },
-    backend: kernelBackend,
-  });
+  const xT = transpose({ inputs: { x }, attrs: { perm: [...perms.x] }, backend });
+  const dyT = transpose({ inputs: { x: dy }, attrs: { perm: [...perms.dy] }, backend });
   // Bottom/right padding that keeps every tap's last input row/column inside the padded input.
   // Where the forward pass never reached the input's end the result has extra rows/columns,
   // which the copy below drops; negative padding is not possible, so it is never cut.
@@ -115,15 +108,15 @@ export function conv2DBackpropFilter(args: {
       ],
       dataFormat: 'NHWC',
     },
-    backend: kernelBackend,
+    backend,
   });
   backend.disposeData(xT.dataId);
   backend.disposeData(dyT.dataId);
 
   // sums is [inChannels, sumsHeight ≥ filterHeight, sumsWidth ≥ filterWidth, outChannels].
   const [, sumsHeight = 0, sumsWidth = 0] = sums.shape;
-  const from = backend.typedArrayFromHeap(sums) as Float32Array;
-  const to = backend.typedArrayFromHeap(dw) as Float32Array;
+  const from = heapFloat32(backend, sums);
+  const to = heapFloat32(backend, dw);
   for (let fh = 0; fh < filterHeight; fh++) {
     for (let fw = 0; fw < filterWidth; fw++) {
       for (let ci = 0; ci < inChannels; ci++) {
@@ -147,7 +140,7 @@ export function conv2DBackpropFilter(args: {
  */
 function filterGradientSimd(
   simd: SimdKernels,
-  backend: WasmBackendInternals,
+  backend: WasmBackend,
   x: tf.TensorInfo,
   dy: tf.TensorInfo,
   dw: tf.TensorInfo,
@@ -160,53 +153,52 @@ function filterGradientSimd(
   const xCols = dyCols + (filterWidth - 1) * dilationWidth;
   const xp = backend.makeOutput([batchSize, inChannels, xRows, xCols], 'float32');
   const dyp = backend.makeOutput([batchSize, outChannels, outHeight, dyCols], 'float32');
-  simd.toPaddedPlanar(
-    heapOffset(backend, x),
-    heapOffset(backend, xp),
-    batchSize,
-    inHeight,
-    inWidth,
-    inChannels,
+  simd.toPaddedPlanar({
+    src: heapOffset(backend, x),
+    planar: heapOffset(backend, xp),
+    batch: batchSize,
+    height: inHeight,
+    width: inWidth,
+    channels: inChannels,
+    rows: xRows,
+    cols: xCols,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  });
+  simd.toPaddedPlanar({
+    src: heapOffset(backend, dy),
+    planar: heapOffset(backend, dyp),
+    batch: batchSize,
+    height: outHeight,
+    width: outWidth,
+    channels: outChannels,
+    rows: outHeight,
+    cols: dyCols,
+    top: 0,
+    left: 0,
+  });
+  simd.conv2dFilterGrad({
+    xp: heapOffset(backend, xp),
+    dyp: heapOffset(backend, dyp),
+    dw: heapOffset(backend, dw),
+    batch: batchSize,
+    inC: inChannels,
+    outC: outChannels,
     xRows,
     xCols,
-    info.padInfo.top,
-    info.padInfo.left,
-  );
-  simd.toPaddedPlanar(
-    heapOffset(backend, dy),
-    heapOffset(backend, dyp),
-    batchSize,
-    outHeight,
-    outWidth,
-    outChannels,
-    outHeight,
+    outH: outHeight,
     dyCols,
-    0,
-    0,
-  );
-  simd.conv2dFilterGrad(
-    heapOffset(backend, xp),
-    heapOffset(backend, dyp),
-    heapOffset(backend, dw),
-    batchSize,
-    inChannels,
-    outChannels,
-    xRows,
-    xCols,
-    outHeight,
-    dyCols,
-    filterHeight,
-    filterWidth,
-    dilationHeight,
-    dilationWidth,
-  );
+    filterH: filterHeight,
+    filterW: filterWidth,
+    dilationH: dilationHeight,
+    dilationW: dilationWidth,
+  });
   backend.disposeData(xp.dataId);
   backend.disposeData(dyp.dataId);
 }
 
 /** Registers with `tf.registerKernel`; tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter. */
-export const conv2DBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc,
-};
+export const conv2DBackpropFilterConfig = defineWasmKernel(
+  tf.Conv2DBackpropFilter,
+  conv2DBackpropFilter,
+);

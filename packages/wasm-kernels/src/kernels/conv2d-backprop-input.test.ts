@@ -7,6 +7,7 @@ import {
   seededValues,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { runKernel } from '../test-support/run-kernel.js';
 
 interface InputGradientCase {
   readonly name: string;
@@ -153,20 +154,16 @@ function dyShapeOf(c: InputGradientCase): number[] {
 
 function inputGradient(c: InputGradientCase, dy: Float32Array, filter: Float32Array) {
   return tf.tidy(() =>
-    (
-      tf
-        .engine()
-        .runKernel(
-          tf.Conv2DBackpropInput,
-          { dy: tf.tensor(dy, dyShapeOf(c)), filter: tf.tensor4d(filter, c.filterShape) },
-          {
-            strides: c.strides,
-            pad: c.pad,
-            dataFormat: c.dataFormat ?? 'NHWC',
-            dimRoundingMode: c.dimRoundingMode,
-            inputShape: c.xShape,
-          } as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor
+    runKernel(
+      tf.Conv2DBackpropInput,
+      { dy: tf.tensor(dy, dyShapeOf(c)), filter: tf.tensor4d(filter, c.filterShape) },
+      {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: c.dataFormat ?? 'NHWC',
+        dimRoundingMode: c.dimRoundingMode,
+        inputShape: c.xShape,
+      },
     ).dataSync(),
   );
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -15,15 +16,11 @@ import { wasmKernelFunc } from './wasm-kernel-func.js';
  * spatial axes with its channel axes swapped, [filterH, filterW, outChannels, inChannels].
  * NCHW is transposed to NHWC and back around that.
  */
-export function conv2DBackpropInput(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
-  const kernelBackend = args.backend;
-  const { dy, filter } = args.inputs as unknown as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+export function conv2DBackpropInput({
+  inputs: { dy, filter },
+  attrs,
+  backend,
+}: WasmKernelArgs<tf.Conv2DBackpropInputInputs, tf.Conv2DBackpropInputAttrs>): tf.TensorInfo {
   const { strides, pad, dataFormat = 'NHWC', dimRoundingMode, inputShape } = attrs;
   if (dy.dtype !== 'float32' || filter.dtype !== 'float32') {
     throw new Error(
@@ -47,11 +44,11 @@ export function conv2DBackpropInput(args: {
   if (simd != null && !channelsFirst) {
     return inputGradientSimd(simd, backend, dy, filter, info);
   }
-  const transpose = wasmKernelFunc(tf.Transpose);
-  const conv2d = wasmKernelFunc(tf.Conv2D);
+  const transpose = wasmKernelFunc<tf.TransposeInputs, tf.TransposeAttrs>(tf.Transpose);
+  const conv2d = wasmKernelFunc<tf.Conv2DInputs, tf.Conv2DAttrs>(tf.Conv2D);
 
   const dyNhwc = channelsFirst
-    ? transpose({ inputs: { x: dy }, attrs: { perm: [0, 2, 3, 1] }, backend: kernelBackend })
+    ? transpose({ inputs: { x: dy }, attrs: { perm: [0, 2, 3, 1] }, backend })
     : dy;
   const spreadHeight = inHeight + filterHeight - 1;
   const spreadWidth = inWidth + filterWidth - 1;
@@ -61,8 +58,8 @@ export function conv2DBackpropInput(args: {
     'float32',
   );
   // makeOutput may grow wasm memory, which detaches earlier heap views: take views after it.
-  const dyValues = backend.typedArrayFromHeap(dyNhwc) as Float32Array;
-  const spreadValues = backend.typedArrayFromHeap(spread) as Float32Array;
+  const dyValues = heapFloat32(backend, dyNhwc);
+  const spreadValues = heapFloat32(backend, spread);
   spreadValues.fill(0);
   // spread row j holds dy row (j − rowOffset) / strideH when that is a whole row of dy.
   const rowOffset = filterHeight - 1 - info.padInfo.top;
@@ -84,8 +81,8 @@ export function conv2DBackpropInput(args: {
   }
   if (dyNhwc !== dy) backend.disposeData(dyNhwc.dataId);
 
-  const filterValues = backend.typedArrayFromHeap(filter) as Float32Array;
-  const flippedValues = backend.typedArrayFromHeap(flipped) as Float32Array;
+  const filterValues = heapFloat32(backend, filter);
+  const flippedValues = heapFloat32(backend, flipped);
   for (let fh = 0; fh < filterHeight; fh++) {
     for (let fw = 0; fw < filterWidth; fw++) {
       const source = (fh * filterWidth + fw) * inChannels * outChannels;
@@ -104,16 +101,12 @@ export function conv2DBackpropInput(args: {
   const dx = conv2d({
     inputs: { x: spread, filter: flipped },
     attrs: { strides: 1, dilations: 1, pad: 'valid', dataFormat: 'NHWC' },
-    backend: kernelBackend,
+    backend,
   });
   backend.disposeData(spread.dataId);
   backend.disposeData(flipped.dataId);
   if (!channelsFirst) return dx;
-  const dxNchw = transpose({
-    inputs: { x: dx },
-    attrs: { perm: [0, 3, 1, 2] },
-    backend: kernelBackend,
-  });
+  const dxNchw = transpose({ inputs: { x: dx }, attrs: { perm: [0, 3, 1, 2] }, backend });
   backend.disposeData(dx.dataId);
   return dxNchw;
 }
@@ -127,7 +120,7 @@ export function conv2DBackpropInput(args: {
  */
 function inputGradientSimd(
   simd: SimdKernels,
-  backend: WasmBackendInternals,
+  backend: WasmBackend,
   dy: tf.TensorInfo,
   filter: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
@@ -140,43 +133,47 @@ function inputGradientSimd(
   const filterT = backend.makeOutput([outChannels, taps], 'float32');
   const cols = backend.makeOutput([pixels, taps], 'float32');
   const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
-  simd.transpose2d(heapOffset(backend, filter), heapOffset(backend, filterT), taps, outChannels);
-  simd.matmul(
-    heapOffset(backend, dy),
-    heapOffset(backend, filterT),
-    heapOffset(backend, cols),
-    pixels,
-    taps,
-    outChannels,
-    0,
-    0,
-  );
-  simd.col2im(
-    heapOffset(backend, cols),
-    heapOffset(backend, dx),
-    batchSize,
-    inHeight,
-    inWidth,
-    inChannels,
-    outHeight,
-    outWidth,
-    filterHeight,
-    filterWidth,
-    strideHeight,
-    strideWidth,
-    dilationHeight,
-    dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  );
+  simd.transpose2d({
+    src: heapOffset(backend, filter),
+    dst: heapOffset(backend, filterT),
+    rows: taps,
+    cols: outChannels,
+  });
+  simd.matmul({
+    a: heapOffset(backend, dy),
+    b: heapOffset(backend, filterT),
+    c: heapOffset(backend, cols),
+    m: pixels,
+    n: taps,
+    k: outChannels,
+    transposeA: 0,
+    transposeB: 0,
+  });
+  simd.col2im({
+    cols: heapOffset(backend, cols),
+    dx: heapOffset(backend, dx),
+    batch: batchSize,
+    inH: inHeight,
+    inW: inWidth,
+    inC: inChannels,
+    outH: outHeight,
+    outW: outWidth,
+    filterH: filterHeight,
+    filterW: filterWidth,
+    strideH: strideHeight,
+    strideW: strideWidth,
+    dilationH: dilationHeight,
+    dilationW: dilationWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  });
   backend.disposeData(filterT.dataId);
   backend.disposeData(cols.dataId);
   return dx;
 }
 
 /** Replaces tfjs-backend-wasm 4.22's Conv2DBackpropInput (correct, but a slow plain loop). */
-export const conv2DBackpropInputConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInput as unknown as tf.KernelFunc,
-};
+export const conv2DBackpropInputConfig = defineWasmKernel(
+  tf.Conv2DBackpropInput,
+  conv2DBackpropInput,
+);

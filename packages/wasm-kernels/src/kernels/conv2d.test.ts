@@ -9,6 +9,7 @@ import {
   useBackend,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { runKernel } from '../test-support/run-kernel.js';
 
 interface ConvCase {
   readonly name: string;
@@ -151,20 +152,16 @@ const cases: ConvCase[] = [
 function runConv(c: ConvCase, x: Float32Array, filter: Float32Array): Float32Array {
   return tf.tidy(
     () =>
-      (
-        tf
-          .engine()
-          .runKernel(
-            tf.Conv2D,
-            { x: tf.tensor4d(x, c.xShape), filter: tf.tensor4d(filter, c.filterShape) },
-            {
-              strides: c.strides,
-              pad: c.pad,
-              dataFormat: c.dataFormat ?? 'NHWC',
-              dilations: c.dilations ?? 1,
-              dimRoundingMode: c.dimRoundingMode,
-            } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor
+      runKernel(
+        tf.Conv2D,
+        { x: tf.tensor4d(x, c.xShape), filter: tf.tensor4d(filter, c.filterShape) },
+        {
+          strides: c.strides,
+          pad: c.pad,
+          dataFormat: c.dataFormat ?? 'NHWC',
+          dilations: c.dilations ?? 1,
+          dimRoundingMode: c.dimRoundingMode,
+        },
       ).dataSync() as Float32Array,
   );
 }

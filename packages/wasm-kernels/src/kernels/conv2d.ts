@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
@@ -17,21 +18,15 @@ import { wasmKernelFunc } from './wasm-kernel-func.js';
  * the SIMD module the padded input goes to the backend's Conv2D as 'valid', which also fixes its
  * wrong results for `dimRoundingMode: 'ceil'`.
  */
-export function conv2D(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
-  const { x, filter } = args.inputs as unknown as { x: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DAttrs;
+export function conv2D(args: WasmKernelArgs<tf.Conv2DInputs, tf.Conv2DAttrs>): tf.TensorInfo {
+  const { inputs, attrs, backend } = args;
+  const { x, filter } = inputs;
   if (x.dtype !== 'float32' || filter.dtype !== 'float32') {
-    return runOriginalKernel(tf.Conv2D, args) as tf.TensorInfo;
+    return runOriginalKernel(tf.Conv2D, args);
   }
   if ((attrs.dataFormat ?? 'NHWC') === 'NHWC') return conv2DChannelsLast(backend, x, filter, attrs);
-  const transpose = wasmKernelFunc(tf.Transpose);
-  const kernelBackend = args.backend;
-  const xNhwc = transpose({ inputs: { x }, attrs: { perm: [0, 2, 3, 1] }, backend: kernelBackend });
+  const transpose = wasmKernelFunc<tf.TransposeInputs, tf.TransposeAttrs>(tf.Transpose);
+  const xNhwc = transpose({ inputs: { x }, attrs: { perm: [0, 2, 3, 1] }, backend });
   // Explicit padding lists the axes in the data format's order.
   const { pad } = attrs;
   const padNhwc = Array.isArray(pad) ? [pad[0], pad[2], pad[3], pad[1]] : pad;
@@ -40,22 +35,17 @@ export function conv2D(args: {
     pad: padNhwc as tf.Conv2DAttrs['pad'],
   });
   backend.disposeData(xNhwc.dataId);
-  const out = transpose({
-    inputs: { x: outNhwc },
-    attrs: { perm: [0, 3, 1, 2] },
-    backend: kernelBackend,
-  });
+  const out = transpose({ inputs: { x: outNhwc }, attrs: { perm: [0, 3, 1, 2] }, backend });
   backend.disposeData(outNhwc.dataId);
   return out;
 }
 
 function conv2DChannelsLast(
-  backend: WasmBackendInternals,
+  backend: WasmBackend,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   attrs: tf.Conv2DAttrs,
 ): tf.TensorInfo {
-  const kernelBackend = backend as unknown as tf.KernelBackend;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
@@ -83,7 +73,7 @@ function conv2DChannelsLast(
   const right = Math.max(0, cols - left - inWidth);
   const padded =
     top > 0 || left > 0 || bottom > 0 || right > 0
-      ? wasmKernelFunc(tf.PadV2)({
+      ? wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
           inputs: { x },
           attrs: {
             paddings: [
@@ -94,7 +84,7 @@ function conv2DChannelsLast(
             ],
             constantValue: 0,
           },
-          backend: kernelBackend,
+          backend,
         })
       : undefined;
   const input = padded ?? x;
@@ -109,8 +99,8 @@ function conv2DChannelsLast(
         pad: 'valid',
         dataFormat: 'NHWC',
       },
-      backend: kernelBackend,
-    }) as tf.TensorInfo;
+      backend,
+    });
     if (padded != null) backend.disposeData(padded.dataId);
     return out;
   }
@@ -123,39 +113,35 @@ function conv2DChannelsLast(
       : backend.makeOutput([filterHeight, filterWidth, inChannels, outChannelsPadded], 'float32');
   if (widened != null) {
     // After every allocation: the heap may have grown, which detaches older views.
-    const from = backend.typedArrayFromHeap(filter) as Float32Array;
-    const to = backend.typedArrayFromHeap(widened) as Float32Array;
+    const from = heapFloat32(backend, filter);
+    const to = heapFloat32(backend, widened);
     to.fill(0);
     for (let row = 0; row < from.length / outChannels; row++) {
       to.set(from.subarray(row * outChannels, (row + 1) * outChannels), row * outChannelsPadded);
     }
   }
-  simd.conv2dForward(
-    heapOffset(backend, input),
-    heapOffset(backend, widened ?? filter),
-    heapOffset(backend, out),
-    batchSize,
-    inHeight + top + bottom,
-    inWidth + left + right,
-    inChannels,
-    outHeight,
-    outWidth,
-    outChannels,
-    filterHeight,
-    filterWidth,
-    strideHeight,
-    strideWidth,
-    dilationHeight,
-    dilationWidth,
-  );
+  simd.conv2dForward({
+    x: heapOffset(backend, input),
+    w: heapOffset(backend, widened ?? filter),
+    out: heapOffset(backend, out),
+    batch: batchSize,
+    xRows: inHeight + top + bottom,
+    xCols: inWidth + left + right,
+    inC: inChannels,
+    outH: outHeight,
+    outW: outWidth,
+    outC: outChannels,
+    filterH: filterHeight,
+    filterW: filterWidth,
+    strideH: strideHeight,
+    strideW: strideWidth,
+    dilationH: dilationHeight,
+    dilationW: dilationWidth,
+  });
   if (padded != null) backend.disposeData(padded.dataId);
   if (widened != null) backend.disposeData(widened.dataId);
   return out;
 }
 
 /** Registers with `tf.registerKernel`, replacing tfjs-backend-wasm's XNNPACK Conv2D. */
-export const conv2DConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2D,
-  backendName: 'wasm',
-  kernelFunc: conv2D as unknown as tf.KernelFunc,
-};
+export const conv2DConfig = defineWasmKernel(tf.Conv2D, conv2D);

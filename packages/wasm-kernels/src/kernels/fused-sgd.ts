@@ -1,17 +1,14 @@
-import { defineFusedKernel, type FusedSgdAttrs, fusedSgdKernel } from '@cnnkit/contracts';
+import { type FusedSgdAttrs, fusedSgdKernel } from '@cnnkit/contracts';
 import type * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { defineWasmFusedKernel } from './define-wasm-kernel.js';
+import { requireFloat32 } from './require-float32.js';
 
-const fusedSgdKernelName = fusedSgdKernel.kernelName;
+const kernelName = fusedSgdKernel.kernelName;
 
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
-  const tensor = inputs[name];
-  if (tensor == null) throw new Error(`${fusedSgdKernelName}: missing input ${name}.`);
-  if (tensor.dtype !== 'float32') {
-    throw new Error(`${fusedSgdKernelName}: ${name} must be float32, got ${tensor.dtype}.`);
-  }
-  return tensor;
+  return requireFloat32(inputs[name], name, kernelName);
 }
 
 /**
@@ -22,11 +19,11 @@ function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
  * same order (no fused multiply-add), so results are bit-identical to them.
  */
 export function fusedSgd(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs: FusedSgdAttrs;
+  readonly inputs: tf.NamedTensorInfoMap;
+  readonly backend: WasmBackend;
+  readonly attrs: FusedSgdAttrs;
 }): tf.TensorInfo[] {
-  const backend = args.backend as unknown as WasmBackendInternals;
+  const { backend } = args;
   const { count, lr, momentum, weightDecay, nesterov, hasBuffers } = args.attrs;
   const gate = args.inputs.apply;
   const apply =
@@ -56,33 +53,33 @@ export function fusedSgd(args: {
     const buffer = hasBuffers ? (buffers[i] as tf.TensorInfo) : param;
     const outBuffer = hasBuffers ? (outBuffers[i] as tf.TensorInfo) : outParam;
     if (simd) {
-      simd.sgdStep(
-        heapOffset(backend, param),
-        heapOffset(backend, grad),
-        heapOffset(backend, buffer),
-        heapOffset(backend, outParam),
-        heapOffset(backend, outBuffer),
-        size,
+      simd.sgdStep({
+        param: heapOffset(backend, param),
+        grad: heapOffset(backend, grad),
+        buffer: heapOffset(backend, buffer),
+        outParam: heapOffset(backend, outParam),
+        outBuffer: heapOffset(backend, outBuffer),
+        n: size,
         lr,
         momentum,
         weightDecay,
-        hasBuffers ? 1 : 0,
-        nesterov ? 1 : 0,
-      );
+        hasBuffer: hasBuffers ? 1 : 0,
+        nesterov: nesterov ? 1 : 0,
+      });
     } else {
-      sgdStepJs(backend, { param, grad, buffer, outParam, outBuffer }, args.attrs as never);
+      sgdStepJs(backend, { param, grad, buffer, outParam, outBuffer }, args.attrs);
     }
   }
   return [...outParams, ...outBuffers];
 }
 
-function copy(backend: WasmBackendInternals, from: tf.TensorInfo, to: tf.TensorInfo): void {
-  (backend.typedArrayFromHeap(to) as Float32Array).set(backend.typedArrayFromHeap(from));
+function copy(backend: WasmBackend, from: tf.TensorInfo, to: tf.TensorInfo): void {
+  heapFloat32(backend, to).set(heapFloat32(backend, from));
 }
 
 /** The SIMD kernel's arithmetic in JavaScript; `Math.fround` after each operation keeps it float32. */
 function sgdStepJs(
-  backend: WasmBackendInternals,
+  backend: WasmBackend,
   t: Record<'param' | 'grad' | 'buffer' | 'outParam' | 'outBuffer', tf.TensorInfo>,
   attrs: FusedSgdAttrs,
 ): void {
@@ -90,11 +87,11 @@ function sgdStepJs(
   const lr = f(attrs.lr);
   const momentum = f(attrs.momentum);
   const weightDecay = f(attrs.weightDecay);
-  const p = backend.typedArrayFromHeap(t.param) as Float32Array;
-  const g = backend.typedArrayFromHeap(t.grad) as Float32Array;
-  const b = backend.typedArrayFromHeap(t.buffer) as Float32Array;
-  const outP = backend.typedArrayFromHeap(t.outParam) as Float32Array;
-  const outB = backend.typedArrayFromHeap(t.outBuffer) as Float32Array;
+  const p = heapFloat32(backend, t.param);
+  const g = heapFloat32(backend, t.grad);
+  const b = heapFloat32(backend, t.buffer);
+  const outP = heapFloat32(backend, t.outParam);
+  const outB = heapFloat32(backend, t.outBuffer);
   for (let i = 0; i < p.length; i++) {
     const pi = p[i] as number;
     let d = g[i] as number;
@@ -109,4 +106,4 @@ function sgdStepJs(
 }
 
 /** The fused SGD step of `@cnnkit/contracts` (used by `@cnnkit/trainer`'s SgdOptimizer). */
-export const fusedSgdConfig = defineFusedKernel(fusedSgdKernel, 'wasm', fusedSgd);
+export const fusedSgdConfig = defineWasmFusedKernel(fusedSgdKernel, fusedSgd);

@@ -10,6 +10,7 @@ import {
   useKernelPath,
   useWasmWithTrainingKernels,
 } from '../test-support/compare-backends.js';
+import { runKernel } from '../test-support/run-kernel.js';
 
 interface PoolCase {
   readonly name: string;
@@ -91,14 +92,16 @@ function maxPoolGrad(
   return tf.tidy(() => {
     const input = tf.tensor4d(x, c.xShape);
     const output = tf.maxPool(input, c.filterSize, c.strides, c.pad, c.dimRoundingMode);
-    const result = tf
-      .engine()
-      .runKernel(kernelName, { dy: tf.tensor(dy, output.shape), input, output }, {
+    const result = runKernel(
+      kernelName,
+      { dy: tf.tensor(dy, output.shape), input, output },
+      {
         filterSize: c.filterSize,
         strides: c.strides,
         pad: c.pad,
         dimRoundingMode: c.dimRoundingMode,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      },
+    );
     return result.dataSync() as Float32Array;
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapFloat32, heapOffset } from '../wasm-backend-internals.js';
+import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 
 /**
  * Routes each dy value to the first maximum of its pooling window, like the cpu backend.
@@ -11,15 +12,11 @@ import { heapOffset, type WasmBackendInternals } from '../wasm-backend-internals
  * The first silently corrupts training whenever a max pool sees negative values (e.g. pooling
  * before relu).
  */
-export function maxPoolGrad(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const backend = args.backend as unknown as WasmBackendInternals;
-  const { dy, input } = args.inputs as unknown as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } =
-    args.attrs as unknown as tf.MaxPoolGradAttrs;
+export function maxPoolGrad({
+  inputs: { dy, input },
+  attrs: { filterSize, strides, pad, dimRoundingMode },
+  backend,
+}: WasmKernelArgs<tf.MaxPoolGradInputs, tf.MaxPoolGradAttrs>): tf.TensorInfo {
   if (input.dtype !== 'float32' || dy.dtype !== 'float32') {
     throw new Error(
       `MaxPoolGrad on wasm needs float32 input and dy, got ${input.dtype} and ${dy.dtype}.`,
@@ -42,28 +39,28 @@ export function maxPoolGrad(args: {
   const simd = simdKernelsFor(backend);
   if (simd != null && dilationHeight === 1 && dilationWidth === 1) {
     const dx = backend.makeOutput([...input.shape], 'float32');
-    simd.maxPoolGrad(
-      heapOffset(backend, input),
-      heapOffset(backend, dy),
-      heapOffset(backend, dx),
-      batchSize,
-      inHeight,
-      inWidth,
-      inChannels,
-      outHeight,
-      outWidth,
-      info.filterHeight,
-      info.filterWidth,
-      strideHeight,
-      strideWidth,
+    simd.maxPoolGrad({
+      x: heapOffset(backend, input),
+      dy: heapOffset(backend, dy),
+      dx: heapOffset(backend, dx),
+      batch: batchSize,
+      inH: inHeight,
+      inW: inWidth,
+      channels: inChannels,
+      outH: outHeight,
+      outW: outWidth,
+      filterH: info.filterHeight,
+      filterW: info.filterWidth,
+      strideH: strideHeight,
+      strideW: strideWidth,
       padTop,
       padLeft,
-    );
+    });
     return dx;
   }
 
-  const xValues = backend.typedArrayFromHeap(input) as Float32Array;
-  const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;
+  const xValues = heapFloat32(backend, input);
+  const dyValues = heapFloat32(backend, dy);
   const dxValues = new Float32Array(batchSize * inHeight * inWidth * inChannels);
 
   for (let b = 0; b < batchSize; b++) {
@@ -112,13 +109,9 @@ export function maxPoolGrad(args: {
 
   const dx = backend.makeOutput([...input.shape], 'float32');
   // makeOutput may grow wasm memory, which detaches earlier heap views: take a fresh one.
-  (backend.typedArrayFromHeap(dx) as Float32Array).set(dxValues);
+  heapFloat32(backend, dx).set(dxValues);
   return dx;
 }
 
 /** Replaces tfjs-backend-wasm 4.22's MaxPoolGrad (wrong for negative maxima and ties). */
-export const maxPoolGradConfig: tf.KernelConfig = {
-  kernelName: tf.MaxPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
-};
+export const maxPoolGradConfig = defineWasmKernel(tf.MaxPoolGrad, maxPoolGrad);

@@ -17,11 +17,14 @@ export function originalKernels(): tf.KernelConfig[] {
   return [...originals.values()];
 }
 
-/** Runs the original kernel `kernelName`, or explains that registration did not record it. */
+/**
+ * Runs the original kernel `kernelName` (one that returns one tensor) with a replacement's
+ * arguments, or explains that registration did not record it.
+ */
 export function runOriginalKernel(
   kernelName: string,
-  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap },
-): tf.TensorInfo | tf.TensorInfo[] {
+  args: { inputs: tf.NamedTensorInfoMap; attrs?: object; backend: tf.KernelBackend },
+): tf.TensorInfo {
   const original = originals.get(kernelName);
   if (original == null) {
     throw new Error(
@@ -29,5 +32,9 @@ export function runOriginalKernel(
         'kernel to hand it to: register the kernels with registerWasmTrainingKernels().',
     );
   }
-  return original.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  return original.kernelFunc({
+    inputs: args.inputs,
+    attrs: args.attrs as tf.NamedAttrMap,
+    backend: args.backend,
+  }) as tf.TensorInfo;
 }

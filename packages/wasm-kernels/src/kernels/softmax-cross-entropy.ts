@@ -1,6 +1,7 @@
-import { defineFusedKernel, softmaxCrossEntropyKernel } from '@cnnkit/contracts';
+import { softmaxCrossEntropyKernel } from '@cnnkit/contracts';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { WasmBackendInternals } from '../wasm-backend-internals.js';
+import { heapFloat32, type WasmBackend } from '../wasm-backend-internals.js';
+import { defineWasmFusedKernel } from './define-wasm-kernel.js';
 
 const softmaxCrossEntropyKernelName = softmaxCrossEntropyKernel.kernelName;
 
@@ -13,11 +14,11 @@ const softmaxCrossEntropyKernelName = softmaxCrossEntropyKernel.kernelName;
  * values (batch × classes) make plain JavaScript on the heap views the fastest way.
  */
 export function softmaxCrossEntropy(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
+  readonly inputs: { readonly logits?: tf.TensorInfo; readonly labels?: tf.TensorInfo };
+  readonly backend: WasmBackend;
 }): tf.TensorInfo[] {
-  const backend = args.backend as unknown as WasmBackendInternals;
-  const { logits, labels } = args.inputs as { logits?: tf.TensorInfo; labels?: tf.TensorInfo };
+  const { backend } = args;
+  const { logits, labels } = args.inputs;
   if (logits == null || logits.dtype !== 'float32' || logits.shape.length !== 2) {
     throw new Error(
       `${softmaxCrossEntropyKernelName}: logits must be float32 [batch, classes], got ${logits?.dtype} [${logits?.shape}].`,
@@ -32,9 +33,9 @@ export function softmaxCrossEntropy(args: {
   const loss = backend.makeOutput([], 'float32');
   const gradient = backend.makeOutput([batch, classes], 'float32');
   // Views after every allocation: the heap may have grown, which detaches older views.
-  const x = backend.typedArrayFromHeap(logits) as Float32Array;
+  const x = heapFloat32(backend, logits);
   const y = backend.typedArrayFromHeap(labels) as Int32Array;
-  const g = backend.typedArrayFromHeap(gradient) as Float32Array;
+  const g = heapFloat32(backend, gradient);
   let total = 0;
   for (let b = 0; b < batch; b++) {
     const row = b * classes;
@@ -53,13 +54,12 @@ export function softmaxCrossEntropy(args: {
       g[row + c] = ((g[row + c] as number) / sum - (inRange && c === label ? 1 : 0)) / batch;
     }
   }
-  (backend.typedArrayFromHeap(loss) as Float32Array)[0] = total / batch;
+  heapFloat32(backend, loss)[0] = total / batch;
   return [loss, gradient];
 }
 
 /** The fused loss of `@cnnkit/contracts` (used by `@cnnkit/trainer`'s crossEntropyLoss). */
-export const softmaxCrossEntropyConfig = defineFusedKernel(
+export const softmaxCrossEntropyConfig = defineWasmFusedKernel(
   softmaxCrossEntropyKernel,
-  'wasm',
   softmaxCrossEntropy,
 );

@@ -1,11 +1,13 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-// @ts-expect-error -- a plain ESM build script without type declarations
-import { compileKernels, renderGeneratedModule } from '../../scripts/compile-kernels.mjs';
+import { renderGeneratedFiles } from '../../scripts/compile-kernels.mjs';
 import { useWasmWithTrainingKernels } from '../test-support/compare-backends.js';
 import { readWasmFacts } from '../test-support/wasm-sections.js';
+import { getWasmBackendInternals, heapOffset } from '../wasm-backend-internals.js';
+import { simdKernelParameterTypes } from './simd-kernel-bindings.generated.js';
 import {
   backendMemory,
   kernelModuleBytes,
@@ -15,44 +17,22 @@ import {
   simdKernelsFor,
   simdVariant,
 } from './simd-kernels.js';
+import { wasmApi as WebAssembly } from './webassembly-api.js';
 
-// The package's TypeScript settings have no DOM library and @types/node has no WebAssembly.
-interface WebAssemblyForTests {
-  Memory: new (descriptor: {
-    initial: number;
-    maximum?: number;
-    shared?: boolean;
-  }) => { buffer: ArrayBufferLike };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => object;
-  LinkError: new () => Error;
-  validate(bytes: Uint8Array): boolean;
-}
-const WebAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyForTests }).WebAssembly;
-
-const exportedKernels = [
-  'sgdStep:0',
-  'matmul:0',
-  'toPaddedPlanar:0',
-  'conv2dFilterGrad:0',
-  'maxPoolGrad:0',
-  'transpose2d:0',
-  'col2im:0',
-  'addBias:0',
-  'biasReluGrad:0',
-  'sumRows:0',
-  'conv2dForward:0',
-];
+// Compiled once, when the file is collected (a few seconds).
+const generatedFiles = [...(await renderGeneratedFiles())].map(([path, source]) => ({
+  file: fileURLToPath(path).replace(/.*\/src\//, 'src/'),
+  source,
+}));
 
 describe('the SIMD kernel module', () => {
-  it('is up to date with assembly/*.ts (else run `pnpm build:wasm` and commit)', async () => {
-    const fresh = renderGeneratedModule(await compileKernels());
-    const committed = await readFile(
-      new URL('./kernels-wasm.generated.ts', import.meta.url),
-      'utf8',
-    );
-    expect(fresh).toBe(committed);
-  }, 60_000);
+  it.each(generatedFiles)(
+    '$file is up to date with assembly/*.ts (else run `pnpm build:wasm` and commit)',
+    async ({ file, source }) => {
+      const committed = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
+      expect(source).toBe(committed);
+    },
+  );
 
   it.each([
     ['ordinary', 'simd', false, 0],
@@ -73,7 +53,21 @@ describe('the SIMD kernel module', () => {
       expect(facts.sectionIds).not.toContain(8);
       expect(facts.sectionIds).not.toContain(6);
       expect(facts.globalCount).toBe(0);
-      expect(facts.exports).toEqual(exportedKernels);
+      // Exactly the kernels of the generated binding, each with the parameter types it
+      // declares: the binding and the binary come from the same AssemblyScript signatures.
+      expect(facts.exports.sort()).toEqual(
+        Object.keys(simdKernelParameterTypes)
+          .map((name) => `${name}:0`)
+          .sort(),
+      );
+      expect(facts.functionTypes).toEqual(
+        Object.fromEntries(
+          Object.entries(simdKernelParameterTypes).map(([name, params]) => [
+            name,
+            { params, results: '' },
+          ]),
+        ),
+      );
     },
   );
 
@@ -113,11 +107,18 @@ describe('loading the SIMD module', () => {
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const b = tf.tensor2d([5, 6, 7, 8], [2, 2]);
     const c = tf.zeros([2, 2]);
-    const internals = backend as unknown as {
-      dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
-    };
-    const offset = (t: tf.Tensor) => internals.dataIdMap.get(t.dataId).memoryOffset;
-    kernels?.matmul(offset(a), offset(b), offset(c), 2, 2, 2, 0, 0);
+    const internals = getWasmBackendInternals();
+    const offset = (t: tf.Tensor) => heapOffset(internals, t);
+    kernels?.matmul({
+      a: offset(a),
+      b: offset(b),
+      c: offset(c),
+      m: 2,
+      n: 2,
+      k: 2,
+      transposeA: 0,
+      transposeB: 0,
+    });
     expect(Array.from(c.dataSync())).toEqual([19, 22, 43, 50]);
     tf.dispose([a, b, c]);
   });
@@ -136,7 +137,19 @@ describe('loading the SIMD module', () => {
     expect(kernels).toBeDefined();
     const heap = new Float32Array(memory.buffer);
     heap.set([1, 2, 3, 4, 10, 20, 30, 40], 0);
-    kernels?.sgdStep(0, 16, 0, 64, 0, 4, 0.5, 0, 0, 0, 0);
+    kernels?.sgdStep({
+      param: 0,
+      grad: 16,
+      buffer: 0,
+      outParam: 64,
+      outBuffer: 0,
+      n: 4,
+      lr: 0.5,
+      momentum: 0,
+      weightDecay: 0,
+      hasBuffer: 0,
+      nesterov: 0,
+    });
     expect(Array.from(heap.subarray(16, 20))).toEqual([-4, -8, -12, -16]);
     // The ordinary variant cannot be linked to a shared memory: the reason for two variants.
     const plain = new WebAssembly.Module(kernelModuleBytes(false));
@@ -161,6 +174,32 @@ describe('loading the SIMD module', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/disallowed on the main thread.*slower fallback kernels/);
     expect(warnings[0]).toContain('await prepareWasmTrainingKernels()');
+  });
+
+  it('refuses a binary whose exports do not match the binding, naming them', () => {
+    const warnings: string[] = [];
+    setSimdWarningSink((message) => warnings.push(message));
+    const binding = Object.fromEntries(
+      Object.entries(simdKernelParameterTypes).map(([name, types]) => [
+        name,
+        new Function(...types.split(' ').map((_, i) => `p${i}`), ''),
+      ]),
+    );
+    // One export with a parameter too few: what an AssemblyScript change without build:wasm gives.
+    const exports = { ...binding, matmul: (a: number, b: number) => a + b };
+    const spy = vi.spyOn(WebAssembly, 'Instance').mockImplementation(function stale() {
+      return { exports };
+    });
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      expect(simdKernelsFor({ wasm: { asm: { memory } } })).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'its exports do not match src/simd/simd-kernel-bindings.generated.ts (matmul)',
+    );
   });
 
   it('has nothing to bind to without a wasm backend memory', () => {

@@ -4,156 +4,15 @@ import {
   kernelsSharedWasmBase64,
   kernelsWasmBase64,
 } from './kernels-wasm.generated.js';
+import {
+  bindSimdKernels,
+  type SimdKernelExports,
+  type SimdKernels,
+  simdKernelParameterTypes,
+} from './simd-kernel-bindings.generated.js';
+import { type WasmMemory, type WasmModule, wasmApi } from './webassembly-api.js';
 
-/**
- * The SIMD kernel module's exports (assembly/kernels.ts). Every pointer is a byte offset into
- * the wasm backend's memory, which the module imports, so tensors are read and written in place.
- */
-export interface SimdKernels {
-  conv2dForward(
-    x: number,
-    w: number,
-    out: number,
-    batch: number,
-    xRows: number,
-    xCols: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-  ): void;
-  sgdStep(
-    param: number,
-    grad: number,
-    buffer: number,
-    outParam: number,
-    outBuffer: number,
-    n: number,
-    lr: number,
-    momentum: number,
-    weightDecay: number,
-    hasBuffer: number,
-    nesterov: number,
-  ): void;
-  matmul(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    n: number,
-    k: number,
-    transposeA: number,
-    transposeB: number,
-  ): void;
-  toPaddedPlanar(
-    src: number,
-    planar: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    rows: number,
-    cols: number,
-    top: number,
-    left: number,
-  ): void;
-  conv2dFilterGrad(
-    xp: number,
-    dyp: number,
-    dw: number,
-    batch: number,
-    inC: number,
-    outC: number,
-    xRows: number,
-    xCols: number,
-    outH: number,
-    dyCols: number,
-    filterH: number,
-    filterW: number,
-    dilationH: number,
-    dilationW: number,
-  ): void;
-  addBias(
-    x: number,
-    bias: number,
-    scratch: number,
-    out: number,
-    rows: number,
-    channels: number,
-    relu: number,
-  ): void;
-  biasReluGrad(
-    dy: number,
-    y: number,
-    dx: number,
-    scratch: number,
-    dBias: number,
-    rows: number,
-    channels: number,
-  ): void;
-  sumRows(x: number, scratch: number, out: number, rows: number, channels: number): void;
-  transpose2d(src: number, dst: number, rows: number, cols: number): void;
-  col2im(
-    cols: number,
-    dx: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    top: number,
-    left: number,
-  ): void;
-  maxPoolGrad(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-}
-
-// The few WebAssembly JS API members used here, typed locally: this package's TypeScript
-// settings have no DOM library, and @types/node does not declare WebAssembly.
-interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-}
-type WasmModule = object;
-interface WasmInstance {
-  readonly exports: object;
-}
-interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => WasmInstance;
-  compile(bytes: Uint8Array): Promise<WasmModule>;
-  validate(bytes: Uint8Array): boolean;
-  instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+export type { SimdKernels } from './simd-kernel-bindings.generated.js';
 
 /** The Emscripten module object of tfjs-backend-wasm (`backend.wasm`), as far as it is used. */
 interface EmscriptenModule {
@@ -255,9 +114,29 @@ export function setSimdWarningSink(sink: (message: string) => void): void {
   warn = sink;
 }
 
+/**
+ * The kernels of an instance, after checking that every export the binding expects is there
+ * with its number of parameters (a binary out of step with its generated binding fails here,
+ * and the kernels use their fallbacks, instead of passing arguments in the wrong places).
+ */
+function bind(exports: object): SimdKernels {
+  const mismatched = Object.entries(simdKernelParameterTypes)
+    .filter(([name, types]) => {
+      const kernel: unknown = Reflect.get(exports, name);
+      const arity = types === '' ? 0 : types.split(' ').length;
+      return typeof kernel !== 'function' || kernel.length !== arity;
+    })
+    .map(([name]) => name);
+  if (mismatched.length > 0) {
+    throw new Error(
+      `its exports do not match src/simd/simd-kernel-bindings.generated.ts (${mismatched.join(', ')}); run \`pnpm --filter @cnnkit/wasm-kernels build:wasm\``,
+    );
+  }
+  return bindSimdKernels(exports as SimdKernelExports);
+}
+
 function instantiate(memory: WasmMemory, module: WasmModule): SimdKernels {
-  const instance = new wasmApi.Instance(module, { env: { memory } });
-  return instance.exports as unknown as SimdKernels;
+  return bind(new wasmApi.Instance(module, { env: { memory } }).exports);
 }
 
 /**
@@ -278,7 +157,7 @@ export async function prepareSimdKernels(backend: unknown): Promise<boolean> {
       compiled.set(key, module);
     }
     const instance = await wasmApi.instantiate(module, { env: { memory } });
-    instances.set(memory, instance.exports as unknown as SimdKernels);
+    instances.set(memory, bind(instance.exports));
     return true;
   } catch (error) {
     fail(memory, error);

@@ -16,7 +16,7 @@ export async function useWasmWithTrainingKernels(): Promise<void> {
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`The ${name} backend did not start.`);
   // The cpu backend's first write prints advice to install tfjs-node; the tests use it on purpose.
-  const backend = tf.backend() as unknown as { firstUse?: boolean };
+  const backend = tf.backend() as tf.KernelBackend & { firstUse?: boolean };
   if (backend.firstUse === true) backend.firstUse = false;
 }
 

@@ -10,9 +10,25 @@ export interface WasmBinaryFacts {
   readonly exports: string[];
   /** Number of globals the module defines. */
   readonly globalCount: number;
+  /**
+   * Each exported function's parameter and result types, e.g. `{ params: 'i32 f32', results:
+   * '' }` (the kernels module imports no functions, so function indices are its own).
+   */
+  readonly functionTypes: Record<string, { params: string; results: string }>;
 }
 
-/** Reads the section list, imports, exports and global count of a WebAssembly binary. */
+const valueTypes: Record<number, string> = {
+  127: 'i32',
+  126: 'i64',
+  125: 'f32',
+  124: 'f64',
+  123: 'v128',
+};
+
+/**
+ * Reads the section list, imports, exports, exported function types and global count of a
+ * WebAssembly binary.
+ */
 export function readWasmFacts(bytes: Uint8Array): WasmBinaryFacts {
   let at = 8; // magic + version
   const u32 = (): number => {
@@ -37,14 +53,30 @@ export function readWasmFacts(bytes: Uint8Array): WasmBinaryFacts {
     memoryImportFlags: [],
     exports: [],
     globalCount: 0,
+    functionTypes: {},
   };
   let globalCount = 0;
+  const types: { params: string; results: string }[] = [];
+  const functionTypeIndices: number[] = [];
+  const exportedFunctions: [string, number][] = [];
+  const valueTypeList = (): string =>
+    Array.from({ length: u32() }, () => valueTypes[bytes[at++] as number] ?? '?').join(' ');
   while (at < bytes.length) {
     const id = bytes[at++] as number;
     const size = u32();
     const end = at + size;
     facts.sectionIds.push(id);
-    if (id === 2) {
+    if (id === 1) {
+      const count = u32();
+      for (let i = 0; i < count; i++) {
+        at++; // 0x60, a function type
+        const params = valueTypeList();
+        types.push({ params, results: valueTypeList() });
+      }
+    } else if (id === 3) {
+      const count = u32();
+      for (let i = 0; i < count; i++) functionTypeIndices.push(u32());
+    } else if (id === 2) {
       const count = u32();
       for (let i = 0; i < count; i++) {
         const module = name();
@@ -68,11 +100,16 @@ export function readWasmFacts(bytes: Uint8Array): WasmBinaryFacts {
       for (let i = 0; i < count; i++) {
         const field = name();
         const kind = bytes[at++] as number;
-        u32();
+        const index = u32();
         facts.exports.push(`${field}:${kind}`);
+        if (kind === 0) exportedFunctions.push([field, index]);
       }
     }
     at = end;
+  }
+  for (const [field, index] of exportedFunctions) {
+    const type = types[functionTypeIndices[index] as number];
+    if (type != null) facts.functionTypes[field] = type;
   }
   return { ...facts, globalCount };
 }

@@ -1,0 +1,28 @@
+import type { Inspection } from '../protocol.js';
+import { firstLine } from './first-line.js';
+import { inspect } from './inspection.js';
+import type { WorkerSession } from './worker-session.js';
+
+/** The model's weights as safetensors bytes (PyTorch names and layouts). */
+export function saveWeights(session: WorkerSession): Uint8Array {
+  return session.currentModel().saveWeights();
+}
+
+/**
+ * Loads safetensors weights (written by the page, `cnnkit train` or PyTorch) into the model
+ * and inspects it; an error names the file.
+ */
+export async function loadWeights(
+  session: WorkerSession,
+  bytes: Uint8Array,
+  name: string,
+): Promise<Inspection> {
+  session.requireIdle('loading weights');
+  try {
+    session.currentModel().loadWeights(bytes);
+  } catch (error) {
+    throw new Error(`${name}: ${firstLine(error)}`);
+  }
+  session.lastGoodWeights = bytes;
+  return inspect(session);
+}

@@ -1,0 +1,79 @@
+import { SimpleCNN } from '@cnnkit/models';
+import { SgdOptimizer, train } from '@cnnkit/trainer';
+import type { TrainOutcome, TrainSettings } from '../protocol.js';
+import { ProgressReporter } from './progress-reporter.js';
+import { RunControl } from './run-control.js';
+import { trainingLoaders } from './training-loaders.js';
+import { endedOutcome, failedOutcome } from './training-outcome.js';
+import { TrainingReports } from './training-reports.js';
+import { WeightSnapshots } from './weight-snapshots.js';
+import type { WorkerSession } from './worker-session.js';
+
+/**
+ * Trains a new SimpleCNN (initialised from the settings' seed) on the session's data and
+ * active backend, posting progress, epoch results and inspections, until it finishes, is
+ * stopped, its loss is not finite or the GPU context is lost; resolves with how it ended.
+ */
+export async function runTraining(
+  session: WorkerSession,
+  settings: TrainSettings,
+): Promise<TrainOutcome> {
+  if (session.run) throw new Error('training is already running');
+  const data = session.requireData();
+  const backend = session.activeBackend;
+  if (!backend) throw new Error('no backend is active');
+  const loaders = trainingLoaders(data, settings);
+  session.model?.dispose();
+  const model = SimpleCNN.create({ seed: settings.seed });
+  session.model = model;
+  const optimizer = new SgdOptimizer(model.parameters, {
+    lr: settings.lr,
+    momentum: settings.momentum,
+  });
+  const control = new RunControl();
+  session.run = control;
+  const progress = new ProgressReporter(session.post, loaders.trainData.batchesPerEpoch);
+  const snapshots = new WeightSnapshots(session, model, backend !== 'wasm' && backend !== 'cpu');
+  const reports = new TrainingReports(session, model, loaders.trainEval, {
+    control,
+    progress,
+    snapshots,
+  });
+  try {
+    const result = await Promise.race([
+      train({
+        model,
+        optimizer,
+        trainData: loaders.trainData,
+        testData: loaders.testData,
+        epochs: settings.epochs,
+        checkpointAtEpochEnd: false,
+        signal: control.abort.signal,
+        onEvent: (event) => reports.onEvent(event),
+      }),
+      control.lost,
+    ]);
+    if (control.contextLost) throw new Error('context lost');
+    progress.flush();
+    return endedOutcome(result, settings);
+  } catch (error) {
+    if (control.contextLost) {
+      // The abandoned run may never settle (its read-back waits on a dead context); its
+      // optimizer and tensors lived on that context and are gone with it.
+      session.run = undefined;
+    }
+    return failedOutcome(session, error, {
+      contextLost: control.contextLost,
+      settings,
+      step: progress.lastStep,
+      snapshotStep: snapshots.step,
+    });
+  } finally {
+    try {
+      optimizer.dispose();
+    } catch {
+      // After a lost context its buffers are already gone.
+    }
+    session.run = undefined;
+  }
+}

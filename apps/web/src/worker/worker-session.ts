@@ -1,0 +1,53 @@
+import type { BackendRegistry } from '@cnnkit/backends';
+import type { Cifar10Data } from '@cnnkit/datasets';
+import { SimpleCNN } from '@cnnkit/models';
+import type { BackendName, BackendStatus, WorkerEvent } from '../protocol.js';
+import { createWebBackends } from './backends.js';
+import { createEventLoopYield } from './event-loop-yield.js';
+import type { RunControl } from './run-control.js';
+
+/**
+ * Everything the worker holds between requests, in one place: the backends and their
+ * statuses, the data, the model, the last weights known to be good, and the training run.
+ * The worker has exactly one; every module gets it as an argument.
+ */
+export class WorkerSession {
+  readonly backends: BackendRegistry = createWebBackends();
+  readonly statuses = new Map<BackendName, BackendStatus>();
+  activeBackend: BackendName | undefined;
+  data: { readonly data: Cifar10Data; readonly source: string } | undefined;
+  /** Created on first use, on the active backend. */
+  model: SimpleCNN | undefined;
+  /** A CPU-side copy of the weights: what survives a lost GPU context. */
+  lastGoodWeights: Uint8Array | undefined;
+  /** The training run in progress, if any. */
+  run: RunControl | undefined;
+  /** WebGL canvases whose context loss is already watched. */
+  readonly watchedCanvases = new WeakSet<object>();
+  /** Lets queued messages (pause, stop) in during a run; see event-loop-yield.ts. */
+  readonly yieldToEventLoop = createEventLoopYield();
+
+  constructor(readonly post: (event: WorkerEvent) => void) {}
+
+  currentModel(): SimpleCNN {
+    this.model ??= SimpleCNN.create({ seed: 0 });
+    return this.model;
+  }
+
+  requireData(): Cifar10Data {
+    if (!this.data) {
+      throw new Error('no data loaded yet; wait for the sample or load cifar-10-binary.tar.gz');
+    }
+    return this.data.data;
+  }
+
+  /** Fails a request that must not run while training does. */
+  requireIdle(what: string): void {
+    if (this.run) throw new Error(`stop training before ${what}`);
+  }
+
+  setStatus(status: BackendStatus): void {
+    this.statuses.set(status.name, status);
+    this.post({ type: 'backend', status, active: status.name === this.activeBackend });
+  }
+}

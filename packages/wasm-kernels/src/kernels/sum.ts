@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { simdKernelsFor } from '../simd/simd-kernels.js';
+import { heapOffset } from '../wasm-backend-internals.js';
+import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
+import { runOriginalKernel } from './original-kernels.js';
+
+/**
+ * Sum over axes. A bias gradient, the float32 sum over every axis but the last, runs in the
+ * SIMD module (tfjs-backend-wasm 4.22 transposes the reduced axes innermost first); everything
+ * else goes to the original kernel.
+ */
+export function sum(args: WasmKernelArgs<tf.SumInputs, tf.SumAttrs>): tf.TensorInfo {
+  const { backend } = args;
+  const { x } = args.inputs;
+  const { axis, keepDims } = args.attrs;
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+  const leading = rank >= 2 && axes.length === rank - 1 && axes.every((value, i) => value === i);
+  const simd = simdKernelsFor(backend);
+  if (simd == null || x.dtype !== 'float32' || !leading) {
+    return runOriginalKernel(tf.Sum, args);
+  }
+  const channels = x.shape[rank - 1] as number;
+  const shape = keepDims ? [...x.shape.map(() => 1).slice(0, -1), channels] : [channels];
+  const out = backend.makeOutput(shape, 'float32');
+  const scratch = backend.makeOutput([4 * channels], 'float32');
+  simd.sumRows({
+    x: heapOffset(backend, x),
+    scratch: heapOffset(backend, scratch),
+    out: heapOffset(backend, out),
+    rows: tf.util.sizeFromShape(x.shape.slice(0, -1)),
+    channels,
+  });
+  backend.disposeData(scratch.dataId);
+  return out;
+}
+
+/** Replaces tfjs-backend-wasm 4.22's Sum (slow for a bias gradient). */
+export const sumConfig = defineWasmKernel(tf.Sum, sum);
