@@ -86,7 +86,8 @@ describe.skipIf(!torchAvailable)('weights from cnnkit in PyTorch (live, /usr/bin
           '--resave',
           paths.resave,
         ],
-        { encoding: 'utf8' },
+        // No __pycache__ in the repository's scripts/pytorch.
+        { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
       );
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
