@@ -68,7 +68,8 @@ def save_safetensors(path, tensors, metadata=None):
         dtype = _DTYPE_NAMES.get(array.dtype)
         if dtype is None:
             raise ValueError(f"{name}: dtype {array.dtype} cannot be written to safetensors")
-        arrays[name] = (dtype, np.ascontiguousarray(array))
+        # ascontiguousarray turns a 0-d array (num_batches_tracked) into shape [1]; keep [].
+        arrays[name] = (dtype, np.ascontiguousarray(array).reshape(array.shape))
     order = sorted(arrays, key=lambda n: (-_REFERENCE_DTYPE_ORDER.index(arrays[n][0]), n.encode("utf-8")))
     blobs = []
     offset = 0

@@ -7,7 +7,12 @@
  *
  * @packageDocumentation
  */
-export type { NamedParameter, TrainableClassifier } from './classifier.js';
+export type {
+  LogitsOptions,
+  NamedParameter,
+  TensorKind,
+  TrainableClassifier,
+} from './classifier.js';
 export {
   type AnyFusedKernel,
   biasReluGradKernel,

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createModel, MODEL_NAMES } from './model-registry.js';
+import { AirbenchNet } from './airbench-net.js';
+import { createModel, describeModel, MODEL_NAMES } from './model-registry.js';
+import { ResNet9 } from './resnet9.js';
 import { SimpleCNN } from './simple-cnn.js';
 import { useBackend } from './test-support/backends.js';
 
@@ -26,10 +28,71 @@ describe('createModel', () => {
     model.dispose();
   });
 
+  it('creates AirbenchNet and ResNet9 with their own options', () => {
+    const airbench = createModel('airbench', { seed: 0, numClasses: 5, widths: [32, 64, 64] });
+    expect(airbench).toBeInstanceOf(AirbenchNet);
+    expect(airbench.numClasses).toBe(5);
+    const direct = AirbenchNet.create({ seed: 0, numClasses: 5, widths: [32, 64, 64] });
+    expect(airbench.saveWeights()).toEqual(direct.saveWeights());
+    const resnet = createModel('resnet9', { seed: 1, widths: { layer3: 64 } });
+    expect(resnet).toBeInstanceOf(ResNet9);
+    for (const m of [airbench, direct, resnet]) m.dispose();
+  });
+
   it('lists the known names when given an unknown one', () => {
-    expect(MODEL_NAMES).toEqual(['simple-cnn']);
+    expect(MODEL_NAMES).toEqual(['simple-cnn', 'airbench', 'resnet9']);
     expect(() => createModel('resnet', { seed: 0 })).toThrow(
-      'Unknown model "resnet"; choose one of: simple-cnn.',
+      'Unknown model "resnet"; choose one of: simple-cnn, airbench, resnet9.',
     );
+  });
+
+  it('refuses a class count SimpleCNN cannot have', () => {
+    expect(() => createModel('simple-cnn', { seed: 0, numClasses: 3 })).toThrow(
+      'simple-cnn has exactly 10 classes',
+    );
+  });
+});
+
+describe('describeModel', () => {
+  it('describes every model with the sizes its class reports', () => {
+    for (const name of MODEL_NAMES) {
+      const about = describeModel(name);
+      expect(about.name).toBe(name);
+      const model = createModel(name, { seed: 0 });
+      expect(model.constructor.name).toBe(about.className);
+      const trainable = model.parameters.reduce((n, p) => n + p.variable.size, 0);
+      const frozen = (model.buffers ?? [])
+        .filter((b) => b.kind === 'weight' || b.kind === 'norm-weight')
+        .reduce((n, b) => n + b.variable.size, 0);
+      expect([about.trainableParameters, about.parameters]).toEqual([
+        trainable,
+        trainable + frozen,
+      ]);
+      if (model instanceof AirbenchNet || model instanceof ResNet9) {
+        expect(about.forwardMacs).toBe(model.forwardMacs());
+      }
+      expect(about.expectedAccuracy.cifar10).toBeGreaterThan(0.5);
+      model.dispose();
+    }
+  });
+
+  it('states the numbers of the README table', () => {
+    const rows = MODEL_NAMES.map((name) => {
+      const { parameters, forwardMacs, expectedAccuracy } = describeModel(name);
+      return [name, parameters, forwardMacs, expectedAccuracy.cifar10, expectedAccuracy.source];
+    });
+    expect(rows).toEqual([
+      ['simple-cnn', 62_006, 651_720, 0.54, 'measured'],
+      ['airbench', 569_656, 54_223_904, 0.93, 'published'],
+      ['resnet9', 6_573_120, 379_261_952, 0.94, 'published'],
+    ]);
+  });
+
+  it('follows the options given (TSDoc example)', () => {
+    expect(describeModel('airbench').forwardMacs).toBe(54_223_904);
+    expect(describeModel('airbench', { seed: 0, widths: [64, 256, 256] }).forwardMacs).toBe(
+      118_147_360,
+    );
+    expect(() => describeModel('vgg')).toThrow('Unknown model "vgg"');
   });
 });

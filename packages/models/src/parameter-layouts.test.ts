@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { biasLayout, conv2dWeightLayout, linearWeightLayout } from './parameter-layouts.js';
+import {
+  batchCountLayout,
+  biasLayout,
+  channelVectorLayout,
+  conv2dWeightLayout,
+  linearWeightLayout,
+} from './parameter-layouts.js';
 
 function iota(n: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => i);
@@ -52,6 +58,26 @@ describe('linearWeightLayout', () => {
         inputFeatureMap: { height: 4, width: 4, channels: 16 },
       }),
     ).toThrow('fc1.weight: inputFeatureMap 4×4×16 = 256 features, but inFeatures is 400.');
+  });
+});
+
+describe('BatchNorm layouts', () => {
+  it('channelVectorLayout: the same [size] vector in both frameworks, no uniform init', () => {
+    const layout = channelVectorLayout('bn.running_var', { size: 3 });
+    expect([layout.tfjsShape, layout.torchShape, layout.fanIn]).toEqual([[3], [3], 0]);
+    expect(layout.torchDtype).toBeUndefined();
+    expect(Array.from(layout.toTorch(iota(3)))).toEqual([0, 1, 2]);
+  });
+
+  it('batchCountLayout: a 0-d I64 tensor in PyTorch', () => {
+    const layout = batchCountLayout('bn.num_batches_tracked');
+    expect([layout.name, layout.tfjsShape, layout.torchShape, layout.torchDtype]).toEqual([
+      'bn.num_batches_tracked',
+      [],
+      [],
+      'I64',
+    ]);
+    expect(Array.from(layout.fromTorch(new Float32Array([7])))).toEqual([7]);
   });
 });
 

@@ -126,3 +126,32 @@ export function linearWeightLayout(
 export function biasLayout(name: string, spec: { size: number; fanIn: number }): ParameterLayout {
   return permutedLayout(name, [spec.size], [spec.size], spec.fanIn, (i) => i);
 }
+
+/**
+ * A per-channel vector that PyTorch does not initialise uniformly — BatchNorm's `weight`,
+ * `bias`, `running_mean` and `running_var` — the same `[size]` layout in both frameworks.
+ *
+ * @example
+ * ```ts
+ * const layout = channelVectorLayout('bn.running_var', { size: 64 });
+ * layout.torchShape; // [64]
+ * ```
+ */
+export function channelVectorLayout(name: string, spec: { size: number }): ParameterLayout {
+  return permutedLayout(name, [spec.size], [spec.size], 0, (i) => i);
+}
+
+/**
+ * BatchNorm's `num_batches_tracked`: a scalar that PyTorch stores as int64 (I64 in
+ * safetensors) and tfjs holds as an int32 variable.
+ *
+ * @example
+ * ```ts
+ * const layout = batchCountLayout('bn.num_batches_tracked');
+ * layout.torchDtype; // 'I64'
+ * layout.torchShape; // []
+ * ```
+ */
+export function batchCountLayout(name: string): ParameterLayout {
+  return { ...permutedLayout(name, [], [], 0, (i) => i), torchDtype: 'I64' };
+}

@@ -18,10 +18,21 @@ export function pytorchDefaultInit(
   seed: number,
 ): Float32Array[] {
   const rng = new Rng(seed);
-  return layouts.map((layout) => {
-    const bound = 1 / Math.sqrt(layout.fanIn);
-    const torchValues = new Float32Array(layout.torchShape.reduce((n, d) => n * d, 1));
-    for (let i = 0; i < torchValues.length; i++) torchValues[i] = rng.uniform(-bound, bound);
-    return layout.fromTorch(torchValues);
-  });
+  return layouts.map((layout) => layout.fromTorch(drawPytorchDefault(layout, rng)));
+}
+
+/**
+ * One layout's PyTorch default values drawn from `rng`, in PyTorch layout (so that layers
+ * which adjust them — identity kernels, a zeroed bias — work on PyTorch's element order).
+ */
+export function drawPytorchDefault(layout: ParameterLayout, rng: Rng): Float32Array {
+  if (!(layout.fanIn > 0)) {
+    throw new Error(
+      `${layout.name} has no PyTorch uniform default (fan_in ${layout.fanIn}); initialise it in its layer.`,
+    );
+  }
+  const bound = 1 / Math.sqrt(layout.fanIn);
+  const torchValues = new Float32Array(layout.torchShape.reduce((n, d) => n * d, 1));
+  for (let i = 0; i < torchValues.length; i++) torchValues[i] = rng.uniform(-bound, bound);
+  return torchValues;
 }

@@ -48,6 +48,9 @@ describe('SimpleCNN structure', () => {
     expect(model.numClasses).toBe(10);
     expect(model.parameterCount).toBe(62_006);
     expect(model.parameters.map((p) => p.name)).toEqual(STATE_DICT_KEYS);
+    expect(model.parameters.map((p) => p.kind)).toEqual(
+      STATE_DICT_KEYS.map((k) => (k.endsWith('.bias') ? 'bias' : 'weight')),
+    );
     expect(model.parameters.map((p) => p.variable.shape)).toEqual([
       [5, 5, 3, 6],
       [6],

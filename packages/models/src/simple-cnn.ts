@@ -74,6 +74,7 @@ export class SimpleCNN implements TrainableClassifier {
   private constructor(values: readonly Float32Array[]) {
     this.parameters = SIMPLE_CNN_LAYOUTS.map((layout, i) => ({
       name: layout.name,
+      kind: layout.name.endsWith('.bias') ? ('bias' as const) : ('weight' as const),
       variable: tf.tidy(() =>
         tf.variable(tf.tensor(values[i] as Float32Array, [...layout.tfjsShape], 'float32'), true),
       ),

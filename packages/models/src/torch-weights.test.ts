@@ -1,6 +1,11 @@
-import { decodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  tensorToBigInt64,
+  tensorToFloat32,
+} from '@cnnkit/safetensors';
 import { describe, expect, it } from 'vitest';
-import { biasLayout, linearWeightLayout } from './parameter-layouts.js';
+import { batchCountLayout, biasLayout, linearWeightLayout } from './parameter-layouts.js';
 import { decodeTorchWeights, encodeTorchWeights, WeightsMismatchError } from './torch-weights.js';
 
 const layouts = [
@@ -41,6 +46,32 @@ describe('encodeTorchWeights / decodeTorchWeights', () => {
     ]);
     expect((error as Error).message).toMatch(
       /^These weights do not fit Tiny \(1 problem\):\n {2}- fc\.weight/,
+    );
+  });
+
+  it("writes I64 layouts as PyTorch's int64 and reads I64 or I32 back", () => {
+    const count = batchCountLayout('bn.num_batches_tracked');
+    const bytes = encodeTorchWeights([count], [new Float32Array([12345])], {});
+    const tensor = decodeSafetensors(bytes).tensors.get('bn.num_batches_tracked');
+    expect(tensor?.dtype).toBe('I64');
+    expect(tensor?.shape).toEqual([]);
+    expect(Array.from(tensorToBigInt64(tensor as NonNullable<typeof tensor>))).toEqual([12345n]);
+    expect(decodeTorchWeights(bytes, [count], 'Tiny')).toEqual([new Float32Array([12345])]);
+    const asInt32 = encodeSafetensors({
+      'bn.num_batches_tracked': { dtype: 'I32', shape: [], data: new Int32Array([9]) },
+    });
+    expect(decodeTorchWeights(asInt32, [count], 'Tiny')).toEqual([new Float32Array([9])]);
+  });
+
+  it('rejects a float tensor where PyTorch keeps an integer count, and the reverse', () => {
+    const count = batchCountLayout('bn.num_batches_tracked');
+    const bias = biasLayout('bn.bias', { size: 1, fanIn: 1 });
+    const swapped = encodeSafetensors({
+      'bn.num_batches_tracked': { dtype: 'F32', shape: [], data: new Float32Array([1]) },
+      'bn.bias': { dtype: 'I64', shape: [1], data: new BigInt64Array([1n]) },
+    });
+    expect(() => decodeTorchWeights(swapped, [count, bias], 'Tiny')).toThrow(
+      /bn\.num_batches_tracked: expected dtype I64, I32, found F32\n.*bn\.bias: expected dtype F32, F64, F16, BF16, found I64/s,
     );
   });
 

@@ -1,9 +1,26 @@
-import type { SafetensorsDtype, TensorToEncode } from '@cnnkit/safetensors';
-import { decodeSafetensors, encodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
+import type { DecodedTensor, SafetensorsDtype, TensorToEncode } from '@cnnkit/safetensors';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  tensorToBigInt64,
+  tensorToFloat32,
+} from '@cnnkit/safetensors';
 import type { ParameterLayout } from './types.js';
 
 /** Float dtypes a PyTorch checkpoint may reasonably hold; all are read as float32. */
 const READABLE_DTYPES: readonly SafetensorsDtype[] = ['F32', 'F64', 'F16', 'BF16'];
+/** Integer dtypes accepted for I64 buffers (a counter saved as int32 by another tool still fits). */
+const READABLE_INTEGER_DTYPES: readonly SafetensorsDtype[] = ['I64', 'I32'];
+
+function readableDtypes(layout: ParameterLayout): readonly SafetensorsDtype[] {
+  return layout.torchDtype === 'I64' ? READABLE_INTEGER_DTYPES : READABLE_DTYPES;
+}
+
+/** An integer tensor's values as float32 (exact up to 2^24, far beyond any batch count). */
+function integersToFloat32(tensor: DecodedTensor): Float32Array {
+  if (tensor.dtype === 'I64') return Float32Array.from(tensorToBigInt64(tensor), Number);
+  return tensorToFloat32(tensor);
+}
 
 function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -47,8 +64,9 @@ export class WeightsMismatchError extends Error {
 }
 
 /**
- * Writes parameters (given in tfjs layout) as a PyTorch-style F32 safetensors file: PyTorch
- * names, shapes and element order, in the layouts' order.
+ * Writes parameters (given in tfjs layout) as a PyTorch-style safetensors file: PyTorch
+ * names, shapes and element order, in the layouts' order; F32, or I64 for layouts whose
+ * `torchDtype` says so (BatchNorm's `num_batches_tracked`).
  *
  * @example
  * ```ts
@@ -65,7 +83,15 @@ export function encodeTorchWeights(
   layouts.forEach((layout, i) => {
     const values = tfjsValues[i];
     if (!values) throw new Error(`encodeTorchWeights: no values given for ${layout.name}.`);
-    tensors[layout.name] = { dtype: 'F32', shape: layout.torchShape, data: layout.toTorch(values) };
+    const torchValues = layout.toTorch(values);
+    tensors[layout.name] =
+      layout.torchDtype === 'I64'
+        ? {
+            dtype: 'I64',
+            shape: layout.torchShape,
+            data: BigInt64Array.from(torchValues, (v) => BigInt(Math.round(v))),
+          }
+        : { dtype: 'F32', shape: layout.torchShape, data: torchValues };
   });
   return encodeSafetensors(tensors, metadata);
 }
@@ -73,6 +99,7 @@ export function encodeTorchWeights(
 /**
  * Reads a PyTorch-style safetensors file into tfjs-layout values, one per layout. Checks every
  * name, shape and dtype first and throws one {@link WeightsMismatchError} listing all problems.
+ * Float tensors may be F32, F64, F16 or BF16; I64 layouts take I64 or I32 (values as float32).
  *
  * @example
  * ```ts
@@ -98,10 +125,9 @@ export function decodeTorchWeights(
         `${layout.name}: expected shape ${shapeText(layout.torchShape)}, found ${shapeText(tensor.shape)}`,
       );
     }
-    if (!READABLE_DTYPES.includes(tensor.dtype)) {
-      problems.push(
-        `${layout.name}: expected dtype ${READABLE_DTYPES.join(', ')}, found ${tensor.dtype}`,
-      );
+    const readable = readableDtypes(layout);
+    if (!readable.includes(tensor.dtype)) {
+      problems.push(`${layout.name}: expected dtype ${readable.join(', ')}, found ${tensor.dtype}`);
     }
   }
   for (const [name, tensor] of tensors) {
@@ -112,9 +138,10 @@ export function decodeTorchWeights(
     }
   }
   if (problems.length > 0) throw new WeightsMismatchError(modelName, problems);
-  return layouts.map((layout) =>
-    layout.fromTorch(
-      tensorToFloat32(tensors.get(layout.name) as NonNullable<ReturnType<typeof tensors.get>>),
-    ),
-  );
+  return layouts.map((layout) => {
+    const tensor = tensors.get(layout.name) as DecodedTensor;
+    return layout.fromTorch(
+      layout.torchDtype === 'I64' ? integersToFloat32(tensor) : tensorToFloat32(tensor),
+    );
+  });
 }
