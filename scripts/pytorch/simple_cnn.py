@@ -21,17 +21,25 @@ CLASS_NAMES = (
 )
 
 
-class Net(nn.Module):
-    """Exactly the tutorial's network (same module names, so the same state_dict keys)."""
+def feature_map_size(image_size):
+    """Side of conv2's pooled map: 32 → 5 (the tutorial's 16 * 5 * 5 inputs of fc1), 64 → 13."""
+    return ((image_size - 4) // 2 - 4) // 2
 
-    def __init__(self):
+
+class Net(nn.Module):
+    """Exactly the tutorial's network (same module names, so the same state_dict keys). Other
+    class counts and square input sizes change fc3's outputs and fc1's inputs, as cnnkit's
+    SimpleCNN.create({ numClasses, imageSize }) does."""
+
+    def __init__(self, num_classes=10, image_size=32):
         super().__init__()
+        side = feature_map_size(image_size)
         self.conv1 = nn.Conv2d(3, 6, 5)
         self.pool = nn.MaxPool2d(2, 2)
         self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc1 = nn.Linear(16 * side * side, 120)
         self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
+        self.fc3 = nn.Linear(84, num_classes)
 
     def forward(self, x):
         x = self.pool(F.relu(self.conv1(x)))

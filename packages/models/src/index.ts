@@ -39,7 +39,12 @@ export {
 export { patchCovariance } from './patch-covariance.js';
 export { pytorchDefaultInit } from './pytorch-default-init.js';
 export { ResNet9, type ResNet9Options, type ResNet9Widths, resNet9Size } from './resnet9.js';
-export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
+export {
+  SIMPLE_CNN_LAYOUTS,
+  SimpleCNN,
+  type SimpleCnnOptions,
+  simpleCnnLayouts,
+} from './simple-cnn.js';
 export {
   createStateEntry,
   loadStateDict,
