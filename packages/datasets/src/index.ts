@@ -41,10 +41,15 @@ export {
 } from './image-folder/load-image-folder.js';
 export { memoryImageCache } from './image-folder/memory-image-cache.js';
 export { type RgbImage, resizeArea, rgbaToRgb } from './images/rgb-image.js';
+export { type ColorJitterOptions, colorJitter } from './transforms/color-jitter.js';
 export { compose } from './transforms/compose.js';
 export { normalize } from './transforms/normalize.js';
 export { randomCrop } from './transforms/random-crop.js';
 export { randomHorizontalFlip } from './transforms/random-horizontal-flip.js';
+export {
+  type RandomResizedCropOptions,
+  randomResizedCrop,
+} from './transforms/random-resized-crop.js';
 export { toTensor } from './transforms/to-tensor.js';
 export { tutorialTransform } from './transforms/tutorial-transform.js';
 export type {
