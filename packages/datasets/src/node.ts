@@ -8,6 +8,7 @@
 export type { LockHolder } from './node/cache-lock.js';
 export { type Cifar10CacheCheck, checkCachedCifar10 } from './node/check-cached-cifar10.js';
 export { defaultCacheDir } from './node/default-cache-dir.js';
+export { type DataFormat, detectDataFormat } from './node/detect-data-format.js';
 export { diskImageCache } from './node/disk-image-cache.js';
 export { type DownloadCifar10Options, downloadCifar10 } from './node/download-cifar10.js';
 export type { DownloadProgress, DownloadRetry } from './node/download-to-file.js';

@@ -49,9 +49,16 @@ export type PickedFile = File | { readonly path: string; readonly file: Blob };
  *
  * @example
  * ```ts
- * const data = await imageFolderFromFiles(input.files, 'photos', { imageSize: 32 });
- * data.classNames; // ['cat', 'dog']
- * data.report.skipped; // files that could not be used, with the reason
+ * // In a page: imageFolderFromFiles(input.files, 'photos'). Here in Node, paths and Blobs,
+ * // decoded with sharp instead of the browser:
+ * const files = ['cat/1.png', 'cat/2.png', 'dog/1.png', 'dog/2.png'].map((path) => ({
+ *   path,
+ *   file: new Blob([readFileSync(`photos/${path}`)]),
+ * }));
+ * const data = await imageFolderFromFiles(files, 'photos', { decoder: await sharpImageDecoder(), valSplit: 0.5 });
+ * data.classNames.join(' '); // 'cat dog'
+ * data.test.count; // 2
+ * data.report.skipped.length; // 0
  * ```
  */
 export async function imageFolderFromFiles(
@@ -81,8 +88,11 @@ export async function imageFolderFromFiles(
  *
  * @example
  * ```ts
- * const data = await imageFolderFromArchiveStream(zipFile.stream(), 'photos.zip');
- * data.train.count + data.test.count; // every usable image
+ * // In a page: imageFolderFromArchiveStream(zipFile.stream(), zipFile.name).
+ * const zip = new Blob([readFileSync('photos.zip')]);
+ * const data = await imageFolderFromArchiveStream(zip.stream(), 'photos.zip', { decoder: await sharpImageDecoder() });
+ * data.report.root; // 'photos'
+ * data.train.count + data.test.count; // 6
  * ```
  */
 export async function imageFolderFromArchiveStream(

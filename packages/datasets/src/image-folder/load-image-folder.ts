@@ -80,6 +80,19 @@ function emptyDataset(size: number, classNames: readonly string[]): ImageDataset
  * Files that cannot be used are skipped and listed in the report with the reason, unless
  * `strict`; a class without training images, no class folders or a single class (when
  * training) is an error naming the folder.
+ *
+ * @example
+ * ```ts
+ * // A source of your own: files listed up front and read on demand.
+ * const entries = ['cat/1.png', 'cat/2.png', 'dog/1.png', 'dog/2.png', 'dog/notes.txt'].map((path) => ({
+ *   path,
+ *   read: async () => new Uint8Array(readFileSync(`photos/${path.replace('notes.txt', '3.png')}`)),
+ * }));
+ * const tools = { decoder: await sharpImageDecoder(), contentHash: (b) => createHash('sha256').update(b).digest('hex'), defaultConcurrency: 2 };
+ * const data = await loadImageFolder({ name: 'mine', entries, listed: true }, tools, { imageSize: 16, valSplit: 0.5 });
+ * data.train.height; // 16
+ * data.report.classes.map((c) => c.train + c.val).join(' '); // '2 3'
+ * ```
  */
 export async function loadImageFolder(
   source: ImageFolderSource,
