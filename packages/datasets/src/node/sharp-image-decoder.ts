@@ -1,7 +1,7 @@
 import type * as BmpModule from 'bmp-ts';
 import type sharpFunction from 'sharp';
 import { formatCount } from '../format-count.js';
-import type { ImageDecoder } from '../image-folder/image-folder-types.js';
+import type { DecodeTarget, ImageDecoder } from '../image-folder/image-folder-types.js';
 
 type Sharp = typeof sharpFunction;
 type BmpTs = typeof BmpModule;
@@ -49,55 +49,66 @@ export async function sharpImageDecoder(): Promise<ImageDecoder> {
   return {
     id: `sharp-${sharp.versions.sharp}-vips-${sharp.versions.vips}`,
     async decode(bytes, target) {
-      const { size, resize, maxPixels } = target;
-      let input: ReturnType<Sharp>;
-      if (isBmp(bytes)) {
-        input = bmpInput(sharp, bmpModule, bytes, maxPixels);
-      } else {
-        input = sharp(bytes, {
-          limitInputPixels: maxPixels,
-          failOn: 'truncated',
-          autoOrient: true,
-        });
-      }
-      let metadata: Awaited<ReturnType<ReturnType<Sharp>['metadata']>>;
       try {
-        metadata = await input.metadata();
+        return await decodeWithSharp(bytes, target);
       } catch (error) {
-        throw new Error(describeSharpError(error));
-      }
-      const width = metadata.autoOrient?.width ?? metadata.width;
-      const height = metadata.autoOrient?.height ?? metadata.height;
-      if (width * height > maxPixels) {
-        throw new Error(
-          `${formatCount(width)} × ${formatCount(height)} pixels, more than the ${formatCount(maxPixels)} an image may have`,
-        );
-      }
-      const pipeline =
-        width === size && height === size
-          ? input
-          : input.resize(size, size, {
-              fit: resize === 'squash' ? 'fill' : 'cover',
-              position: 'centre',
-            });
-      try {
-        const { data, info } = await pipeline
-          .flatten({ background: '#ffffff' })
-          .toColourspace('srgb')
-          .removeAlpha()
-          .raw({ depth: 'uchar' })
-          .toBuffer({ resolveWithObject: true });
-        if (info.width !== size || info.height !== size || info.channels !== 3) {
-          throw new Error(
-            `decoded to ${info.width}×${info.height}×${info.channels} instead of ${size}×${size}×3`,
-          );
-        }
-        return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      } catch (error) {
-        throw new Error(describeSharpError(error));
+        // libvips keeps one error buffer for all threads: a failure decoded next to another
+        // one may come back as "Unknown error". Once more, alone, it says what is wrong.
+        if (!(error as Error).message.includes('Unknown error')) throw error;
+        return await decodeWithSharp(bytes, target);
       }
     },
   };
+
+  async function decodeWithSharp(bytes: Uint8Array, target: DecodeTarget): Promise<Uint8Array> {
+    const { size, resize, maxPixels } = target;
+    let input: ReturnType<Sharp>;
+    if (isBmp(bytes)) {
+      input = bmpInput(sharp, bmpModule, bytes, maxPixels);
+    } else {
+      input = sharp(bytes, {
+        limitInputPixels: maxPixels,
+        failOn: 'truncated',
+        autoOrient: true,
+      });
+    }
+    let metadata: Awaited<ReturnType<ReturnType<Sharp>['metadata']>>;
+    try {
+      metadata = await input.metadata();
+    } catch (error) {
+      throw new Error(describeSharpError(error));
+    }
+    const width = metadata.autoOrient?.width ?? metadata.width;
+    const height = metadata.autoOrient?.height ?? metadata.height;
+    if (width * height > maxPixels) {
+      throw new Error(
+        `${formatCount(width)} × ${formatCount(height)} pixels, more than the ${formatCount(maxPixels)} an image may have`,
+      );
+    }
+    const pipeline =
+      width === size && height === size
+        ? input
+        : input.resize(size, size, {
+            fit: resize === 'squash' ? 'fill' : 'cover',
+            position: 'centre',
+          });
+    try {
+      const { data, info } = await pipeline
+        .flatten({ background: '#ffffff' })
+        .toColourspace('srgb')
+        .removeAlpha()
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      if (info.width !== size || info.height !== size || info.channels !== 3) {
+        throw new Error(
+          `decoded to ${info.width}×${info.height}×${info.channels} instead of ${size}×${size}×3`,
+        );
+      }
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    } catch (error) {
+      throw new Error(describeSharpError(error));
+    }
+  }
 }
 
 function bmpInput(
