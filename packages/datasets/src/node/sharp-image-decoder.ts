@@ -24,8 +24,9 @@ async function importOptional<T>(name: string): Promise<T | undefined> {
  * turns grey, CMYK (through its ICC profile), 16-bit and transparent images (over white) into
  * 8-bit sRGB; resizes with Lanczos-3: `shorter-side` scales the shorter side to the size and
  * cuts the centre (torchvision's `Resize` + `CenterCrop`), `squash` scales each side. An image
- * already at the size is not resampled. The pixel limit is checked from the header first;
- * a truncated or corrupt file is an error, not a half-grey image.
+ * already at the size is not resampled. The pixel limit is checked from the header before
+ * decoding (sharp's `limitInputPixels`); a truncated or corrupt file is an error, not a
+ * half-grey image.
  *
  * Each decode uses one libvips thread (sharp's default on glibc); `readImageFolder` runs one
  * per CPU core at a time.
@@ -72,26 +73,12 @@ export async function sharpImageDecoder(): Promise<ImageDecoder> {
         autoOrient: true,
       });
     }
-    let metadata: Awaited<ReturnType<ReturnType<Sharp>['metadata']>>;
-    try {
-      metadata = await input.metadata();
-    } catch (error) {
-      throw new Error(describeSharpError(error));
-    }
-    const width = metadata.autoOrient?.width ?? metadata.width;
-    const height = metadata.autoOrient?.height ?? metadata.height;
-    if (width * height > maxPixels) {
-      throw new Error(
-        `${formatCount(width)} × ${formatCount(height)} pixels, more than the ${formatCount(maxPixels)} an image may have`,
-      );
-    }
-    const pipeline =
-      width === size && height === size
-        ? input
-        : input.resize(size, size, {
-            fit: resize === 'squash' ? 'fill' : 'cover',
-            position: 'centre',
-          });
+    // Resizing to the size an image already has changes nothing (sharp skips it), so the
+    // CIFAR-10 PNGs come out byte for byte; one pipeline, no separate metadata read.
+    const pipeline = input.resize(size, size, {
+      fit: resize === 'squash' ? 'fill' : 'cover',
+      position: 'centre',
+    });
     try {
       const { data, info } = await pipeline
         .flatten({ background: '#ffffff' })
@@ -152,6 +139,8 @@ function describeSharpError(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   if (/unsupported image format/i.test(message))
     return 'not an image (unknown or unsupported format)';
-  if (/exceeds pixel limit/i.test(message)) return `too many pixels (${message})`;
+  if (/exceeds pixel limit/i.test(message)) {
+    return `more pixels than an image may have (${message}); shrink it first`;
+  }
   return `cannot decode the image (${message})`;
 }
