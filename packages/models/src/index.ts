@@ -61,7 +61,6 @@ export { type SymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 export { decodeTorchWeights, encodeTorchWeights, WeightsMismatchError } from './torch-weights.js';
 export type { ParameterLayout } from './types.js';
 export {
-  type ResizePolicy,
   readWeightsInfo,
   WEIGHTS_INFO_KEYS,
   type WeightsInfo,

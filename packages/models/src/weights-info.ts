@@ -1,8 +1,5 @@
-import type { JsonValue, TrainableClassifier } from '@cnnkit/contracts';
+import type { JsonValue, ResizePolicy, TrainableClassifier } from '@cnnkit/contracts';
 import { decodeSafetensors, withSafetensorsMetadata } from '@cnnkit/safetensors';
-
-/** How an image of another size is brought to a model's input size. */
-export type ResizePolicy = 'shorter-side' | 'squash';
 
 /**
  * What a weights file says about the model it holds and the images it expects, so that
