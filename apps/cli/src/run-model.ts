@@ -113,10 +113,16 @@ export async function startFromWeights(
     `starting from ${file} (${from.classNames.length} classes${described ? '' : ', CIFAR-10 by default: the file names none'}: ${classes(from.classNames)})`,
   ];
   if (reinitialised.length > 0) {
+    const tensors = reinitialised.map((t) =>
+      shape(t.fileShape) === shape(t.modelShape)
+        ? `${t.name} ${shape(t.modelShape)}`
+        : `${t.name} ${shape(t.fileShape)} → ${shape(t.modelShape)}`,
+    );
+    // As many classes but other ones: the old head's rows would name the wrong classes.
+    const why =
+      from.classNames.length === to.classNames.length ? ' (as many, but other classes)' : '';
     lines.push(
-      `re-initialised the classifier head for this data's ${to.classNames.length} classes (${classes(to.classNames)}): ${reinitialised
-        .map((t) => `${t.name} ${shape(t.fileShape)} → ${shape(t.modelShape)}`)
-        .join(', ')}`,
+      `re-initialised the classifier head for this data's ${to.classNames.length} classes (${classes(to.classNames)})${why}: ${tensors.join(', ')}`,
     );
   }
   const normalisation = JSON.stringify(from.normalize) === JSON.stringify(TUTORIAL_NORMALIZE);
