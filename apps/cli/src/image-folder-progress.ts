@@ -24,7 +24,6 @@ export function imageFolderProgress(
   // Nothing for the first moments: a small folder is done before a line would help.
   let lastShown = started;
   let drawn = false;
-  let last: ImageFolderProgress | undefined;
   const text = (p: ImageFolderProgress): string => {
     if (p.phase === 'indexing') return `${label}: listing files… ${count(p.files)}`;
     const seconds = (now() - started) / 1000;
@@ -35,7 +34,6 @@ export function imageFolderProgress(
   };
   return {
     onProgress(p) {
-      last = p;
       const finished = p.phase === 'decoding' && p.total !== undefined && p.done === p.total;
       if (!finished && now() - lastShown < (tty ? 100 : everyMs)) return;
       lastShown = now();
@@ -49,7 +47,6 @@ export function imageFolderProgress(
     stop() {
       if (drawn) sink.write('\r\x1b[K');
       drawn = false;
-      void last;
     },
   };
 }
