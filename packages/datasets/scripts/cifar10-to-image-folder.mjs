@@ -29,7 +29,9 @@ async function writeSplit(dataset, dir) {
   const worker = async () => {
     for (let i = next++; i < dataset.count; i = next++) {
       const pixels = dataset.images.subarray(i * bytes, (i + 1) * bytes);
-      const png = await sharp(pixels, { raw: { width, height, channels: /** @type {3} */ (channels) } })
+      const png = await sharp(pixels, {
+        raw: { width, height, channels: /** @type {3} */ (channels) },
+      })
         .png()
         .toBuffer();
       const label = /** @type {number} */ (dataset.labels[i]);

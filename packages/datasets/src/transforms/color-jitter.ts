@@ -14,7 +14,7 @@ export interface ColorJitterOptions {
 }
 
 const grey = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
-const clamp = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+const clamp = (x: number) => Math.min(1, Math.max(0, x));
 
 function shiftHue(pixels: Float32Array, start: number, end: number, shift: number): void {
   for (let i = start; i < end; i += 3) {
