@@ -1,5 +1,5 @@
 import type { Inspection } from '../protocol.js';
-import { firstLine } from './first-line.js';
+import { errorMessage } from './error-message.js';
 import { inspect } from './inspection.js';
 import type { WorkerSession } from './worker-session.js';
 
@@ -21,7 +21,8 @@ export async function loadWeights(
   try {
     session.currentModel().loadWeights(bytes);
   } catch (error) {
-    throw new Error(`${name}: ${firstLine(error)}`);
+    // Every problem, one per line: the page lists them.
+    throw new Error(`${name}: ${errorMessage(error)}`);
   }
   session.lastGoodWeights = bytes;
   return inspect(session);

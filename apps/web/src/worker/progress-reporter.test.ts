@@ -51,10 +51,50 @@ test('does not count paused time as training time', () => {
     progress.flush();
     vi.advanceTimersByTime(60_000); // paused for a minute
     progress.restartClock();
-    progress.batchEnded(batchEnd(0, 8));
     vi.advanceTimersByTime(2000);
-    progress.flush();
+    progress.batchEnded(batchEnd(0, 8)); // 2 s after the restart: posted at once
     expect(posted.at(-1)).toMatchObject({ steps: [1], imagesPerSecond: 4 });
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("the test evaluation before an epoch's end does not show as a drop in speed", () => {
+  vi.useFakeTimers();
+  try {
+    const posted: WorkerEvent[] = [];
+    const progress = new ProgressReporter((event) => posted.push(event), 4);
+    // 4 images every 100 ms: 40 images/s.
+    for (let batch = 0; batch < 4; batch++) {
+      vi.advanceTimersByTime(100);
+      progress.batchEnded(batchEnd(batch, 4));
+    }
+    vi.advanceTimersByTime(3000); // the trainer evaluates the test set, then reports the epoch
+    progress.flush();
+    const speeds = posted.map((event) => (event.type === 'progress' ? event.imagesPerSecond : -1));
+    expect(speeds).toEqual([40, 40]);
+    expect(progress.averageImagesPerSecond).toBe(40);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test('the average speed counts training time only, across pauses and evaluations', () => {
+  vi.useFakeTimers();
+  try {
+    const progress = new ProgressReporter(() => {}, 100);
+    expect(progress.averageImagesPerSecond).toBe(0);
+    vi.advanceTimersByTime(1000);
+    progress.batchEnded(batchEnd(0, 10)); // 10 images in 1 s
+    progress.flush();
+    vi.advanceTimersByTime(60_000); // paused
+    progress.restartClock();
+    vi.advanceTimersByTime(1000);
+    progress.batchEnded(batchEnd(1, 30)); // 30 images in 1 s
+    vi.advanceTimersByTime(5000); // evaluating
+    progress.flush();
+    progress.flush(); // nothing new: changes nothing
+    expect(progress.averageImagesPerSecond).toBe(20);
   } finally {
     vi.useRealTimers();
   }

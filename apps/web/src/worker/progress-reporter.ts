@@ -6,7 +6,11 @@ const PROGRESS_MS = 250;
 
 /**
  * Collects finished batches and posts them to the page a few times a second, with the
- * throughput since the previous post.
+ * throughput since the previous post, and keeps the run's average throughput.
+ *
+ * Throughput is measured from batch end to batch end. The trainer evaluates the test set
+ * before it reports an epoch's end, and a pause waits before it is noticed; a post made then
+ * still ends its interval at the last batch, so neither shows up as a drop in speed.
  */
 export class ProgressReporter {
   /** The step of the last finished batch. */
@@ -16,6 +20,9 @@ export class ProgressReporter {
   private images = 0;
   private position = { epoch: 0, batch: 0 };
   private since = performance.now();
+  private lastBatchAt = this.since;
+  private totalImages = 0;
+  private totalSeconds = 0;
 
   constructor(
     private readonly post: (event: WorkerEvent) => void,
@@ -28,13 +35,16 @@ export class ProgressReporter {
     this.images += event.batchSize;
     this.lastStep = event.step;
     this.position = { epoch: event.epoch, batch: event.batch + 1 };
-    if (performance.now() - this.since >= PROGRESS_MS) this.flush();
+    this.lastBatchAt = performance.now();
+    if (this.lastBatchAt - this.since >= PROGRESS_MS) this.flush();
   }
 
   /** Posts what was collected since the last post (possibly nothing, to update the status). */
   flush(): void {
-    const now = performance.now();
-    const seconds = (now - this.since) / 1000;
+    const end = this.images > 0 ? this.lastBatchAt : this.since;
+    const seconds = (end - this.since) / 1000;
+    this.totalImages += this.images;
+    this.totalSeconds += seconds;
     this.post({
       type: 'progress',
       steps: this.steps,
@@ -47,11 +57,20 @@ export class ProgressReporter {
     this.steps = [];
     this.losses = [];
     this.images = 0;
-    this.since = now;
+    this.since = end;
   }
 
   /** Starts measuring throughput afresh: time paused or evaluating is not training time. */
   restartClock(): void {
     this.since = performance.now();
+    this.lastBatchAt = this.since;
+  }
+
+  /**
+   * Images per second over the run so far, training time only (no evaluation, no pauses);
+   * 0 before any batch was posted.
+   */
+  get averageImagesPerSecond(): number {
+    return this.totalSeconds > 0 ? this.totalImages / this.totalSeconds : 0;
   }
 }

@@ -26,8 +26,21 @@ export class WorkerSession {
   readonly watchedCanvases = new WeakSet<object>();
   /** Lets queued messages (pause, stop) in during a run; see event-loop-yield.ts. */
   readonly yieldToEventLoop = createEventLoopYield();
+  private tensorWork: Promise<unknown> = Promise.resolve();
 
   constructor(readonly post: (event: WorkerEvent) => void) {}
+
+  /**
+   * Runs `task` after every task queued before it. Everything that computes with TensorFlow.js
+   * goes through here: the active backend is global state, and a backend check running in the
+   * background switches it, so a request interleaved with the check would compute on the
+   * backend being checked. Requests that only flip flags (pause, stop) do not queue.
+   */
+  exclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    const result = this.tensorWork.then(task);
+    this.tensorWork = result.catch(() => undefined);
+    return result;
+  }
 
   currentModel(): SimpleCNN {
     this.model ??= SimpleCNN.create({ seed: 0 });
