@@ -1,6 +1,7 @@
 import { type BackendAvailability, BackendSelectionError } from '@cnnkit/backends';
 import type { BackendName, BackendStatus } from '../protocol.js';
 import { firstLine } from './first-line.js';
+import { modelBytes } from './model-bytes.js';
 import { watchWebglContext } from './webgl-context.js';
 import type { WorkerSession } from './worker-session.js';
 
@@ -96,7 +97,7 @@ export async function activateBackend(
     throw new Error(`backend ${name} is not available: ${status?.detail ?? 'not checked yet'}`);
   }
   session.requireIdle('switching backends');
-  const weights = session.model?.saveWeights();
+  const weights = session.model ? await modelBytes(session.model) : undefined;
   session.model?.dispose();
   session.model = undefined;
   await session.backends.select({ requested: name });

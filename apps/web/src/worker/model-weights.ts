@@ -1,11 +1,12 @@
 import type { Inspection } from '../protocol.js';
 import { errorMessage } from './error-message.js';
 import { inspect } from './inspection.js';
+import { modelBytes } from './model-bytes.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** The model's weights as safetensors bytes (PyTorch names and layouts). */
-export function saveWeights(session: WorkerSession): Uint8Array {
-  return session.currentModel().saveWeights();
+export function saveWeights(session: WorkerSession): Promise<Uint8Array> {
+  return modelBytes(session.currentModel());
 }
 
 /**

@@ -48,6 +48,7 @@ async function trainOnce(
   });
   const progress = new ProgressReporter(session.post, loaders.trainData.batchesPerEpoch);
   const snapshots = new WeightSnapshots(session, model, backend !== 'wasm' && backend !== 'cpu');
+  await snapshots.take(0);
   const reports = new TrainingReports(session, model, loaders.trainEval, {
     control,
     progress,
