@@ -73,6 +73,8 @@ let dataReady = false;
 let trainCount = 0;
 let classNames: readonly string[] = [];
 let lastProgressStep = 0;
+/** The run's latest measured speed: progress events too short to measure carry none. */
+let lastSpeed: number | undefined;
 let lastEpoch = 0;
 let runEpochs = 1;
 const backendStates = new Map<BackendName, BackendStatus['state']>();
@@ -162,13 +164,16 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'progress': {
       charts.addLosses(event.steps, event.losses);
       const step = event.steps.at(-1) ?? lastProgressStep;
-      if (event.steps.length > 0) charts.addSpeed(step, event.imagesPerSecond);
+      if (event.steps.length > 0 && event.imagesPerSecond !== undefined) {
+        charts.addSpeed(step, event.imagesPerSecond);
+        lastSpeed = event.imagesPerSecond;
+      }
       lastProgressStep = step;
       const loss = event.losses.at(-1);
       ui.trainStatus.textContent =
         `${phase === 'paused' ? 'Paused at' : 'Training:'} epoch ${event.epoch + 1}, batch ${event.batch} / ${event.batchesPerEpoch}, step ${step}` +
         (loss === undefined ? '' : `, loss ${loss.toFixed(3)}`) +
-        (event.imagesPerSecond > 0 ? `, ${event.imagesPerSecond.toFixed(0)} images/s` : '');
+        (lastSpeed ? `, ${lastSpeed.toFixed(0)} images/s` : '');
       break;
     }
     case 'epoch':
@@ -274,6 +279,7 @@ async function startTraining(): Promise<void> {
   runEpochs = settings.epochs;
   charts.reset(settings.epochs);
   lastProgressStep = 0;
+  lastSpeed = undefined;
   lastEpoch = 0;
   setPhase('training');
   markInspectionStale();

@@ -133,8 +133,11 @@ export interface ProgressEvent {
   /** Per finished batch: step and loss. */
   readonly steps: readonly number[];
   readonly losses: readonly number[];
-  /** Throughput since the previous progress event (warm-up batches included). */
-  readonly imagesPerSecond: number;
+  /**
+   * Throughput since the previous event that had one (warm-up batches included); absent when
+   * too little time passed to measure it.
+   */
+  readonly imagesPerSecond?: number;
   readonly epoch: number;
   readonly batch: number;
   readonly batchesPerEpoch: number;

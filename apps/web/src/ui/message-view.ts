@@ -1,11 +1,12 @@
 /**
  * Shows a message in `element`: its first line as text and, when the message goes on with a
  * list ("  - problem" lines, as a weights mismatch reports every tensor that does not fit),
- * the list below it, every item.
+ * the list below it, every item, then any line after the list (such as what to do) as text.
  */
 export function showMessage(element: HTMLElement, message: string): void {
-  const [headline = '', ...rest] = message.split('\n');
-  const items = rest.map((line) => line.replace(/^\s*-\s*/, '').trim()).filter((l) => l !== '');
+  const [headline = '', ...rest] = message.trim().split('\n');
+  const isItem = (line: string) => /^\s*-\s/.test(line);
+  const items = rest.filter(isItem).map((line) => line.replace(/^\s*-\s*/, '').trim());
   if (items.length === 0) {
     element.textContent = message.trim();
     return;
@@ -17,5 +18,10 @@ export function showMessage(element: HTMLElement, message: string): void {
     li.textContent = item;
     list.append(li);
   }
-  element.replaceChildren(headline.trim(), list);
+  const after = rest
+    .filter((line) => !isItem(line))
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+  element.replaceChildren(headline.trim(), list, after);
 }

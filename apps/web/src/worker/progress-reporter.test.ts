@@ -71,8 +71,20 @@ test("the test evaluation before an epoch's end does not show as a drop in speed
     }
     vi.advanceTimersByTime(3000); // the trainer evaluates the test set, then reports the epoch
     progress.flush();
+    progress.restartClock();
+    for (let batch = 0; batch < 3; batch++) {
+      vi.advanceTimersByTime(100);
+      progress.batchEnded(batchEnd(batch, 4));
+    }
     const speeds = posted.map((event) => (event.type === 'progress' ? event.imagesPerSecond : -1));
-    expect(speeds).toEqual([40, 40]);
+    // The post at the epoch's end covers 100 ms, too short to measure: its batch counts in
+    // the next post's speed, with its time.
+    expect(speeds).toEqual([40, undefined, 40]);
+    expect(posted.map((event) => (event.type === 'progress' ? event.steps : []))).toEqual([
+      [1, 2, 3],
+      [4],
+      [1, 2, 3],
+    ]);
     expect(progress.averageImagesPerSecond).toBe(40);
   } finally {
     vi.useRealTimers();
@@ -95,6 +107,34 @@ test('the average speed counts training time only, across pauses and evaluations
     progress.flush();
     progress.flush(); // nothing new: changes nothing
     expect(progress.averageImagesPerSecond).toBe(20);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("an epoch's last batch, settled right after the one before it, shows no peak in speed", () => {
+  vi.useFakeTimers();
+  try {
+    const posted: WorkerEvent[] = [];
+    const progress = new ProgressReporter((event) => posted.push(event), 4);
+    // 4 images every 100 ms, but the pipelined trainer reports the last batch 1 ms after the
+    // third: before, that post said 4 images in 1 ms, 4,000 images/s.
+    for (let batch = 0; batch < 3; batch++) {
+      vi.advanceTimersByTime(100);
+      progress.batchEnded(batchEnd(batch, 4));
+    }
+    vi.advanceTimersByTime(1);
+    progress.batchEnded(batchEnd(3, 4));
+    progress.flush();
+    progress.restartClock();
+    vi.advanceTimersByTime(299);
+    progress.batchEnded(batchEnd(0, 8));
+    const speeds = posted.flatMap((event) =>
+      event.type === 'progress' && event.imagesPerSecond !== undefined
+        ? [event.imagesPerSecond]
+        : [],
+    );
+    expect(speeds).toEqual([40, 40]);
   } finally {
     vi.useRealTimers();
   }
