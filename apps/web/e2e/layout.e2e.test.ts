@@ -201,6 +201,29 @@ test('on a phone the page stays short, and the confusion matrix says it scrolls 
   );
   expect(Math.abs(rowHeaderLeft - scrollerLeft)).toBeLessThanOrEqual(1);
   expect(lastColumnVisible).toBe(true);
+  // Every class name whole in its header, none cut with an ellipsis as before.
+  const headers = await page.$$eval(
+    `${scroller} th[scope="col"]:has(.vertical), ${scroller} th[scope="row"]`,
+    (cells) =>
+      cells.map((cell) => ({
+        text: cell.textContent,
+        cut: cell.scrollWidth > cell.clientWidth + 1 || cell.scrollHeight > cell.clientHeight + 1,
+      })),
+  );
+  const classes = [
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+  ];
+  expect(headers.map((header) => header.text)).toEqual([...classes, ...classes]);
+  expect(headers.filter((header) => header.cut)).toEqual([]);
   await (await page.$('.confusion-area'))?.screenshot({
     path: `${ARTIFACTS}/phone-confusion-scrolled.png`,
   });
