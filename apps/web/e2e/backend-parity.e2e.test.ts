@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRAINING_CHECK_TOLERANCE } from '@cnnkit/backends';
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
-import { SimpleCNN } from '@cnnkit/models';
+import { CIFAR10_CLASS_NAMES } from '@cnnkit/datasets';
+import { readWeightsInfo, SimpleCNN } from '@cnnkit/models';
 import { decodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -122,7 +123,17 @@ async function trainOn(backend: string): Promise<RunResult> {
   ]);
   const file = join(dir, `${backend}.safetensors`);
   await download.saveAs(file);
-  const weights = weightsOf(new Uint8Array(await readFile(file)), file);
+  const bytes = new Uint8Array(await readFile(file));
+  // The download says what it is, as `cnnkit train`'s files do.
+  expect(readWeightsInfo(decodeSafetensors(bytes, file).metadata, file)).toEqual({
+    model: 'simple-cnn',
+    modelOptions: { numClasses: 10, imageSize: 32 },
+    classNames: CIFAR10_CLASS_NAMES,
+    inputShape: [32, 32, 3],
+    normalize: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+    resize: 'squash',
+  });
+  const weights = weightsOf(bytes, file);
   return { weights, testLoss: Number(/loss (\d\.\d{4})$/.exec(accuracyLine)?.[1]), accuracyLine };
 }
 

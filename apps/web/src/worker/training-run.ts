@@ -7,6 +7,7 @@ import { trainingLoaders } from './training-loaders.js';
 import { endedOutcome, failedOutcome } from './training-outcome.js';
 import { TrainingReports } from './training-reports.js';
 import { WeightSnapshots } from './weight-snapshots.js';
+import { pageWeightsInfo } from './weights-info.js';
 import type { WorkerSession } from './worker-session.js';
 
 /**
@@ -42,6 +43,7 @@ async function trainOnce(
   session.model?.dispose();
   const model = SimpleCNN.create({ seed: settings.seed });
   session.model = model;
+  session.weightsInfo = pageWeightsInfo(data.train.classNames);
   const optimizer = new SgdOptimizer(model.parameters, {
     lr: settings.lr,
     momentum: settings.momentum,

@@ -1,6 +1,6 @@
 import type { BackendRegistry } from '@cnnkit/backends';
 import type { Cifar10Data } from '@cnnkit/datasets';
-import { SimpleCNN } from '@cnnkit/models';
+import { SimpleCNN, type WeightsInfo } from '@cnnkit/models';
 import type { BackendName, BackendStatus, WorkerEvent } from '../protocol.js';
 import { createWebBackends } from './backends.js';
 import { createEventLoopYield } from './event-loop-yield.js';
@@ -20,6 +20,11 @@ export class WorkerSession {
   model: SimpleCNN | undefined;
   /** A CPU-side copy of the weights: what survives a lost GPU context. */
   lastGoodWeights: Uint8Array | undefined;
+  /**
+   * What the current model's weights files say about it: set by a training run and by loaded
+   * weights (the file's own metadata); unset, the page's SimpleCNN on the loaded classes.
+   */
+  weightsInfo: WeightsInfo | undefined;
   /** The training run in progress, if any. */
   run: RunControl | undefined;
   /** WebGL canvases whose context loss is already watched. */
