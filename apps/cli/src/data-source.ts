@@ -97,7 +97,13 @@ export async function loadData(request: DataRequest): Promise<LoadedData> {
           `${request.data}: no such folder or file; give --data a folder of class folders (<dir>/<class>/<image>), an archive of one, CIFAR-10 (a directory or cifar-10-binary.tar.gz) or 'sample'.`,
         );
       }
-      throw new UserError(`${request.data}: cannot read (${(error as Error).message}).`);
+      // The reader's own refusals (a FIFO, a device) already name the path.
+      const message = (error as Error).message;
+      throw new UserError(
+        message.startsWith(`${request.data}: `)
+          ? message
+          : `${request.data}: cannot read (${message}).`,
+      );
     }
     if (format === 'cifar10') return cifar(request.data, request.data);
     return readImageFolderData(request.data, {

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { CIFAR10_DIRECTORY, CIFAR10_FILES } from '../cifar10-format.js';
 import { isIgnoredPath } from '../image-folder/ignored-paths.js';
 import { TarStreamReader } from '../tar-stream-reader.js';
+import { openRegularFile } from './read-regular-file.js';
 
 /** What a data path holds. */
 export type DataFormat = 'cifar10' | 'image-folder';
@@ -45,12 +46,19 @@ export async function detectDataFormat(path: string): Promise<DataFormat> {
     : 'image-folder';
 }
 
+/**
+ * The first bytes of `path`, opened only when it is a regular file: a FIFO would block the
+ * read for ever and a device never ends, so both fail here naming the path.
+ */
 async function readHead(path: string, bytes: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 })) {
-    chunks.push(chunk as Buffer);
+  const { handle } = await openRegularFile(path, Number.MAX_SAFE_INTEGER, () => '');
+  try {
+    const head = new Uint8Array(bytes);
+    const { bytesRead } = await handle.read(head, 0, bytes, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 async function tarHoldsCifar10(path: string, gzip: boolean): Promise<boolean> {
