@@ -12,6 +12,18 @@ import {
   useWasmWithTrainingKernels,
 } from './test-support/compare-backends.js';
 
+describe('startWasmTraining (Node entry)', () => {
+  it('runs the relaxed-SIMD build on every Node, 20 included, on the threads asked for', async () => {
+    expect(await startWasmTraining({ threads: 2 })).toEqual({
+      tfjsWasmVersion: version_wasm,
+      threads: 2,
+      kernels: 'relaxed-simd',
+      detail: `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (relaxed SIMD, FMA), 2 threads`,
+    });
+    expect(tf.getBackend()).toBe('wasm');
+  });
+});
+
 describe('enableRelaxedSimd (Node entry)', () => {
   it('makes the engine validate the relaxed build and the kernels run it, on every Node', async () => {
     await useWasmWithTrainingKernels();
@@ -32,17 +44,5 @@ describe('enableRelaxedSimd (Node entry)', () => {
       ),
     );
     expectClose(actual, expected);
-  });
-});
-
-describe('startWasmTraining (Node entry)', () => {
-  it('runs the relaxed-SIMD build on every Node, 20 included', async () => {
-    expect(await startWasmTraining()).toEqual({
-      tfjsWasmVersion: version_wasm,
-      threads: 1,
-      kernels: 'relaxed-simd',
-      detail: `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (relaxed SIMD, FMA), 1 thread`,
-    });
-    expect(tf.getBackend()).toBe('wasm');
   });
 });
