@@ -11,7 +11,11 @@ const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 
 /** `cnnkit eval`: accuracy, per-class accuracy and confusion matrix of weights on the test set. */
 export async function evalCommand(options: EvalOptions): Promise<void> {
-  const backend = await selectBackend({ requested: options.backend, log: notify });
+  const backend = await selectBackend({
+    requested: options.backend,
+    threads: options.threads,
+    log: notify,
+  });
   const model = await loadSimpleCnn(options.weights);
   try {
     checkFiniteWeights(options.weights, model.saveWeights(), {

@@ -15,7 +15,7 @@ interface Prediction {
 
 /** `cnnkit predict`: top-k CIFAR-10 classes for each image, with softmax probabilities. */
 export async function predictCommand(files: string[], options: PredictOptions): Promise<void> {
-  await selectBackend({ requested: options.backend, log: notify });
+  await selectBackend({ requested: options.backend, threads: options.threads, log: notify });
   // One at a time: each decoded image may take hundreds of MB before it is resized.
   const images: RgbImage[] = [];
   for (const file of files) images.push(await readImageFile(file, 32));
