@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import '@cnnkit/tfjs-gradients';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -44,5 +46,25 @@ describe('enableRelaxedSimd (Node entry)', () => {
       ),
     );
     expectClose(actual, expected);
+  });
+});
+
+describe('startWasmTraining (Node entry) where SharedArrayBuffer is missing', () => {
+  it('runs on 1 thread and says why, in detail and one console warning', () => {
+    const script = `
+      import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
+      const info = await startWasmTraining({ threads: 2 });
+      console.log(JSON.stringify({ threads: info.threads, detail: info.detail }));`;
+    const run = spawnSync(
+      process.execPath,
+      ['--no-harmony-sharedarraybuffer', '--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+    );
+    const reason =
+      '2 threads requested, but SharedArrayBuffer is not available (node was started with --no-harmony-sharedarraybuffer)';
+    const info = JSON.parse(run.stdout);
+    expect(info.threads).toBe(1);
+    expect(info.detail).toMatch(new RegExp(`, 1 thread \\(${reason.replace(/[()]/g, '\\$&')}\\)$`));
+    expect(run.stderr).toBe(`@cnnkit/wasm-kernels: ${reason}; running on 1 thread.\n`);
   });
 });

@@ -7,7 +7,10 @@ import type { StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';
 const nodeThreads: ThreadsPlatform = {
   spawn: spawnNodeWorker,
   defaultThreads: availableParallelism,
-  whyNoThreads: () => undefined,
+  whyNoThreads: () =>
+    typeof SharedArrayBuffer === 'undefined'
+      ? 'SharedArrayBuffer is not available (node was started with --no-harmony-sharedarraybuffer)'
+      : undefined,
 };
 
 /**

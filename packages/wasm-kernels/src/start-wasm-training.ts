@@ -153,7 +153,9 @@ async function start(
   }
   if (notice != null) {
     notice = `${requested} threads requested, but ${notice}`;
-    console.warn(`@cnnkit/wasm-kernels: ${notice}; running on 1 thread.`);
+    if (options.warn !== false) {
+      console.warn(`@cnnkit/wasm-kernels: ${notice}; running on 1 thread.`);
+    }
   }
   const detail =
     `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} + cnnkit kernels (${kernelLabels[kernels]}), ` +
@@ -173,7 +175,10 @@ const webThreads: ThreadsPlatform = {
     if (tf.env().getBool('IS_NODE')) {
       return "this entry starts no threads in Node (import startWasmTraining from '@cnnkit/wasm-kernels/node')";
     }
-    if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+    if (
+      typeof SharedArrayBuffer === 'undefined' ||
+      (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true
+    ) {
       return (
         'the page is not cross-origin isolated: serve it with the headers ' +
         '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"'

@@ -3,9 +3,11 @@ import type { PoolWorker } from './kernel-pool.js';
 import { type KernelWorkerInit, kernelWorkerLoop } from './kernel-worker-loop.js';
 
 // Evaluated source rather than a file: the package ships no separate worker script whose path
-// a bundler or an installer could move.
+// a bundler or an installer could move. The worker inherits the process's flags, so under
+// `node --input-type=module` its source is an ES module: process.getBuiltinModule (Node >=
+// 20.16) works in both kinds of script, where require or import would fail in one of them.
 const source = `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 (${String(kernelWorkerLoop)})(workerData, (error) => parentPort.postMessage({ error }));
 `;
 
