@@ -40,7 +40,7 @@ const registry = createBackendRegistry([
       'needs internet. If it is installed, run `npm rebuild @tensorflow/tfjs-node`. Or pass --backend wasm.',
   },
   {
-    ...wasmCandidate(() => startWasmTraining({ threads: wasmThreads })),
+    ...wasmCandidate(() => startWasmTraining({ threads: wasmThreads, warn: false })),
     hint: 'Reinstall cnnkit so @tensorflow/tfjs-backend-wasm and @cnnkit/wasm-kernels match tfjs-core 4.22, or pass --backend cpu.',
   },
   {
