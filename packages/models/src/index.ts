@@ -12,6 +12,7 @@ export {
   type AirbenchNetOptions,
   airbenchNetSize,
   type ModelSize,
+  type ResolvedAirbenchNetOptions,
 } from './airbench-net.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm-2d.js';
 export { biasRelu } from './bias-relu.js';
@@ -38,7 +39,13 @@ export {
 } from './parameter-layouts.js';
 export { patchCovariance } from './patch-covariance.js';
 export { pytorchDefaultInit } from './pytorch-default-init.js';
-export { ResNet9, type ResNet9Options, type ResNet9Widths, resNet9Size } from './resnet9.js';
+export {
+  ResNet9,
+  type ResNet9Options,
+  type ResNet9Widths,
+  type ResolvedResNet9Options,
+  resNet9Size,
+} from './resnet9.js';
 export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
 export {
   createStateEntry,
