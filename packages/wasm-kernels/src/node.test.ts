@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import '@cnnkit/tfjs-gradients';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { enableRelaxedSimd, startWasmTraining } from './node.js';
+import { enableRelaxedSimd, setWasmTrainingThreads, startWasmTraining } from './node.js';
 import { kernelModuleBytes, simdVariant } from './simd/simd-kernels.js';
 import { wasmApi } from './simd/webassembly-api.js';
 import {
@@ -23,6 +24,35 @@ describe('startWasmTraining (Node entry)', () => {
       detail: `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (relaxed SIMD, FMA), 2 threads`,
     });
     expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('ends the workers it no longer needs: setWasmTrainingThreads leaves no thread behind', async () => {
+    await startWasmTraining({ threads: 2 });
+    // The OS threads of this process (Linux /proc); workers are threads, not processes.
+    const threadsNow = () =>
+      Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    const settled = async (expected: number) => {
+      for (let wait = 0; wait < 100 && threadsNow() !== expected; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return threadsNow();
+    };
+    // A terminated worker's thread exits shortly after terminate() returns: read when steady.
+    const steady = async () => {
+      let last = -1;
+      for (let read = 0; read < 50 && threadsNow() !== last; read++) {
+        last = threadsNow();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return last;
+    };
+    expect(await setWasmTrainingThreads(1)).toBe(1);
+    const base = await steady();
+    expect(await setWasmTrainingThreads(4)).toBe(4);
+    expect(await settled(base + 3)).toBeGreaterThanOrEqual(base + 3);
+    expect(await setWasmTrainingThreads(1)).toBe(1);
+    expect(await settled(base)).toBe(base);
+    expect(await setWasmTrainingThreads(2)).toBe(2);
   });
 });
 
