@@ -20,6 +20,11 @@ export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { gelu } from './gelu.js';
 export { globalMaxPool2d } from './global-max-pool-2d.js';
 export { Linear, type LinearOptions } from './linear.js';
+export {
+  type LoadPretrainedOptions,
+  loadPretrainedWeights,
+  type ReinitialisedTensor,
+} from './load-pretrained-weights.js';
 export { maxPool2d } from './max-pool-2d.js';
 export {
   type CreateModelOptions,
@@ -46,7 +51,12 @@ export {
   type ResolvedResNet9Options,
   resNet9Size,
 } from './resnet9.js';
-export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
+export {
+  SIMPLE_CNN_LAYOUTS,
+  SimpleCNN,
+  type SimpleCnnOptions,
+  simpleCnnLayouts,
+} from './simple-cnn.js';
 export {
   createStateEntry,
   loadStateDict,
@@ -57,4 +67,11 @@ export { StateDictModel } from './state-dict-model.js';
 export { type SymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 export { decodeTorchWeights, encodeTorchWeights, WeightsMismatchError } from './torch-weights.js';
 export type { ParameterLayout } from './types.js';
+export {
+  readWeightsInfo,
+  WEIGHTS_INFO_KEYS,
+  type WeightsInfo,
+  weightsInfoMetadata,
+  withWeightsInfo,
+} from './weights-info.js';
 export { type WhiteningOptions, whiteningWeights } from './whitening-weights.js';
