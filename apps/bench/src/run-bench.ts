@@ -75,7 +75,8 @@ async function startPytorch(
 
 /**
  * Runs the benchmark: for each requested tfjs backend that loads, each batch size and (wasm)
- * each of `--threads`, a SimpleCNN is warmed up and then timed `repeats` times, each cnnkit run followed by a
+ * each of `--threads` (the thread counts taking turns run by run), a SimpleCNN is warmed up
+ * and then timed `repeats` times, each cnnkit run followed by a
  * PyTorch run of the same batches (A B A B…), so that load from other jobs hits both alike;
  * then the test-set evaluation the same way. PyTorch runs in one child process throughout.
  */
@@ -120,21 +121,29 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       for (const batchSize of options.batchSizes) {
         const counts = stepCounts(name, batchSize, options);
         const torchCounts = stepCounts('pytorch', batchSize, options);
-        for (const threads of threadCounts) {
-          const label = `${name}${threads === undefined ? '' : ` ${plural(threads, 'thread')}`}`;
-          if (threads !== undefined) await setWasmTrainingThreads(threads);
-          const run = new CnnkitTrainingRun(data.train, batchSize, options.seed);
-          try {
+        // One model per thread count, timed in turns (1, 2, 1, 2…) so that the machine's drift
+        // hits every thread count alike and the scaling column compares like with like.
+        const timed = threadCounts.map((threads) => ({
+          threads,
+          label: labelOf(name, threads),
+          run: new CnnkitTrainingRun(data.train, batchSize, options.seed),
+          cnnkitRates: [] as number[],
+          torchRates: [] as number[],
+        }));
+        try {
+          for (const { threads, label, run } of timed) {
+            if (threads !== undefined) await setWasmTrainingThreads(threads);
             log(`train ${label} batch ${batchSize}: ${counts.warmup} warm-up batches`);
             if (counts.warmup > 0) await run.run(counts.warmup);
-            const torchThreads = await torchThreadsFor(batchSize);
-            if (reference && !pytorchTrainReady.has(batchSize)) {
-              await reference.trainSetup(batchSize, torchCounts.warmup);
-              pytorchTrainReady.add(batchSize);
-            }
-            const cnnkitRates: number[] = [];
-            const torchRates: number[] = [];
-            for (let repeat = 1; repeat <= options.repeats; repeat++) {
+          }
+          const torchThreads = await torchThreadsFor(batchSize);
+          if (reference && !pytorchTrainReady.has(batchSize)) {
+            await reference.trainSetup(batchSize, torchCounts.warmup);
+            pytorchTrainReady.add(batchSize);
+          }
+          for (let repeat = 1; repeat <= options.repeats; repeat++) {
+            for (const { threads, label, run, cnnkitRates, torchRates } of timed) {
+              if (threads !== undefined) await setWasmTrainingThreads(threads);
               cnnkitRates.push(rate(await run.run(counts.batches)));
               if (reference)
                 torchRates.push(rate(await reference.train(batchSize, torchCounts.batches)));
@@ -143,6 +152,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
                   (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
               );
             }
+          }
+          for (const { threads, cnnkitRates, torchRates } of timed) {
             measurements.push({
               task: 'train',
               runner: name,
@@ -164,9 +175,9 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
                 imagesPerSecond: torchRates,
               });
             }
-          } finally {
-            run.dispose();
           }
+        } finally {
+          for (const { run } of timed) run.dispose();
         }
       }
 
@@ -175,19 +186,25 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       const warmupImages = Math.min(options.evalBatch, images);
       const model = SimpleCNN.create({ seed: options.seed });
       try {
-        for (const threads of threadCounts) {
-          const label = `${name}${threads === undefined ? '' : ` ${plural(threads, 'thread')}`}`;
+        const timed = threadCounts.map((threads) => ({
+          threads,
+          label: labelOf(name, threads),
+          cnnkitRates: [] as number[],
+          torchRates: [] as number[],
+        }));
+        for (const { threads, label } of timed) {
           if (threads !== undefined) await setWasmTrainingThreads(threads);
           log(`eval ${label}: ${images} test images in batches of ${options.evalBatch}`);
           await timeCnnkitEvaluation(model, data.test, options.evalBatch, warmupImages);
-          const torchThreads = await torchThreadsFor(options.evalBatch);
-          if (reference && !pytorchEvalWarm) {
-            await reference.evaluate(options.evalBatch, Math.min(options.evalBatch, torchImages));
-            pytorchEvalWarm = true;
-          }
-          const cnnkitRates: number[] = [];
-          const torchRates: number[] = [];
-          for (let repeat = 1; repeat <= options.evalRepeats; repeat++) {
+        }
+        const torchThreads = await torchThreadsFor(options.evalBatch);
+        if (reference && !pytorchEvalWarm) {
+          await reference.evaluate(options.evalBatch, Math.min(options.evalBatch, torchImages));
+          pytorchEvalWarm = true;
+        }
+        for (let repeat = 1; repeat <= options.evalRepeats; repeat++) {
+          for (const { threads, label, cnnkitRates, torchRates } of timed) {
+            if (threads !== undefined) await setWasmTrainingThreads(threads);
             cnnkitRates.push(
               rate(await timeCnnkitEvaluation(model, data.test, options.evalBatch, images)),
             );
@@ -198,6 +215,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
                 (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
             );
           }
+        }
+        for (const { threads, cnnkitRates, torchRates } of timed) {
           measurements.push({
             task: 'eval',
             runner: name,
@@ -286,6 +305,11 @@ async function timedThreadCounts(
     if (!counts.includes(running)) counts.push(running);
   }
   return counts;
+}
+
+/** `wasm 2 threads`, or the backend's name where it chooses its own threads. */
+function labelOf(name: BackendName, threads: number | undefined): string {
+  return threads === undefined ? name : `${name} ${plural(threads, 'thread')}`;
 }
 
 function plural(count: number, word: string): string {
