@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import type { ResizePolicy } from '@cnnkit/contracts';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
 import {
   fractionBetweenZeroAndOne,
   integerAtLeast,
+  integerBetween,
   md5Hex,
   numberBetween,
   positiveNumber,
@@ -13,6 +15,8 @@ import {
 export interface BackendOptions {
   /** One of {@link backendNames}; commander rejects others. */
   readonly backend?: string;
+  /** Threads for the wasm backend's kernels; undefined: all logical cores. */
+  readonly threads?: number;
 }
 
 export interface DataOptions {
@@ -106,6 +110,12 @@ const backendOption = () =>
     'tensorflow (@tensorflow/tfjs-node), wasm, or cpu (slow; only when asked). Default: tensorflow when it loads, else wasm',
   ).choices(backendNames);
 
+const threadsOption = () =>
+  new Option(
+    '--threads <n>',
+    `threads the wasm backend computes with (results do not depend on it). Default: all ${availableParallelism()} logical cores`,
+  ).argParser(integerBetween(1, 64));
+
 const dataOption = () =>
   new Option(
     '--data <dir|archive|sample>',
@@ -182,6 +192,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(dataOption())
     .addOption(cacheDirOption())
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--epochs <n>', 'passes over the training data', integerAtLeast(1), 2)
     .option('--batch-size <n>', 'images per training step', integerAtLeast(1), 4)
     .option('--lr <rate>', 'SGD learning rate', positiveNumber, 0.001)
@@ -241,6 +252,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(dataOption())
     .addOption(cacheDirOption())
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--batch-size <n>', 'images per evaluation step', integerAtLeast(1), 500)
     .addOption(allowNonFiniteOption())
     .option('--json', 'print the metrics as one JSON object on stdout', false)
@@ -258,6 +270,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       'weights written by cnnkit or PyTorch (SimpleCNN)',
     )
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--top <k>', 'how many classes to show per image', integerAtLeast(1), 3)
     .addOption(allowNonFiniteOption())
     .option('--json', 'print the predictions as JSON on stdout', false)

@@ -11,6 +11,19 @@ export function integerAtLeast(min: number): (value: string) => number {
   };
 }
 
+/** Parses a whole number in [min, max] for a flag. */
+export function integerBetween(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `expected a whole number from ${min} to ${max}, got '${value}'.`,
+      );
+    }
+    return n;
+  };
+}
+
 /** Parses a finite number in [min, max] for a flag. */
 export function numberBetween(min: number, max: number): (value: string) => number {
   return (value) => {

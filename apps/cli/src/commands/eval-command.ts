@@ -18,7 +18,11 @@ const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
  * names, input size and normalisation.
  */
 export async function evalCommand(options: EvalOptions): Promise<void> {
-  const backend = await selectBackend({ requested: options.backend, log: notify });
+  const backend = await selectBackend({
+    requested: options.backend,
+    threads: options.threads,
+    log: notify,
+  });
   const { model, info } = await loadModelForWeights(options.weights);
   try {
     checkFiniteWeights(options.weights, model.saveWeights(), {

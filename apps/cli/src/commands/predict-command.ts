@@ -17,7 +17,7 @@ interface Prediction {
  * resized and normalised as the weights' metadata says (CIFAR-10's defaults without it).
  */
 export async function predictCommand(files: string[], options: PredictOptions): Promise<void> {
-  await selectBackend({ requested: options.backend, log: notify });
+  await selectBackend({ requested: options.backend, threads: options.threads, log: notify });
   const { model, info } = await loadModelForWeights(options.weights);
   const [size] = info.inputShape;
   const { mean, std } = info.normalize;

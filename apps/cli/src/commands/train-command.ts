@@ -243,7 +243,11 @@ async function trainRun(
     transform: tutorialTransform(),
   });
 
-  const backend = await selectBackend({ requested: options.backend, log: notify });
+  const backend = await selectBackend({
+    requested: options.backend,
+    threads: options.threads,
+    log: notify,
+  });
   await recordSession(dir, plan, backend.name, activity);
   onRecorded();
 
