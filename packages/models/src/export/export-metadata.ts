@@ -1,0 +1,102 @@
+import {
+  type ExportOptions,
+  type Normalization,
+  TUTORIAL_NORMALIZATION,
+} from './export-options.js';
+import type { InferenceGraph } from './inference-graph.js';
+
+/** How to turn an RGB image into the exported model's input. */
+export interface Preprocessing {
+  /** `NCHW` for ONNX (like PyTorch's exports), `NHWC` for TensorFlow.js. */
+  readonly layout: 'NCHW' | 'NHWC';
+  /** Image channels, in RGB order for colour images. */
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly formula: string;
+}
+
+/** What an exported file says about itself (ONNX `metadata_props`, TF.js `userDefinedMetadata`). */
+export interface ExportMetadata {
+  /** The graph's output: class scores, or their softmax. */
+  readonly output: 'logits' | 'probabilities';
+  readonly classNames?: readonly string[];
+  readonly preprocessing: Preprocessing;
+  /** Enough to rebuild the cnnkit model and its weights file from the export. */
+  readonly cnnkit: {
+    readonly model: string;
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly batchCounts: Readonly<Record<string, number>>;
+  };
+}
+
+/** Options checked against the graph, with defaults filled in. */
+export interface ResolvedExport {
+  readonly height: number;
+  readonly width: number;
+  readonly softmax: boolean;
+  readonly metadata: (layout: Preprocessing['layout']) => ExportMetadata;
+}
+
+function checkNormalization(n: Normalization, channels: number): void {
+  for (const [name, values] of [
+    ['mean', n.mean],
+    ['std', n.std],
+  ] as const) {
+    if (values.length !== channels || !values.every(Number.isFinite)) {
+      throw new Error(
+        `normalization.${name} must hold ${channels} finite numbers (one per channel), got [${values.join(', ')}].`,
+      );
+    }
+  }
+  if (!n.std.every((s) => s > 0)) {
+    throw new Error(`normalization.std must be positive, got [${n.std.join(', ')}].`);
+  }
+}
+
+/** Checks `options` against what the graph takes; every error names the option and the fix. */
+export function resolveExport(graph: InferenceGraph, options: ExportOptions): ResolvedExport {
+  const { height, width } = options.inputSize ?? graph.fixedInputSize ?? { height: 32, width: 32 };
+  const fixed = graph.fixedInputSize;
+  if (fixed && (height !== fixed.height || width !== fixed.width)) {
+    throw new Error(
+      `${graph.modelName} takes only ${fixed.height}×${fixed.width} images, got inputSize ${height}×${width}; leave inputSize out.`,
+    );
+  }
+  const minimum = graph.minimumInputSide;
+  if (![height, width].every((side) => Number.isInteger(side) && side >= minimum)) {
+    throw new Error(
+      `${graph.modelName} needs an inputSize of whole numbers from ${minimum}, got ${height}×${width}.`,
+    );
+  }
+  const classNames = options.classNames;
+  if (classNames && classNames.length !== graph.numClasses) {
+    throw new Error(
+      `classNames lists ${classNames.length} names but the model has ${graph.numClasses} classes; give one name per class.`,
+    );
+  }
+  const normalization = options.normalization ?? TUTORIAL_NORMALIZATION;
+  checkNormalization(normalization, graph.inputChannels);
+  const softmax = options.softmax ?? false;
+  return {
+    height,
+    width,
+    softmax,
+    metadata: (layout) => ({
+      output: softmax ? 'probabilities' : 'logits',
+      ...(classNames ? { classNames: [...classNames] } : {}),
+      preprocessing: {
+        layout,
+        channels: graph.inputChannels,
+        height,
+        width,
+        mean: [...normalization.mean],
+        std: [...normalization.std],
+        formula: '(pixel / 255 - mean[c]) / std[c]',
+      },
+      cnnkit: { model: graph.modelName, config: graph.config, batchCounts: graph.batchCounts },
+    }),
+  };
+}
