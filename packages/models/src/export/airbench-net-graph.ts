@@ -31,10 +31,11 @@ export async function airbenchNetGraph(model: AirbenchNet): Promise<InferenceGra
     input: head.name,
     factor: model.options.outputScale,
   });
-  const { seed: _seed, ...config } = model.options;
+  const { seed: _seed, ...modelOptions } = model.options;
   return {
-    modelName: model.modelName,
-    config,
+    className: model.modelName,
+    modelName: 'airbench',
+    modelOptions,
     inputChannels: model.options.inputChannels,
     minimumInputSide: 2 ** model.options.widths.length + model.options.whiteningKernelSize - 1,
     numClasses: model.numClasses,

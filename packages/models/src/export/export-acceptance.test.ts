@@ -140,8 +140,8 @@ describe.each(CI_MODELS)('$name, exported and run outside cnnkit', ({ name, opti
     expect(graphModel.outputNodes).toEqual(['probabilities']);
     expect(graphModel.metadata).toMatchObject({
       output: 'probabilities',
-      classNames: test.classNames,
       preprocessing: { layout: 'NHWC', height: 32, width: 32, mean: [0.5, 0.5, 0.5] },
+      'cnnkit.classes': test.classNames,
     });
     const probabilities = graphModelScores(
       graphModel,
@@ -181,7 +181,7 @@ describe.each(CI_MODELS)('$name, exported and run outside cnnkit', ({ name, opti
         .map((line) => JSON.parse(line) as { opset: number; metadata: Record<string, string> });
       rmSync(dir, { recursive: true, force: true });
       expect(lines.map((l) => l.opset)).toEqual([17, 17]);
-      expect(JSON.parse(lines[0]?.metadata.classNames ?? '[]')).toEqual(test.classNames);
+      expect(JSON.parse(lines[0]?.metadata['cnnkit.classes'] ?? '[]')).toEqual(test.classNames);
       expect(lines[1]?.metadata.output).toBe('probabilities');
     },
   );

@@ -5,31 +5,41 @@ import {
 } from './export-options.js';
 import type { InferenceGraph } from './inference-graph.js';
 
-/** How to turn an RGB image into the exported model's input. */
+/** How to turn an image into the exported model's input. */
 export interface Preprocessing {
   /** `NCHW` for ONNX (like PyTorch's exports), `NHWC` for TensorFlow.js. */
   readonly layout: 'NCHW' | 'NHWC';
-  /** Image channels, in RGB order for colour images. */
-  readonly channels: number;
   readonly height: number;
   readonly width: number;
+  /** Image channels, in RGB order for colour images. */
+  readonly channels: number;
   readonly mean: readonly number[];
   readonly std: readonly number[];
+  /** `(pixel / 255 - mean[c]) / std[c]`, for pixels 0–255. */
   readonly formula: string;
 }
 
-/** What an exported file says about itself (ONNX `metadata_props`, TF.js `userDefinedMetadata`). */
+/**
+ * What an exported file says about itself: ONNX `metadata_props` (values that are not strings
+ * as JSON), TF.js `userDefinedMetadata` (as they are). `output` and `preprocessing` are for
+ * whoever deploys the file; the `cnnkit.*` keys are those of cnnkit's weights files, so a file
+ * brought back with `weightsFromOnnx` says the same.
+ */
 export interface ExportMetadata {
   /** The graph's output: class scores, or their softmax. */
   readonly output: 'logits' | 'probabilities';
-  readonly classNames?: readonly string[];
   readonly preprocessing: Preprocessing;
-  /** Enough to rebuild the cnnkit model and its weights file from the export. */
-  readonly cnnkit: {
-    readonly model: string;
-    readonly config: Readonly<Record<string, unknown>>;
-    readonly batchCounts: Readonly<Record<string, number>>;
-  };
+  /** The registry name `createModel` takes. */
+  readonly 'cnnkit.model_name': string;
+  /** The `createModel` options, without `seed`. */
+  readonly 'cnnkit.model_options': Readonly<Record<string, unknown>>;
+  /** One name per class, in output order, when given. */
+  readonly 'cnnkit.classes'?: readonly string[];
+  /** `[height, width, channels]`. */
+  readonly 'cnnkit.input_shape': readonly [number, number, number];
+  readonly 'cnnkit.normalize': Normalization;
+  /** BatchNorm's `num_batches_tracked` by state_dict key (not used by the graph). */
+  readonly 'cnnkit.batch_counts': Readonly<Record<string, number>>;
 }
 
 /** Options checked against the graph, with defaults filled in. */
@@ -62,13 +72,13 @@ export function resolveExport(graph: InferenceGraph, options: ExportOptions): Re
   const fixed = graph.fixedInputSize;
   if (fixed && (height !== fixed.height || width !== fixed.width)) {
     throw new Error(
-      `${graph.modelName} takes only ${fixed.height}×${fixed.width} images, got inputSize ${height}×${width}; leave inputSize out.`,
+      `${graph.className} takes only ${fixed.height}×${fixed.width} images, got inputSize ${height}×${width}; leave inputSize out.`,
     );
   }
   const minimum = graph.minimumInputSide;
   if (![height, width].every((side) => Number.isInteger(side) && side >= minimum)) {
     throw new Error(
-      `${graph.modelName} needs an inputSize of whole numbers from ${minimum}, got ${height}×${width}.`,
+      `${graph.className} needs an inputSize of whole numbers from ${minimum}, got ${height}×${width}.`,
     );
   }
   const classNames = options.classNames;
@@ -79,6 +89,7 @@ export function resolveExport(graph: InferenceGraph, options: ExportOptions): Re
   }
   const normalization = options.normalization ?? TUTORIAL_NORMALIZATION;
   checkNormalization(normalization, graph.inputChannels);
+  const normalize = { mean: [...normalization.mean], std: [...normalization.std] };
   const softmax = options.softmax ?? false;
   return {
     height,
@@ -86,17 +97,20 @@ export function resolveExport(graph: InferenceGraph, options: ExportOptions): Re
     softmax,
     metadata: (layout) => ({
       output: softmax ? 'probabilities' : 'logits',
-      ...(classNames ? { classNames: [...classNames] } : {}),
       preprocessing: {
         layout,
-        channels: graph.inputChannels,
         height,
         width,
-        mean: [...normalization.mean],
-        std: [...normalization.std],
+        channels: graph.inputChannels,
+        ...normalize,
         formula: '(pixel / 255 - mean[c]) / std[c]',
       },
-      cnnkit: { model: graph.modelName, config: graph.config, batchCounts: graph.batchCounts },
+      'cnnkit.model_name': graph.modelName,
+      'cnnkit.model_options': graph.modelOptions,
+      ...(classNames ? { 'cnnkit.classes': [...classNames] } : {}),
+      'cnnkit.input_shape': [height, width, graph.inputChannels],
+      'cnnkit.normalize': normalize,
+      'cnnkit.batch_counts': graph.batchCounts,
     }),
   };
 }

@@ -1,3 +1,4 @@
+import type { ModelName } from '../model-registry.js';
 import type { ParameterLayout } from '../types.js';
 
 /**
@@ -86,10 +87,12 @@ export const GRAPH_INPUT = 'images';
  * the weights it reads: what every export format writes out.
  */
 export interface InferenceGraph {
-  /** The class written into weights files (`SimpleCNN`, `AirbenchNet`, `ResNet9`). */
-  readonly modelName: string;
-  /** The options the model was built with (without `seed`), to rebuild it from a file. */
-  readonly config: Readonly<Record<string, unknown>>;
+  /** The class (`SimpleCNN`, `AirbenchNet`, `ResNet9`), for messages. */
+  readonly className: string;
+  /** The registry name `createModel` takes (`simple-cnn`, `airbench`, `resnet9`). */
+  readonly modelName: ModelName;
+  /** The `createModel` options the model was built with (without `seed`). */
+  readonly modelOptions: Readonly<Record<string, unknown>>;
   readonly inputChannels: number;
   /** The one input size the graph takes (SimpleCNN's 32×32), or undefined: any from the minimum. */
   readonly fixedInputSize?: { readonly height: number; readonly width: number };

@@ -16,14 +16,7 @@ const FLOAT = 1;
 
 /** `metadata_props`: strings as they are, everything else as JSON. */
 function metadataProps(metadata: ExportMetadata): { key: string; value: string }[] {
-  const { cnnkit, ...rest } = metadata;
-  const entries: [string, unknown][] = [
-    ...Object.entries(rest),
-    ['cnnkit.model', cnnkit.model],
-    ['cnnkit.config', cnnkit.config],
-    ['cnnkit.batchCounts', cnnkit.batchCounts],
-  ];
-  return entries.map(([key, value]) => ({
+  return Object.entries(metadata).map(([key, value]) => ({
     key,
     value: typeof value === 'string' ? value : JSON.stringify(value),
   }));
@@ -36,7 +29,8 @@ function metadataProps(metadata: ExportMetadata): { key: string; value: string }
  * `softmax: true`. Weights keep their PyTorch state_dict names and layouts; BatchNorm is
  * exported as `BatchNormalization` with its running statistics (not folded into the
  * convolutions, so the file loads back as the same weights); GELU is written with `Erf`. Class
- * names, preprocessing and the model's config go into `metadata_props` as JSON.
+ * names, preprocessing and the model's name and options go into `metadata_props`
+ * ({@link ExportMetadata}; JSON values).
  *
  * Written with protobufjs from the official `onnx.proto`; works in browsers and Node.
  *
@@ -71,9 +65,9 @@ export async function exportOnnx(
     ir_version: ONNX_IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'cnnkit',
-    doc_string: `${graph.modelName}: ${GRAPH_INPUT} NCHW float32 [batch, ${graph.inputChannels}, ${resolved.height}, ${resolved.width}], ${metadata.preprocessing.formula} → ${output} [batch, ${graph.numClasses}]`,
+    doc_string: `${graph.className}: ${GRAPH_INPUT} NCHW float32 [batch, ${graph.inputChannels}, ${resolved.height}, ${resolved.width}], ${metadata.preprocessing.formula} → ${output} [batch, ${graph.numClasses}]`,
     graph: {
-      name: graph.modelName,
+      name: graph.className,
       node: builder.nodes,
       initializer: builder.initializers,
       input: [

@@ -25,6 +25,7 @@ interface DecodedTensor {
 
 const FLOAT = 1;
 const DOUBLE = 11;
+const BATCH_COUNTS = 'cnnkit.batch_counts';
 
 function tensorValues(tensor: DecodedTensor, source: string): Float32Array {
   const { name, data_type: type, raw_data: raw } = tensor;
@@ -66,7 +67,8 @@ function transpose(values: Float32Array, rows: number, cols: number): Float32Arr
  * their state_dict names). The weights are the initializers that `Conv`, `Gemm`, `MatMul` and
  * `BatchNormalization` nodes read, under their own names; linear weights stored as `[in, out]`
  * (`Gemm` without `transB`, `MatMul`) are transposed to PyTorch's `[out, in]`. BatchNorm's
- * `num_batches_tracked` comes from cnnkit's metadata, or is 0.
+ * `num_batches_tracked` comes from cnnkit's metadata, or is 0. The file's `cnnkit.*` metadata
+ * (model name and options, classes, input shape, normalisation) becomes the weights file's.
  *
  * `loadWeights` then checks every name and shape: a file whose exporter renamed the weights
  * (or folded BatchNorm into the convolutions) fails there with the list of what is missing.
@@ -112,7 +114,7 @@ export async function weightsFromOnnx(
   const metadata = Object.fromEntries(
     (model.metadata_props ?? []).map((p) => [p.key ?? '', p.value ?? '']),
   );
-  const counts = JSON.parse(metadata['cnnkit.batchCounts'] ?? '{}') as Record<string, number>;
+  const counts = JSON.parse(metadata[BATCH_COUNTS] ?? '{}') as Record<string, number>;
   for (const node of model.graph?.node ?? []) {
     const [, w, b, mean, variance] = node.input ?? [];
     switch (node.op_type) {
@@ -144,9 +146,9 @@ export async function weightsFromOnnx(
   if (Object.keys(tensors).length === 0) {
     throw new Error(`${source} has no Conv, Gemm, MatMul or BatchNormalization weights to import.`);
   }
-  const modelName = metadata['cnnkit.model'];
-  return encodeSafetensors(tensors, {
-    format: 'pt',
-    ...(modelName ? { 'cnnkit.model': modelName } : {}),
-  });
+  // The weights file says what the export said: cnnkit's own keys, counts excepted.
+  const cnnkitKeys = Object.entries(metadata).filter(
+    ([key]) => key.startsWith('cnnkit.') && key !== BATCH_COUNTS,
+  );
+  return encodeSafetensors(tensors, { format: 'pt', ...Object.fromEntries(cnnkitKeys) });
 }

@@ -43,13 +43,14 @@ export async function resNet9Graph(model: ResNet9): Promise<InferenceGraph> {
     input: linear.name,
     factor: model.options.outputScale,
   });
-  const { seed: _seed, ...config } = model.options;
+  const { seed: _seed, ...modelOptions } = model.options;
   const blocks = [model.prep, model.layer1, model.layer2, model.layer3].flatMap((b) =>
     'convBn' in b ? [b.convBn, ...(b.residual ? [b.residual.res1, b.residual.res2] : [])] : [b],
   );
   return {
-    modelName: model.modelName,
-    config,
+    className: model.modelName,
+    modelName: 'resnet9',
+    modelOptions,
     inputChannels: model.options.inputChannels,
     minimumInputSide: 8,
     numClasses: model.numClasses,

@@ -44,8 +44,8 @@ function concatenate(parts: readonly (Float32Array | Int32Array)[]): Uint8Array 
  * `Mul`), so TF.js computes the same numbers and needs only tfjs-converter. A tfjs-layers model
  * would restate the models: its `gelu` activation orders the erf form differently, it has no
  * layer that multiplies by a constant (the output scale would be folded into the head), and it
- * adds tfjs-layers to what a page loads. Class names, preprocessing and the model's config are
- * in `userDefinedMetadata` (`model.metadata` once loaded).
+ * adds tfjs-layers to what a page loads. Class names, preprocessing and the model's name and
+ * options are in `userDefinedMetadata` ({@link ExportMetadata}; `model.metadata` once loaded).
  *
  * @example
  * ```ts
@@ -88,7 +88,7 @@ export async function exportTfjs(
   }));
   const modelJson = {
     format: 'graph-model',
-    generatedBy: `cnnkit ${graph.modelName}`,
+    generatedBy: `cnnkit ${graph.className}`,
     convertedBy: '@cnnkit/models exportTfjs',
     modelTopology: { node: builder.nodes, library: {}, versions: {} },
     weightsManifest: [{ paths: shards.map((s) => s.name), weights: builder.specs }],

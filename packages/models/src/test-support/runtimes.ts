@@ -14,11 +14,11 @@ export async function onnxRuntimeScores(
   nchw: Float32Array,
   count: number,
   output = 'logits',
+  [height, width]: readonly [number, number] = [32, 32],
 ): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(onnx);
   try {
-    const side = Math.sqrt(nchw.length / count / 3);
-    const images = new ort.Tensor('float32', nchw, [count, 3, side, side]);
+    const images = new ort.Tensor('float32', nchw, [count, 3, height, width]);
     const result = await session.run({ images });
     const scores = result[output];
     if (!scores) throw new Error(`the ONNX model has no output ${output}`);
