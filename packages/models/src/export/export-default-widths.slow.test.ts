@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import type { TrainableClassifier } from '@cnnkit/contracts';
-import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirbenchNet } from '../airbench-net.js';
 import { createModel, type ModelName } from '../model-registry.js';
+import { useBackend } from '../test-support/backends.js';
 import { maxAbsDiff } from '../test-support/compare.js';
 import {
   accuracy,
@@ -34,7 +34,7 @@ describe.each(['airbench', 'resnet9'] as const)('%s at its default widths', (nam
   let reference: Float32Array;
 
   beforeAll(async () => {
-    await startWasmTraining();
+    await useBackend('wasm');
     const images = await sampleImages();
     test = images.test;
     model = createModel(name, { seed: 0 });

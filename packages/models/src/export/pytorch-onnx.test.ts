@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimpleCNN } from '../simple-cnn.js';
+import { useBackend } from '../test-support/backends.js';
 import { maxAbsDiff } from '../test-support/compare.js';
 import {
   accuracy,
@@ -30,7 +30,7 @@ describe.skipIf(!torchAvailable)('the tutorial Net exported by torch.onnx.export
   let torchOnnx: Uint8Array;
 
   beforeAll(async () => {
-    await startWasmTraining();
+    await useBackend('wasm');
     ({ test } = await sampleImages());
     nchw = toNchw(test.nhwc, test.count);
     model = (await trainedModel('simple-cnn', {})) as SimpleCNN;
