@@ -1,7 +1,14 @@
+import type { ResizePolicy } from '@cnnkit/contracts';
 import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
-import { integerAtLeast, md5Hex, numberBetween, positiveNumber } from './option-parsers.js';
+import {
+  fractionBetweenZeroAndOne,
+  integerAtLeast,
+  md5Hex,
+  numberBetween,
+  positiveNumber,
+} from './option-parsers.js';
 
 /** Options shared by the commands that run a model. */
 export interface BackendOptions {
@@ -14,7 +21,18 @@ export interface DataOptions {
   readonly cacheDir?: string;
 }
 
-export interface TrainOptions extends BackendOptions, DataOptions {
+/** How an image folder is read (`--data` naming one); ignored flags are refused for CIFAR-10. */
+export interface ImageFolderFlags {
+  /** Decoded size; default 32 (or the weights' input size for `eval`). */
+  readonly imageSize?: number;
+  readonly resize?: ResizePolicy;
+  /** Held-out fraction when the folder has no train/ and val/ folders (default 0.1). */
+  readonly valSplit?: number;
+  /** A file that cannot be used is an error instead of being skipped. */
+  readonly strict?: boolean;
+}
+
+export interface TrainOptions extends BackendOptions, DataOptions, ImageFolderFlags {
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
@@ -28,6 +46,10 @@ export interface TrainOptions extends BackendOptions, DataOptions {
   readonly checkpointEvery: number;
   readonly augment: boolean;
   readonly json: boolean;
+  /** Start from these trained weights (fine-tuning). */
+  readonly initWeights?: string;
+  /** With initWeights: train only the classifier head. */
+  readonly freeze: boolean;
 }
 
 export interface WeightsOptions {
@@ -36,7 +58,11 @@ export interface WeightsOptions {
   readonly allowNonFinite: boolean;
 }
 
-export interface EvalOptions extends BackendOptions, DataOptions, WeightsOptions {
+export interface EvalOptions
+  extends BackendOptions,
+    DataOptions,
+    WeightsOptions,
+    Pick<ImageFolderFlags, 'valSplit' | 'strict'> {
   readonly batchSize: number;
   readonly json: boolean;
 }
@@ -61,7 +87,7 @@ export interface DownloadOptions {
   readonly deadline: number;
 }
 
-export interface InfoOptions extends DataOptions {
+export interface InfoOptions extends DataOptions, ImageFolderFlags {
   readonly json: boolean;
 }
 
@@ -95,8 +121,38 @@ const backendOption = () =>
 const dataOption = () =>
   new Option(
     '--data <dir|archive|sample>',
-    "CIFAR-10 as an extracted directory, a cifar-10-binary.tar.gz, or 'sample' (embedded 2,000 + 500 images). Default: the cached full data, else download it, else the sample",
+    "an image folder (<dir>/<class>/<image>, optionally in train/ and val/; or a .zip/.tar.gz of one), CIFAR-10 as an extracted directory or cifar-10-binary.tar.gz, or 'sample' (embedded 2,000 + 500 CIFAR-10 images). Default: the cached full CIFAR-10, else download it, else the sample",
   );
+
+/** The flags that say how an image folder is read; `only` picks some for a command. */
+function imageFolderOptions(
+  only: readonly ('imageSize' | 'resize' | 'valSplit' | 'strict')[] = [
+    'imageSize',
+    'resize',
+    'valSplit',
+    'strict',
+  ],
+): Option[] {
+  const all = {
+    imageSize: new Option(
+      '--image-size <px>',
+      'image folders: decode images to <px>×<px> (default 32; SimpleCNN takes 16 and up)',
+    ).argParser(integerAtLeast(1)),
+    resize: new Option(
+      '--resize <policy>',
+      'image folders: shorter-side (scale the shorter side, cut the centre; default) or squash (scale each side)',
+    ).choices(['shorter-side', 'squash']),
+    valSplit: new Option(
+      '--val-split <fraction>',
+      'image folders without train/ and val/: hold out this fraction of each class for validation (default 0.1, seeded)',
+    ).argParser(fractionBetweenZeroAndOne),
+    strict: new Option(
+      '--strict',
+      'image folders: stop at a file that cannot be used instead of skipping and reporting it',
+    ),
+  };
+  return only.map((name) => all[name]);
+}
 
 const allowNonFiniteOption = () =>
   new Option(
@@ -117,18 +173,22 @@ function optionsGiven(command: Command): ReadonlySet<string> {
 }
 
 const cacheDirOption = () =>
-  new Option('--cache-dir <dir>', 'where downloads are kept').env('CNNKIT_CACHE_DIR');
+  new Option('--cache-dir <dir>', 'where downloads and decoded images are kept').env(
+    'CNNKIT_CACHE_DIR',
+  );
 
 /** Builds the `cnnkit` command line. Parsing errors exit through commander's exitOverride. */
 export function createProgram(version: string, handlers: CommandHandlers): Command {
   const program = new Command('cnnkit')
-    .description('Train, evaluate and run CIFAR-10 CNNs with TensorFlow.js.')
+    .description(
+      'Train, evaluate, fine-tune and run image classifiers on CIFAR-10 or your own image folders with TensorFlow.js.',
+    )
     .version(version, '-v, --version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  program
+  const train = program
     .command('train')
     .description('train SimpleCNN (defaults: the PyTorch CIFAR-10 tutorial recipe)')
     .addOption(dataOption())
@@ -166,14 +226,26 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       'add random crop (padding 4) and horizontal flip to the training data',
       false,
     )
+    .option(
+      '--init-weights <file.safetensors>',
+      'start from these trained weights (fine-tuning); a classifier for other classes gets a new head',
+    )
+    .option(
+      '--freeze',
+      'with --init-weights: train only the classifier head, keeping the feature layers fixed',
+      false,
+    )
     .option('--json', 'print the final metrics as one JSON object on stdout', false)
     .action((options: TrainOptions, command: Command) =>
       handlers.train(options, optionsGiven(command)),
     );
+  for (const option of imageFolderOptions()) train.addOption(option);
 
-  program
+  const evaluate = program
     .command('eval')
-    .description('evaluate weights on the CIFAR-10 test set')
+    .description(
+      'evaluate weights on the CIFAR-10 test set or an image folder (its val/ folder, or all of it)',
+    )
     .requiredOption(
       '--weights <file.safetensors>',
       'weights written by cnnkit or PyTorch (SimpleCNN)',
@@ -185,10 +257,13 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(allowNonFiniteOption())
     .option('--json', 'print the metrics as one JSON object on stdout', false)
     .action((options: EvalOptions) => handlers.eval(options));
+  for (const option of imageFolderOptions(['valSplit', 'strict'])) evaluate.addOption(option);
 
   program
     .command('predict')
-    .description('classify PNG or JPEG images up to 25 megapixels (resized to 32×32)')
+    .description(
+      "classify images (JPEG, PNG, WebP, GIF, AVIF, TIFF, BMP) up to 25 megapixels with the weights' classes",
+    )
     .argument('<image...>', 'image files')
     .requiredOption(
       '--weights <file.safetensors>',
@@ -270,12 +345,21 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .option('--json', 'print what was written as one JSON object on stdout', false)
     .action((options: ExportOptions) => handlers.export(options));
 
-  program
+  const info = program
     .command('info')
-    .description('show the backends that load here, the data cache and versions')
+    .description(
+      'show the backends that load here, the data cache and versions; with --data, describe that data (classes, counts, split, unreadable files)',
+    )
+    .addOption(
+      new Option(
+        '--data <dir|archive|sample>',
+        'describe this data: an image folder (or a .zip/.tar.gz of one), CIFAR-10 or sample',
+      ),
+    )
     .addOption(cacheDirOption())
     .option('--json', 'print as JSON', false)
     .action((options: InfoOptions) => handlers.info(options));
+  for (const option of imageFolderOptions()) info.addOption(option);
 
   return program;
 }

@@ -38,3 +38,14 @@ export function md5Hex(value: string): string {
   }
   return value.trim().toLowerCase();
 }
+
+/** Parses a fraction strictly between 0 and 1 (validation splits). */
+export function fractionBetweenZeroAndOne(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
+    throw new InvalidArgumentError(
+      `expected a fraction between 0 and 1 (such as 0.1), got '${value}'.`,
+    );
+  }
+  return n;
+}

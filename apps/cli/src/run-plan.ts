@@ -39,7 +39,17 @@ type Notify = (line: string) => void;
 function runData(loaded: LoadedData): RunData {
   return {
     source: loaded.source === 'sample' ? 'sample' : resolve(loaded.source),
-    ...fingerprintData(loaded.data),
+    ...fingerprintData(loaded.data, { withClassNames: loaded.kind === 'image-folder' }),
+  };
+}
+
+/** How an image folder was decoded and split, for run.json; undefined for CIFAR-10. */
+function imageSettings(loaded: LoadedData, options: TrainOptions) {
+  if (loaded.image === undefined) return undefined;
+  const split = loaded.report?.split;
+  return {
+    ...loaded.image,
+    valSplit: split?.kind === 'seeded' ? split.valSplit : (options.valSplit ?? null),
   };
 }
 
@@ -54,11 +64,22 @@ function checkLimit(limit: number | null | undefined, data: RunData): void {
 
 /** A new run in `dir`: flags and the data they name. */
 export async function planNewRun(options: TrainOptions, notify: Notify): Promise<RunPlan> {
-  const loaded = await loadData({ data: options.data, cacheDir: options.cacheDir, notify });
+  const loaded = await loadData({
+    data: options.data,
+    cacheDir: options.cacheDir,
+    image: {
+      imageSize: options.imageSize,
+      resize: options.resize,
+      valSplit: options.valSplit,
+      strict: options.strict,
+    },
+    use: 'training',
+    notify,
+  });
   const data = runData(loaded);
   checkLimit(options.limit, data);
   return {
-    settings: settingsFromFlags(options, data),
+    settings: settingsFromFlags(options, data, imageSettings(loaded, options)),
     epochs: options.epochs,
     data: loaded,
     start: initialTrainingState(),
@@ -102,6 +123,11 @@ function settingsFromCheckpoint(
       augment: config.augment === true,
       reportEvery: number('reportEvery', options.reportEvery),
       checkpointEvery: number('checkpointEvery', options.checkpointEvery),
+      imageSize: null,
+      resize: null,
+      valSplit: null,
+      initWeights: null,
+      freeze: false,
     },
     dataSource: typeof config.data === 'string' ? config.data : undefined,
   };
@@ -176,7 +202,19 @@ export async function planResume(
     : (storedData?.source ?? legacy?.dataSource ?? undefined);
   let loaded: LoadedData;
   try {
-    loaded = await loadData({ data: source, cacheDir: options.cacheDir, notify });
+    loaded = await loadData({
+      data: source,
+      cacheDir: options.cacheDir,
+      // The image folder is decoded and split as when the run started.
+      image: {
+        imageSize: stored.imageSize ?? undefined,
+        resize: stored.resize ?? undefined,
+        valSplit: stored.valSplit ?? undefined,
+        strict: options.strict,
+      },
+      use: 'training',
+      notify,
+    });
   } catch (error) {
     if (given.has('data') || storedData === undefined) throw error;
     throw new UserError(

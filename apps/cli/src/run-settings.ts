@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ResizePolicy } from '@cnnkit/contracts';
 import { writeFileAtomically } from './atomic-file.js';
 import type { TrainOptions } from './cli-program.js';
 import type { DataFingerprint } from './data-fingerprint.js';
@@ -23,7 +24,24 @@ export interface RunSettings {
   readonly augment: boolean;
   readonly reportEvery: number;
   readonly checkpointEvery: number;
+  /** Image folders: decoded size, resize policy and held-out fraction (null: CIFAR-10). */
+  readonly imageSize: number | null;
+  readonly resize: ResizePolicy | null;
+  readonly valSplit: number | null;
+  /** The weights the run started from (fine-tuning), as given; null: a fresh start. */
+  readonly initWeights: string | null;
+  /** Only the classifier head is trained. */
+  readonly freeze: boolean;
 }
+
+/** Settings that runs from before image folders and fine-tuning did not record. */
+const LATER_SETTINGS = {
+  imageSize: null,
+  resize: null,
+  valSplit: null,
+  initWeights: null,
+  freeze: false,
+} as const satisfies Partial<RunSettings>;
 
 /** One `cnnkit train` invocation on the run: a start or a resume. */
 export interface RunSession {
@@ -53,10 +71,26 @@ const definingFlags = [
   ['augment', '--augment'],
   ['reportEvery', '--report-every'],
   ['checkpointEvery', '--checkpoint-every'],
+  ['imageSize', '--image-size'],
+  ['resize', '--resize'],
+  ['valSplit', '--val-split'],
+  ['initWeights', '--init-weights'],
+  ['freeze', '--freeze'],
 ] as const satisfies readonly (readonly [keyof RunSettings & keyof TrainOptions, string])[];
 
-/** The settings of a new run from its flags and data. */
-export function settingsFromFlags(options: TrainOptions, data: RunData): RunSettings {
+/**
+ * The settings of a new run from its flags and data; `image` is how an image folder was
+ * decoded (undefined for CIFAR-10), `valSplit` the fraction its seeded split held out.
+ */
+export function settingsFromFlags(
+  options: TrainOptions,
+  data: RunData,
+  image?: {
+    readonly size: number;
+    readonly resize: ResizePolicy;
+    readonly valSplit: number | null;
+  },
+): RunSettings {
   return {
     model: 'simple-cnn',
     data,
@@ -68,6 +102,11 @@ export function settingsFromFlags(options: TrainOptions, data: RunData): RunSett
     augment: options.augment,
     reportEvery: options.reportEvery,
     checkpointEvery: options.checkpointEvery,
+    imageSize: image?.size ?? null,
+    resize: image?.resize ?? null,
+    valSplit: image?.valSplit ?? null,
+    initWeights: options.initWeights ?? null,
+    freeze: options.freeze,
   };
 }
 
@@ -123,7 +162,7 @@ export async function readRunRecord(file: string): Promise<RunRecord | undefined
   if (record?.format !== 'cnnkit-run/1' || typeof record.settings?.data?.sha256 !== 'string') {
     throw new Error(`${file} is not a cnnkit run record (format "cnnkit-run/1")`);
   }
-  return record;
+  return { ...record, settings: { ...LATER_SETTINGS, ...record.settings } };
 }
 
 export async function writeRunRecord(file: string, record: RunRecord): Promise<void> {

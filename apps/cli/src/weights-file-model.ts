@@ -1,14 +1,14 @@
 import type { TrainableClassifier } from '@cnnkit/contracts';
 import {
   createModel,
-  describeModel,
   MODEL_NAMES,
   type ModelName,
+  readWeightsInfo,
+  type WeightsInfo,
   WeightsMismatchError,
 } from '@cnnkit/models';
 import { decodeSafetensors } from '@cnnkit/safetensors';
-import { MAX_WEIGHTS_BYTES } from './model-weights.js';
-import { readRegularFile } from './read-regular-file.js';
+import { readWeightsFile } from './model-weights.js';
 import { UserError } from './user-errors.js';
 
 /** A model rebuilt from a weights file, and what the file says about its inputs and classes. */
@@ -18,16 +18,15 @@ export interface WeightsFileModel {
   /** Where the model's name came from, for the user. */
   readonly modelSource: '--model' | 'metadata' | 'default';
   readonly bytes: Uint8Array;
-  readonly classNames?: readonly string[];
-  readonly normalization?: { readonly mean: number[]; readonly std: number[] };
-  readonly inputSize?: { readonly height: number; readonly width: number };
+  /** What the file's `cnnkit.*` metadata says (nothing for files PyTorch wrote). */
+  readonly info: Partial<WeightsInfo>;
 }
 
 type Shapes = ReadonlyMap<string, readonly number[]>;
 
 /**
  * The `createModel` options that tensor shapes decide (widths, classes, input channels), for
- * files that do not list their options (cnnkit's before weights metadata, PyTorch's).
+ * files that do not list their options (PyTorch's, cnnkit's from before weights metadata).
  */
 function optionsFromShapes(name: ModelName, shapes: Shapes): Record<string, unknown> {
   const dim = (key: string, axis: number) => shapes.get(key)?.[axis];
@@ -45,11 +44,10 @@ function optionsFromShapes(name: ModelName, shapes: Shapes): Record<string, unkn
     };
   }
   if (name === 'resnet9') {
-    const stages = { prep: 'prep', layer1: 'layer1', layer2: 'layer2', layer3: 'layer3' };
     const widths = Object.fromEntries(
-      Object.entries(stages)
-        .filter(([, prefix]) => shapes.has(`${prefix}.conv.weight`))
-        .map(([key, prefix]) => [key, dim(`${prefix}.conv.weight`, 0)]),
+      ['prep', 'layer1', 'layer2', 'layer3']
+        .filter((stage) => shapes.has(`${stage}.conv.weight`))
+        .map((stage) => [stage, dim(`${stage}.conv.weight`, 0)]),
     );
     return {
       widths,
@@ -57,63 +55,37 @@ function optionsFromShapes(name: ModelName, shapes: Shapes): Record<string, unkn
       ...(shapes.has('prep.conv.weight') ? { inputChannels: dim('prep.conv.weight', 1) } : {}),
     };
   }
-  return {};
-}
-
-/** The registry name a file's `cnnkit.model_name` (or older `cnnkit.model`, a class) gives. */
-function modelNameFromMetadata(metadata: Readonly<Record<string, string>>): ModelName | undefined {
-  const named = metadata['cnnkit.model_name'];
-  if (named && (MODEL_NAMES as readonly string[]).includes(named)) return named as ModelName;
-  const className = metadata['cnnkit.model'];
-  return MODEL_NAMES.find((name) => describeModel(name).className === className);
-}
-
-function parseJson(file: string, key: string, text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UserError(
-      `${file}: __metadata__ "${key}" is not JSON (${JSON.stringify(text.slice(0, 60))}); remove the key or save the weights again with cnnkit.`,
-    );
-  }
+  return shapes.has('fc3.weight') ? { numClasses: dim('fc3.weight', 0) } : {};
 }
 
 /**
  * Reads a `.safetensors` file and rebuilds the model it holds: the one `--model` names, else
- * the one its metadata names (`cnnkit.model_name` with `cnnkit.model_options`, or the older
- * `cnnkit.model`), else SimpleCNN (PyTorch's tutorial files). Options the file does not list
- * come from its tensors' shapes. Class names (`cnnkit.classes`), normalisation
- * (`cnnkit.normalize`) and input size (`cnnkit.input_shape`) are returned when the file has them.
+ * the one its metadata names (`readWeightsInfo`), else SimpleCNN (PyTorch's tutorial files).
+ * Options the metadata does not list come from the tensors' shapes.
  */
 export async function loadWeightsFileModel(
   file: string,
   requested?: ModelName,
 ): Promise<WeightsFileModel> {
-  const bytes = await readRegularFile(
-    file,
-    MAX_WEIGHTS_BYTES,
-    (size) =>
-      `${size.toLocaleString('en-US')} bytes, more than a weights file may be (at most ${MAX_WEIGHTS_BYTES.toLocaleString('en-US')} bytes). Check the --weights path.`,
-  );
-  let decoded: ReturnType<typeof decodeSafetensors>;
+  const bytes = await readWeightsFile(file);
+  let info: Partial<WeightsInfo>;
+  let shapes: Shapes;
   try {
-    decoded = decodeSafetensors(bytes, file);
+    const { metadata, tensors } = decodeSafetensors(bytes, file);
+    info = readWeightsInfo(metadata, file);
+    shapes = new Map([...tensors].map(([name, tensor]) => [name, tensor.shape]));
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const { metadata, tensors } = decoded;
-  const fromMetadata = modelNameFromMetadata(metadata);
-  const modelName = requested ?? fromMetadata ?? 'simple-cnn';
-  const modelSource = requested ? '--model' : fromMetadata ? 'metadata' : 'default';
-  const listed =
-    modelName === fromMetadata
-      ? (parseJson(file, 'cnnkit.model_options', metadata['cnnkit.model_options']) as
-          | Record<string, unknown>
-          | undefined)
-      : undefined;
-  const shapes = new Map([...tensors].map(([name, t]) => [name, t.shape]));
-  const options = listed ?? optionsFromShapes(modelName, shapes);
+  const named = (MODEL_NAMES as readonly string[]).includes(info.model ?? '')
+    ? (info.model as ModelName)
+    : undefined;
+  const modelName = requested ?? named ?? 'simple-cnn';
+  const modelSource = requested ? '--model' : named ? 'metadata' : 'default';
+  const options =
+    modelName === named && info.modelOptions
+      ? info.modelOptions
+      : optionsFromShapes(modelName, shapes);
   let model: TrainableClassifier;
   try {
     model = createModel(modelName, { ...options, seed: 0 });
@@ -134,22 +106,5 @@ export async function loadWeightsFileModel(
       modelSource === 'default' ? ' If it holds another model, name it with --model.' : '';
     throw new UserError(`${file}: ${(error as Error).message}${hint}`);
   }
-  const classNames = parseJson(file, 'cnnkit.classes', metadata['cnnkit.classes']) as
-    | string[]
-    | undefined;
-  const normalization = parseJson(file, 'cnnkit.normalize', metadata['cnnkit.normalize']) as
-    | { mean: number[]; std: number[] }
-    | undefined;
-  const shape = parseJson(file, 'cnnkit.input_shape', metadata['cnnkit.input_shape']) as
-    | number[]
-    | undefined;
-  return {
-    model,
-    modelName,
-    modelSource,
-    bytes,
-    ...(classNames ? { classNames } : {}),
-    ...(normalization ? { normalization } : {}),
-    ...(shape ? { inputSize: { height: shape[0] as number, width: shape[1] as number } } : {}),
-  };
+  return { model, modelName, modelSource, bytes, info };
 }

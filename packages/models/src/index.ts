@@ -13,6 +13,7 @@ export {
   type AirbenchNetOptions,
   airbenchNetSize,
   type ModelSize,
+  type ResolvedAirbenchNetOptions,
 } from './airbench-net.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm-2d.js';
 export { biasRelu } from './bias-relu.js';
@@ -29,6 +30,11 @@ export { type ExportedFile, exportTfjs } from './export/tfjs-export.js';
 export { gelu } from './gelu.js';
 export { globalMaxPool2d } from './global-max-pool-2d.js';
 export { Linear, type LinearOptions } from './linear.js';
+export {
+  type LoadPretrainedOptions,
+  loadPretrainedWeights,
+  type ReinitialisedTensor,
+} from './load-pretrained-weights.js';
 export { maxPool2d } from './max-pool-2d.js';
 export {
   type CreateModelOptions,
@@ -48,8 +54,19 @@ export {
 } from './parameter-layouts.js';
 export { patchCovariance } from './patch-covariance.js';
 export { pytorchDefaultInit } from './pytorch-default-init.js';
-export { ResNet9, type ResNet9Options, type ResNet9Widths, resNet9Size } from './resnet9.js';
-export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
+export {
+  ResNet9,
+  type ResNet9Options,
+  type ResNet9Widths,
+  type ResolvedResNet9Options,
+  resNet9Size,
+} from './resnet9.js';
+export {
+  SIMPLE_CNN_LAYOUTS,
+  SimpleCNN,
+  type SimpleCnnOptions,
+  simpleCnnLayouts,
+} from './simple-cnn.js';
 export {
   createStateEntry,
   loadStateDict,
@@ -60,4 +77,11 @@ export { StateDictModel } from './state-dict-model.js';
 export { type SymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 export { decodeTorchWeights, encodeTorchWeights, WeightsMismatchError } from './torch-weights.js';
 export type { ParameterLayout } from './types.js';
+export {
+  readWeightsInfo,
+  WEIGHTS_INFO_KEYS,
+  type WeightsInfo,
+  weightsInfoMetadata,
+  withWeightsInfo,
+} from './weights-info.js';
 export { type WhiteningOptions, whiteningWeights } from './whitening-weights.js';

@@ -52,6 +52,11 @@ function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
  */
 export class SgdOptimizer {
   readonly config: Required<SgdConfig>;
+  /**
+   * The names of the parameters this optimizer updates, in order. {@link train} differentiates
+   * only these, so a model's other parameters stay frozen (fine-tuning a head).
+   */
+  readonly parameterNames: readonly string[];
   private readonly parameters: readonly NamedParameter[];
   private readonly buffers = new Map<string, tf.Variable>();
 
@@ -65,6 +70,7 @@ export class SgdOptimizer {
       seen.add(name);
     }
     this.parameters = parameters;
+    this.parameterNames = parameters.map((p) => p.name);
     if (this.config.momentum > 0) {
       for (const { name, variable } of parameters) {
         // Not trainable, so tf.variableGrads never differentiates the buffers themselves.

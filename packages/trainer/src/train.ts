@@ -21,7 +21,11 @@ import { checkTrainingState, initialTrainingState } from './training-state.js';
 /** Options of {@link train}. */
 export interface TrainOptions extends TrainingEventSinks {
   readonly model: TrainableClassifier;
-  /** Built over `model.parameters`; restored from a checkpoint when resuming. */
+  /**
+   * Built over `model.parameters`, or over some of them to keep the others frozen (only the
+   * optimizer's parameters are differentiated and updated); restored from a checkpoint when
+   * resuming.
+   */
   readonly optimizer: SgdOptimizer;
   readonly trainData: BatchSource;
   /** Evaluated at the end of every epoch. */
@@ -119,7 +123,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   checkTrainingState(start, 'train start state');
 
   let state: TrainingState = start;
-  const variables = model.parameters.map((p) => p.variable);
+  const updated = new Set(optimizer.parameterNames);
+  const trained = model.parameters.filter((p) => updated.has(p.name));
+  if (trained.length !== updated.size) {
+    const known = new Set(model.parameters.map((p) => p.name));
+    throw new Error(
+      `train: the optimizer updates ${optimizer.parameterNames.filter((n) => !known.has(n)).join(', ')}, which the model does not have; build the optimizer over model.parameters.`,
+    );
+  }
+  // Frozen parameters (not in the optimizer) get no gradient: backpropagation stops at them.
+  const variables = trained.map((p) => p.variable);
   // Sticky "every loss so far was finite" flag, so updates queued behind a NaN are skipped too.
   const healthy = tf.tidy(() => tf.variable(tf.scalar(true, 'bool'), false));
   const inFlight = new Set<DispatchedStep>();
@@ -134,9 +147,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       );
       const apply = tf.logicalAnd(tf.isFinite(value), healthy) as tf.Scalar;
       healthy.assign(apply);
-      const byName = new Map(
-        model.parameters.map((p) => [p.name, grads[p.variable.name] as tf.Tensor]),
-      );
+      const byName = new Map(trained.map((p) => [p.name, grads[p.variable.name] as tf.Tensor]));
       optimizer.step(byName, apply);
       return value;
     });

@@ -47,14 +47,17 @@ export async function exportCommand(options: ExportOptions): Promise<void> {
   const { model } = loaded;
   try {
     checkFiniteWeights(options.weights, loaded.bytes, { allow: options.allowNonFinite, notify });
-    // Files without class names are CIFAR-10 files (cnnkit's before metadata, PyTorch's tutorial).
+    // Files without class names are CIFAR-10 files (PyTorch's tutorial, cnnkit's before metadata).
+    const { info } = loaded;
     const classNames =
-      loaded.classNames ?? (model.numClasses === 10 ? CIFAR10_CLASS_NAMES : undefined);
+      info.classNames ?? (model.numClasses === 10 ? CIFAR10_CLASS_NAMES : undefined);
     const exportOptions: ModelExportOptions = {
       softmax: options.softmax,
       ...(classNames ? { classNames } : {}),
-      ...(loaded.normalization ? { normalization: loaded.normalization } : {}),
-      ...(loaded.inputSize ? { inputSize: loaded.inputSize } : {}),
+      ...(info.normalize ? { normalization: info.normalize } : {}),
+      ...(info.inputShape
+        ? { inputSize: { height: info.inputShape[0], width: info.inputShape[1] } }
+        : {}),
     };
     const out = options.out ?? defaultOut(options.weights, options.format);
     const files: readonly ExportedFile[] =

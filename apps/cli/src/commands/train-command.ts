@@ -1,15 +1,16 @@
 import { rmdir, stat } from 'node:fs/promises';
 import type { EpochRecord, EvaluationResult, JsonValue } from '@cnnkit/contracts';
 import {
+  colorJitter,
   compose,
   DataLoader,
   normalize,
   randomCrop,
   randomHorizontalFlip,
+  randomResizedCrop,
   toTensor,
   tutorialTransform,
 } from '@cnnkit/datasets';
-import { SimpleCNN } from '@cnnkit/models';
 import {
   createCheckpoint,
   NonFiniteLossError,
@@ -21,7 +22,9 @@ import { openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
 import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';
+import type { LoadedData } from '../data-source.js';
 import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
+import { describeSplit } from '../image-folder-report.js';
 import { abortOnSignals } from '../interrupt.js';
 import { invocation, shellWord, suggestedCommand } from '../invocation.js';
 import { plural } from '../plural.js';
@@ -36,6 +39,7 @@ import {
   runPaths,
 } from '../run-directory.js';
 import { acquireRunLock } from '../run-lock.js';
+import { createRunModel, startFromWeights } from '../run-model.js';
 import { planNewRun, planResume, type RunPlan } from '../run-plan.js';
 import { type RunRecord, writeRunRecord } from '../run-settings.js';
 import { formatEvaluation, perClassRecord } from '../run-summary.js';
@@ -43,11 +47,22 @@ import { exitCodes, UsageError, UserError } from '../user-errors.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 
-function trainingTransform(augment: boolean) {
+function trainingTransform(augment: boolean, loaded: LoadedData) {
+  if (!augment) return tutorialTransform();
   // Augmentation works on [0, 1] floats before normalisation, like torchvision's usual order.
-  return augment
-    ? compose(toTensor(), randomCrop(32, 4), randomHorizontalFlip(0.5), normalize(0.5, 0.5))
-    : tutorialTransform();
+  if (loaded.kind === 'cifar10') {
+    return compose(toTensor(), randomCrop(32, 4), randomHorizontalFlip(0.5), normalize(0.5, 0.5));
+  }
+  // Photos: a random part of at least a quarter of the (already resized) image, flips and
+  // mild colour changes.
+  const size = loaded.data.train.height;
+  return compose(
+    randomResizedCrop(size, { scale: [0.25, 1] }),
+    randomHorizontalFlip(0.5),
+    toTensor(),
+    colorJitter({ brightness: 0.2, contrast: 0.2, saturation: 0.2 }),
+    normalize(0.5, 0.5),
+  );
 }
 
 /** What the run is writing at the moment, for the message when the disk says no. */
@@ -60,6 +75,11 @@ function checkFlagCombinations(options: TrainOptions): void {
   if (options.resume !== undefined && options.force) {
     throw new UsageError(
       '--force starts a new run and cannot be used with --resume; use --out <dir> --force.',
+    );
+  }
+  if (options.freeze && options.initWeights === undefined && options.resume === undefined) {
+    throw new UsageError(
+      '--freeze keeps the feature layers of --init-weights fixed; give --init-weights <file.safetensors> too.',
     );
   }
   if (options.resume !== undefined && options.out !== undefined && options.out !== options.resume) {
@@ -213,7 +233,7 @@ async function trainRun(
       shuffle: true,
       seed: settings.seed,
       limit: settings.limit ?? undefined,
-      transform: trainingTransform(settings.augment),
+      transform: trainingTransform(settings.augment, loaded),
     });
   } catch (error) {
     throw new UserError((error as Error).message);
@@ -227,7 +247,8 @@ async function trainRun(
   await recordSession(dir, plan, backend.name, activity);
   onRecorded();
 
-  const model = SimpleCNN.create({ seed: settings.seed });
+  const run = createRunModel(settings, loaded);
+  const { model } = run;
   let optimizer: SgdOptimizer;
   if (plan.checkpoint) {
     const { start } = plan;
@@ -235,19 +256,33 @@ async function trainRun(
       `resuming ${dir} at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step})`,
     );
     try {
-      ({ optimizer } = restoreCheckpoint(plan.checkpoint, model));
+      ({ optimizer } = restoreCheckpoint(plan.checkpoint, model, { parameters: run.trained }));
     } catch (error) {
       model.dispose();
       throw new UserError(`cannot resume ${dir}: ${(error as Error).message}`);
     }
   } else {
-    optimizer = new SgdOptimizer(model.parameters, {
+    if (settings.initWeights !== null) {
+      try {
+        for (const line of await startFromWeights(run, settings, settings.initWeights))
+          notify(line);
+      } catch (error) {
+        model.dispose();
+        throw error;
+      }
+    }
+    optimizer = new SgdOptimizer(run.trained, {
       lr: settings.lr,
       momentum: settings.momentum,
     });
   }
   const config = checkpointConfig(plan);
 
+  if (loaded.report) {
+    notify(
+      `${loaded.source}: ${plural(classNames.length, 'class', 'classes')} (${classNames.join(', ')}), ${loaded.data.train.height}×${loaded.data.train.width} (${loaded.image?.resize}); ${describeSplit(loaded.report)}`,
+    );
+  }
   notify(
     `training SimpleCNN on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
       `${plural(plan.epochs, 'epoch')}, batch ${settings.batchSize}, lr ${settings.lr}, momentum ${settings.momentum}, seed ${settings.seed}; ` +
@@ -426,6 +461,7 @@ function printSummary(
   const summary = {
     accuracy: final.accuracy,
     loss: final.loss,
+    classNames: run.classNames,
     perClassAccuracy: perClassRecord(run.classNames, final.perClassAccuracy),
     confusionMatrix: final.confusionMatrix,
     testImages: final.count,
@@ -436,6 +472,12 @@ function printSummary(
     trainSeconds: run.trainSeconds,
     backend: run.backend,
     data: plan.data.source,
+    ...(plan.data.report
+      ? {
+          split: describeSplit(plan.data.report),
+          skippedFiles: plan.data.report.skipped,
+        }
+      : {}),
     weights: paths.weights,
     runDirectory: dir,
     config: checkpointConfig(plan),
