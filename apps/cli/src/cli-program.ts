@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ResizePolicy } from '@cnnkit/contracts';
+import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
 import {
@@ -94,6 +95,16 @@ export interface InfoOptions extends DataOptions, ImageFolderFlags {
   readonly json: boolean;
 }
 
+export interface ExportOptions extends WeightsOptions {
+  readonly format: 'onnx' | 'tfjs';
+  /** The ONNX file, or the TF.js model's directory. */
+  readonly out?: string;
+  /** One of MODEL_NAMES; commander rejects others. */
+  readonly model?: ModelName;
+  readonly softmax: boolean;
+  readonly json: boolean;
+}
+
 /** What each command does once its flags are parsed; bin.ts supplies the real ones. */
 export interface CommandHandlers {
   /** `given`: the options set on the command line (attribute names such as `lr`, `data`). */
@@ -102,6 +113,7 @@ export interface CommandHandlers {
   predict(images: string[], options: PredictOptions): Promise<void>;
   download(options: DownloadOptions): Promise<void>;
   info(options: InfoOptions): Promise<void>;
+  export(options: ExportOptions): Promise<void>;
 }
 
 const backendOption = () =>
@@ -319,6 +331,32 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       }
       return handlers.download(options);
     });
+
+  program
+    .command('export')
+    .description(
+      'write weights as an ONNX model (onnxruntime, NCHW input) or a TensorFlow.js graph model (tf.loadGraphModel, NHWC input)',
+    )
+    .requiredOption('--weights <file.safetensors>', 'weights written by cnnkit or PyTorch')
+    .addOption(
+      new Option('--format <format>', 'onnx: one .onnx file; tfjs: model.json and weight shards')
+        .choices(['onnx', 'tfjs'])
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--out <path>',
+      'the .onnx file, or the directory for the TF.js files (default: beside the weights, <name>.onnx or <name>-tfjs/)',
+    )
+    .addOption(
+      new Option(
+        '--model <name>',
+        "the model the weights are for (default: the file's metadata, else simple-cnn)",
+      ).choices(MODEL_NAMES),
+    )
+    .option('--softmax', 'end with a softmax: output probabilities instead of logits', false)
+    .addOption(allowNonFiniteOption())
+    .option('--json', 'print what was written as one JSON object on stdout', false)
+    .action((options: ExportOptions) => handlers.export(options));
 
   const info = program
     .command('info')

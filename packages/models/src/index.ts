@@ -2,7 +2,8 @@
  * Image-classification CNNs built from TensorFlow.js core ops, with parameters named and
  * saved like their PyTorch counterparts so weights move between the two as safetensors:
  * the tutorial's SimpleCNN, the airbench-style net and ResNet-9, the layers they are made of
- * (with PyTorch's semantics), and airbench's patch-whitening initialisation.
+ * (with PyTorch's semantics), airbench's patch-whitening initialisation, and export to ONNX and
+ * TensorFlow.js graph models (with ONNX weights importable back).
  *
  * @packageDocumentation
  */
@@ -17,6 +18,15 @@ export {
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm-2d.js';
 export { biasRelu } from './bias-relu.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
+export type { ExportMetadata, Preprocessing } from './export/export-metadata.js';
+export {
+  type ExportOptions,
+  type Normalization,
+  TUTORIAL_NORMALIZATION,
+} from './export/export-options.js';
+export { exportOnnx, ONNX_OPSET } from './export/onnx-export.js';
+export { weightsFromOnnx } from './export/onnx-import.js';
+export { type ExportedFile, exportTfjs } from './export/tfjs-export.js';
 export { gelu } from './gelu.js';
 export { globalMaxPool2d } from './global-max-pool-2d.js';
 export { Linear, type LinearOptions } from './linear.js';
