@@ -187,7 +187,9 @@ describe('the cache', () => {
   });
 
   it('two downloads at once: the second waits for the first and reuses its result', async () => {
-    mirror.mode = { kind: 'slow', bytes: 4 * 1024, everyMs: 20 }; // about 4 s
+    // About 20 s: long enough that the second process, slow to start on a loaded machine, still
+    // finds the first one downloading (at 4 s it once arrived after the end).
+    mirror.mode = { kind: 'slow', bytes: 4 * 1024, everyMs: 100 };
     const first = download([], { timeoutMs: 60_000 });
     await waitFor(() => mirror.requests.length === 1, 20_000);
     const second = await download([], { timeoutMs: 60_000 });
