@@ -37,7 +37,10 @@ describe('the built package', () => {
       '@cnnkit/datasets',
       [
         'CIFAR10_CLASS_NAMES',
+        'CIFAR10_MEAN',
+        'CIFAR10_STD',
         'DataLoader',
+        'alternatingFlip',
         'cifar10FromArchiveBytes',
         'cifar10FromArchiveStream',
         'compose',
@@ -45,6 +48,7 @@ describe('the built package', () => {
         'normalize',
         'randomCrop',
         'randomHorizontalFlip',
+        'randomTranslate',
         'resizeArea',
         'rgbaToRgb',
         'toTensor',

@@ -12,10 +12,13 @@ export { cifar10FromArchiveStream } from './cifar10-from-archive-stream.js';
 export { DataLoader } from './data-loader.js';
 export { encodeCifar10Batch } from './encode-cifar10-batch.js';
 export { type RgbImage, resizeArea, rgbaToRgb } from './images/rgb-image.js';
+export { alternatingFlip } from './transforms/alternating-flip.js';
+export { CIFAR10_MEAN, CIFAR10_STD } from './transforms/cifar10-statistics.js';
 export { compose } from './transforms/compose.js';
 export { normalize } from './transforms/normalize.js';
 export { randomCrop } from './transforms/random-crop.js';
 export { randomHorizontalFlip } from './transforms/random-horizontal-flip.js';
+export { randomTranslate } from './transforms/random-translate.js';
 export { toTensor } from './transforms/to-tensor.js';
 export { tutorialTransform } from './transforms/tutorial-transform.js';
 export type {
@@ -26,4 +29,5 @@ export type {
   DataLoaderOptions,
   ImageBatch,
   ImageDataset,
+  TransformContext,
 } from './types.js';
