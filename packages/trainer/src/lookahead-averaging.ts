@@ -52,7 +52,7 @@ export class LookaheadAveraging {
     this.settings = { ...settings };
     this.tensors = tensors.filter(({ variable }) => variable.dtype === 'float32');
     this.averages = this.tensors.map(({ variable }) =>
-      tf.tidy(() => tf.variable(variable.clone(), false)),
+      tf.tidy(() => tf.variable(tf.clone(variable), false)),
     );
   }
 
