@@ -8,7 +8,12 @@
 #   - each package README's example, run against the installed packages;
 #   - (b) tsc --noEmit on a TypeScript consumer and on (a)'s script (checkJs), moduleResolution
 #     node16 and bundler;
-#   - (c) the installed CLI: `cnnkit --help` and a one-epoch `train --data sample --limit 200`.
+#   - (c) the installed CLI: `cnnkit --help` and a one-epoch `train --data sample --limit 200`;
+#   - (d) a fresh Node app and (e) a fresh Vite app, each exactly as @cnnkit/wasm-kernels'
+#     README shows it (its files and its `npm install` lines, from the published tarball),
+#     installed in its own directory, training SimpleCNN on the sample for one epoch on wasm;
+#     (e) is built with `vite build`, served by `vite preview` with COOP/COEP and checked in
+#     headless Chromium (cross-origin isolated, the multi-threaded build, no console errors).
 # Nothing leaves this machine: @cnnkit/* never goes to an uplink; other packages (tfjs,
 # typescript) are proxied from the registry npm is configured with. No git tags are made.
 #
@@ -176,5 +181,40 @@ step "(c) the installed CLI"
   --out "$WORK/run") 2>&1 | sed 's/^/  /'
 test -f "$WORK/run/simple-cnn.safetensors"
 echo "  weights written: $(wc -c <"$WORK/run/simple-cnn.safetensors" | tr -d ' ') bytes"
+
+# --- 5. Apps built from a README alone ---------------------------------------------------
+# What a user pastes: the files and `npm install` lines of one README section, from the
+# tarball as published; nothing else goes into the app's directory but a package.json.
+tar -xzOf "$WORK"/tarballs/cnnkit-wasm-kernels-*.tgz package/README.md >"$WORK/wasm-kernels-README.md"
+# The README says `npm install -D vite`; the rehearsal builds with the version the repo uses.
+VITE_VERSION="$(node -p "require('$ROOT/apps/web/package.json').devDependencies.vite")"
+
+# Creates directory $1 with the app of README section $2 and runs its npm install lines.
+app_from_readme() {
+  local dir="$1" heading="$2" line
+  local -a installs words
+  mkdir -p "$dir"
+  printf '{ "name": "%s", "private": true, "type": "module" }\n' "$(basename "$dir")" >"$dir/package.json"
+  node "$HERE/app-from-readme.mjs" "$WORK/wasm-kernels-README.md" "$heading" "$dir" \
+    --pin "vite@$VITE_VERSION" >"$dir.installs"
+  mapfile -t installs <"$dir.installs"
+  for line in "${installs[@]}"; do
+    echo "  \$ $line"
+    read -r -a words <<<"$line"
+    (cd "$dir" && "${words[@]}" --no-audit --no-fund --loglevel=error) 2>&1 | sed 's/^/    /'
+  done
+}
+
+step "(d) a Node app from the wasm-kernels README (\"Train a CNN in a Node script\")"
+NODE_APP="$WORK/node-app"
+app_from_readme "$NODE_APP" "Train a CNN in a Node script"
+node "$HERE/run-node-app.mjs" "$NODE_APP" train.mjs | sed 's/^/  /'
+
+step "(e) a Vite app from the wasm-kernels README (\"Train a CNN in a Vite app, with threads\"), in Chromium"
+VITE_APP="$WORK/vite-app"
+app_from_readme "$VITE_APP" "Train a CNN in a Vite app, with threads"
+(cd "$VITE_APP" && npx --no-install vite build --logLevel warn) 2>&1 | sed 's/^/    /'
+node "$HERE/bundle-size.mjs" "$VITE_APP/dist" | sed 's/^/  /'
+node "$HERE/vite-app-in-chromium.mjs" "$VITE_APP" | sed 's/^/  /'
 
 step "passed"

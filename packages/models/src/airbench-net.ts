@@ -33,7 +33,9 @@ export interface AirbenchNetOptions {
   readonly batchNormWeightTrainable?: boolean;
 }
 
-type ResolvedOptions = Required<AirbenchNetOptions>;
+/** {@link AirbenchNetOptions} with every default filled in. */
+export type ResolvedAirbenchNetOptions = Required<AirbenchNetOptions>;
+type ResolvedOptions = ResolvedAirbenchNetOptions;
 
 function resolve(options: AirbenchNetOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
@@ -156,8 +158,9 @@ export function airbenchNetSize(options: AirbenchNetOptions, height = 32, width 
 export class AirbenchNet extends StateDictModel {
   readonly numClasses: number;
   /** The options with every default filled in. */
-  readonly options: Readonly<ResolvedOptions>;
+  readonly options: Readonly<ResolvedAirbenchNetOptions>;
   readonly whiten: Conv2d;
+  /** @internal The conv groups; their parameters are reachable through `parameters()`. */
   readonly layers: readonly AirbenchConvGroup[];
   readonly head: Linear;
 

@@ -11,6 +11,7 @@ export {
   AirbenchNet,
   type AirbenchNetOptions,
   airbenchNetSize,
+  type ResolvedAirbenchNetOptions,
   type ModelSize,
 } from './airbench-net.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm-2d.js';
@@ -38,7 +39,13 @@ export {
 } from './parameter-layouts.js';
 export { patchCovariance } from './patch-covariance.js';
 export { pytorchDefaultInit } from './pytorch-default-init.js';
-export { ResNet9, type ResNet9Options, type ResNet9Widths, resNet9Size } from './resnet9.js';
+export {
+  type ResolvedResNet9Options,
+  ResNet9,
+  type ResNet9Options,
+  type ResNet9Widths,
+  resNet9Size,
+} from './resnet9.js';
 export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
 export {
   createStateEntry,

@@ -39,7 +39,11 @@ export interface ResNet9Options {
   readonly batchNormWeightTrainable?: boolean;
 }
 
-type ResolvedOptions = Required<Omit<ResNet9Options, 'widths'>> & { widths: ResNet9Widths };
+/** {@link ResNet9Options} with every default filled in. */
+export type ResolvedResNet9Options = Required<Omit<ResNet9Options, 'widths'>> & {
+  widths: ResNet9Widths;
+};
+type ResolvedOptions = ResolvedResNet9Options;
 
 const DEFAULT_WIDTHS: ResNet9Widths = { prep: 64, layer1: 128, layer2: 256, layer3: 512 };
 /** Three max-pools of 2 must leave at least 1×1. */
@@ -189,10 +193,14 @@ class Stage {
 export class ResNet9 extends StateDictModel {
   readonly numClasses: number;
   /** The options with every default filled in. */
-  readonly options: Readonly<ResolvedOptions>;
+  readonly options: Readonly<ResolvedResNet9Options>;
+  /** @internal Layers; their parameters are reachable through `parameters()`. */
   readonly prep: ConvBnRelu;
+  /** @internal */
   readonly layer1: Stage;
+  /** @internal */
   readonly layer2: Stage;
+  /** @internal */
   readonly layer3: Stage;
   readonly linear: Linear;
 

@@ -19,6 +19,13 @@ describe('the threads fix', () => {
     expect(fixThreadedFactory(code, '/app/src/main.js')).toBeUndefined();
   });
 
+  it("leaves Rollup's commonjs proxies of the file alone (Vite <= 7 transforms them too)", () => {
+    const proxy = 'import * as m from "…/tfjs-backend-wasm-threaded-simd.js"; export default m;';
+    for (const query of ['commonjs-es-import', 'commonjs-proxy', 'commonjs-exports']) {
+      expect(fixThreadedFactory(proxy, `\0${factoryId}?${query}`)).toBeUndefined();
+    }
+  });
+
   it('fails the build when tfjs-backend-wasm changed so that the fix no longer applies', () => {
     expect(() => fixThreadedFactory('var scriptDirectory = "";', factoryId)).toThrow(
       `${factoryId}: expected one "var _scriptDir = typeof document", found 0: tfjs-backend-wasm changed`,

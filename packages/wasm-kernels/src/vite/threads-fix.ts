@@ -15,7 +15,10 @@ const closureDeclaration = 'var _scriptDir = typeof document';
  * declaration, i.e. tfjs-backend-wasm changed and the fix must be checked again.
  */
 export function fixThreadedFactory(code: string, id: string): string | undefined {
-  if (!threadedFactory.test(id.split('?')[0] ?? '')) return undefined;
+  const [path = '', query] = id.split('?');
+  // Vite <= 7 (Rollup's commonjs plugin) also passes its proxy modules of the file through
+  // transform, under `?commonjs-…` ids; they hold an import of the file, not its code.
+  if (!threadedFactory.test(path) || query?.startsWith('commonjs-')) return undefined;
   const count = code.split(closureDeclaration).length - 1;
   if (count !== 1) {
     throw new Error(
