@@ -1,9 +1,10 @@
-import { DataLoader, tutorialTransform } from '@cnnkit/datasets';
+import { DataLoader } from '@cnnkit/datasets';
+import { evalTransformFor } from '@cnnkit/recipes';
 import { evaluate } from '@cnnkit/trainer';
 import { selectBackend } from '../backend.js';
 import type { EvalOptions } from '../cli-program.js';
 import { loadData } from '../data-source.js';
-import { loadSimpleCnn } from '../model-weights.js';
+import { loadTrainedModel } from '../model-weights.js';
 import { checkFiniteWeights } from '../non-finite-weights.js';
 import { formatConfusionMatrix, formatEvaluation, perClassRecord } from '../run-summary.js';
 
@@ -12,7 +13,12 @@ const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 /** `cnnkit eval`: accuracy, per-class accuracy and confusion matrix of weights on the test set. */
 export async function evalCommand(options: EvalOptions): Promise<void> {
   const backend = await selectBackend({ requested: options.backend, log: notify });
-  const model = await loadSimpleCnn(options.weights);
+  const { model, settings, runRecord } = await loadTrainedModel(options.weights);
+  if (runRecord) {
+    notify(
+      `${settings.model} with the settings of ${runRecord} (${settings.normalization} normalisation, test-time augmentation ${settings.tta})`,
+    );
+  }
   try {
     checkFiniteWeights(options.weights, model.saveWeights(), {
       allow: options.allowNonFinite,
@@ -29,9 +35,12 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
   });
   const testData = new DataLoader(data.test, {
     batchSize: options.batchSize,
-    transform: tutorialTransform(),
+    transform: evalTransformFor(settings),
   });
-  const result = await evaluate(model, testData, { numClasses: model.numClasses });
+  const result = await evaluate(model, testData, {
+    numClasses: model.numClasses,
+    ...(settings.tta === 'none' ? {} : { testTimeAugmentation: settings.tta }),
+  });
   model.dispose();
   const classNames = data.test.classNames;
   if (options.json) {
@@ -46,6 +55,8 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
         backend: backend.name,
         data: source,
         weights: options.weights,
+        model: settings.model,
+        testTimeAugmentation: settings.tta,
       })}\n`,
     );
   } else {

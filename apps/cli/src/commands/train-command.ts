@@ -1,22 +1,8 @@
 import { rmdir, stat } from 'node:fs/promises';
 import type { EpochRecord, EvaluationResult, JsonValue } from '@cnnkit/contracts';
-import {
-  compose,
-  DataLoader,
-  normalize,
-  randomCrop,
-  randomHorizontalFlip,
-  toTensor,
-  tutorialTransform,
-} from '@cnnkit/datasets';
-import { SimpleCNN } from '@cnnkit/models';
-import {
-  createCheckpoint,
-  NonFiniteLossError,
-  restoreCheckpoint,
-  SgdOptimizer,
-  train,
-} from '@cnnkit/trainer';
+import { describeModel } from '@cnnkit/models';
+import { createRecipeModel, type RecipeRun, recipeLoaders, startRecipeRun } from '@cnnkit/recipes';
+import { createCheckpoint, NonFiniteLossError, restoreCheckpoint, train } from '@cnnkit/trainer';
 import { openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
 import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
@@ -37,18 +23,11 @@ import {
 } from '../run-directory.js';
 import { acquireRunLock } from '../run-lock.js';
 import { planNewRun, planResume, type RunPlan } from '../run-plan.js';
-import { type RunRecord, writeRunRecord } from '../run-settings.js';
+import { RUN_FORMAT, type RunRecord, writeRunRecord } from '../run-settings.js';
 import { formatEvaluation, perClassRecord } from '../run-summary.js';
 import { exitCodes, UsageError, UserError } from '../user-errors.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
-
-function trainingTransform(augment: boolean) {
-  // Augmentation works on [0, 1] floats before normalisation, like torchvision's usual order.
-  return augment
-    ? compose(toTensor(), randomCrop(32, 4), randomHorizontalFlip(0.5), normalize(0.5, 0.5))
-    : tutorialTransform();
-}
 
 /** What the run is writing at the moment, for the message when the disk says no. */
 interface Activity {
@@ -164,7 +143,12 @@ function asUserError(
 /** The settings train() stores in checkpoints, so a checkpoint alone still says what ran. */
 function checkpointConfig(plan: RunPlan): { readonly [key: string]: JsonValue } {
   const { data, ...settings } = plan.settings;
-  return { ...settings, epochs: plan.epochs, data: data.source, dataSha256: data.sha256 };
+  return {
+    ...(settings as unknown as { readonly [key: string]: JsonValue }),
+    epochs: plan.epochs,
+    data: data.source,
+    dataSha256: data.sha256,
+  };
 }
 
 async function recordSession(
@@ -174,13 +158,14 @@ async function recordSession(
   activity: Activity,
 ): Promise<void> {
   const previous = plan.record;
-  if (previous && previous.epochs !== plan.epochs) {
-    notify(`epochs: ${previous.epochs} → ${plan.epochs} (recorded in ${runPaths(dir).settings})`);
+  if (previous && previous.settings.epochs !== plan.epochs) {
+    notify(
+      `epochs: ${previous.settings.epochs} → ${plan.epochs} (recorded in ${runPaths(dir).settings})`,
+    );
   }
   const record: RunRecord = {
-    format: 'cnnkit-run/1',
+    format: RUN_FORMAT,
     settings: plan.settings,
-    epochs: plan.epochs,
     sessions: [
       ...(previous?.sessions ?? []),
       {
@@ -203,53 +188,67 @@ async function trainRun(
   activity: Activity,
   onRecorded: () => void,
 ): Promise<void> {
-  const paths = runPaths(dir);
+  const paths = runPaths(dir, plan.settings.model);
   const { settings, data: loaded } = plan;
   const classNames = loaded.data.train.classNames;
-  let trainData: DataLoader;
+  const dataOptions = {
+    train: loaded.data.train,
+    test: loaded.data.test,
+    seed: settings.seed,
+    ...(settings.limit === null ? {} : { limit: settings.limit }),
+    ...(settings.testLimit == null ? {} : { testLimit: settings.testLimit }),
+  };
+  let loaders: ReturnType<typeof recipeLoaders>;
   try {
-    trainData = new DataLoader(loaded.data.train, {
-      batchSize: settings.batchSize,
-      shuffle: true,
-      seed: settings.seed,
-      limit: settings.limit ?? undefined,
-      transform: trainingTransform(settings.augment),
-    });
+    loaders = recipeLoaders(settings, dataOptions);
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const testData = new DataLoader(loaded.data.test, {
-    batchSize: 500,
-    transform: tutorialTransform(),
-  });
+  const { trainData, testData } = loaders;
 
   const backend = await selectBackend({ requested: options.backend, log: notify });
   await recordSession(dir, plan, backend.name, activity);
   onRecorded();
 
-  const model = SimpleCNN.create({ seed: settings.seed });
-  let optimizer: SgdOptimizer;
+  let run: Pick<RecipeRun, 'model' | 'optimizer' | 'method' | 'averaging' | 'dispose'>;
   if (plan.checkpoint) {
     const { start } = plan;
     notify(
       `resuming ${dir} at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step})`,
     );
+    const model = createRecipeModel(settings, {
+      seed: settings.seed,
+      numClasses: classNames.length,
+    });
     try {
-      ({ optimizer } = restoreCheckpoint(plan.checkpoint, model));
+      const restored = restoreCheckpoint(plan.checkpoint, model);
+      run = {
+        model,
+        optimizer: restored.optimizer,
+        method: restored.method,
+        ...(restored.averaging ? { averaging: restored.averaging } : {}),
+        dispose() {
+          restored.averaging?.dispose();
+          restored.optimizer.dispose();
+          model.dispose();
+        },
+      };
     } catch (error) {
       model.dispose();
       throw new UserError(`cannot resume ${dir}: ${(error as Error).message}`);
     }
   } else {
-    optimizer = new SgdOptimizer(model.parameters, {
-      lr: settings.lr,
-      momentum: settings.momentum,
-    });
+    try {
+      run = await startRecipeRun(settings, dataOptions);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
   }
+  const { model, optimizer, method, averaging } = run;
   const config = checkpointConfig(plan);
 
   notify(
-    `training SimpleCNN on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
+    `training ${describeModel(settings.model).className} with the ${settings.recipe} recipe on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
       `${plural(plan.epochs, 'epoch')}, batch ${settings.batchSize}, lr ${settings.lr}, momentum ${settings.momentum}, seed ${settings.seed}; ` +
       `backend ${backend.name}; run directory ${dir}`,
   );
@@ -278,6 +277,8 @@ async function trainRun(
     result = await train({
       model,
       optimizer,
+      method,
+      ...(averaging ? { averaging } : {}),
       trainData,
       testData,
       epochs: plan.epochs,
@@ -328,8 +329,7 @@ async function trainRun(
       },
     });
   } catch (error) {
-    model.dispose();
-    optimizer.dispose();
+    run.dispose();
     throw error;
   } finally {
     interrupt.release();
@@ -342,10 +342,16 @@ async function trainRun(
     activity.doing = 'writing the checkpoint after the interrupt';
     await saveCheckpoint(
       paths.checkpoints,
-      createCheckpoint({ model, optimizer, state: result.state, config }),
+      createCheckpoint({
+        model,
+        optimizer,
+        state: result.state,
+        config,
+        method,
+        ...(averaging ? { averaging } : {}),
+      }),
     );
-    model.dispose();
-    optimizer.dispose();
+    run.dispose();
     notify(
       `stopped at step ${result.state.step}; continue with: ${suggestedCommand('train', '--resume', shellWord(dir))}`,
     );
@@ -356,8 +362,7 @@ async function trainRun(
   activity.path = paths.weights;
   activity.doing = 'writing the final weights';
   await writeFileAtomically(paths.weights, model.saveWeights());
-  model.dispose();
-  optimizer.dispose();
+  run.dispose();
   const final = lastTest ?? result.state.history.at(-1)?.test;
   if (!final) throw new Error('training finished without a test evaluation');
   printSummary(dir, plan, options, {
@@ -378,7 +383,7 @@ async function reportFinishedRun(
   options: TrainOptions,
   activity: Activity,
 ): Promise<void> {
-  const paths = runPaths(dir);
+  const paths = runPaths(dir, plan.settings.model);
   const last: EpochRecord | undefined = plan.start.history.at(-1);
   notify(
     `${dir} has already trained its ${plural(plan.epochs, 'epoch')}; nothing to train (add --epochs ${plan.epochs + 1} or more to train it further)`,
@@ -420,7 +425,7 @@ function printSummary(
     backend: string | null;
   },
 ): void {
-  const paths = runPaths(dir);
+  const paths = runPaths(dir, plan.settings.model);
   const { final } = run;
   const imagesPerSecond = run.imagesTrained > 0 ? run.imagesTrained / run.trainSeconds : null;
   const summary = {
