@@ -9,7 +9,7 @@ export interface TimeToAccuracyOptions {
   readonly seeds: readonly number[];
   /** Test accuracies whose time is reported (0.9 and 0.93). */
   readonly targets: readonly number[];
-  /** The fast recipe's settings changed for a quicker check (never for the real numbers). */
+  /** The fast recipe's settings changed on both sides (a quicker check; batch 512 for memory). */
   readonly epochs?: number;
   readonly batchSize?: number;
   readonly widths?: readonly number[];
@@ -33,7 +33,9 @@ Options:
   --data <archive|dir|sample>  CIFAR-10 (default: ../shared/data/cifar-10-binary.tar.gz)
   --seeds <list>               seeds, comma-separated (default 0,1,2)
   --targets <list>             accuracies to time, comma-separated (default 0.9,0.93)
-  --epochs <n>, --batch-size <n>, --widths <list>, --limit <n>, --test-limit <n>
+  --batch-size <n>             the recipe's batch on both sides (512 on wasm: a step of
+                               the recipe's 1,024 does not fit in wasm's 4 GB of memory)
+  --epochs <n>, --widths <list>, --limit <n>, --test-limit <n>
                                change the recipe or the data for a quick check only
   --no-pytorch                 cnnkit only
   --python <path>              Python with torch (default /usr/bin/python3)

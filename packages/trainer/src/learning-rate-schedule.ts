@@ -1,7 +1,7 @@
 import type { LearningRateSchedule } from '@cnnkit/contracts';
 
 /**
- * Throws, quoting the value, unless `schedule` is a usable {@link LearningRateSchedule}:
+ * Throws, quoting the value, unless `schedule` is a usable {@link @cnnkit/contracts!LearningRateSchedule}:
  * piecewise-linear points start at fraction 0, end at 1, rise strictly in fraction and have
  * finite factors ≥ 0. `where` names the source in the message (a flag, a checkpoint).
  *
