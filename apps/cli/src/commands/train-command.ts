@@ -10,6 +10,7 @@ import type { TrainOptions } from '../cli-program.js';
 import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
 import { abortOnSignals } from '../interrupt.js';
 import { invocation, shellWord, suggestedCommand } from '../invocation.js';
+import { outOfMemoryError } from '../out-of-memory.js';
 import { plural } from '../plural.js';
 import { createProgressDisplay } from '../progress-display.js';
 import {
@@ -329,6 +330,13 @@ async function trainRun(
       },
     });
   } catch (error) {
+    const outOfMemory = outOfMemoryError(error, {
+      backend: backend.name,
+      batchSize: settings.batchSize,
+      dir,
+    });
+    // A full wasm heap is damaged: disposing would trap again.
+    if (outOfMemory) throw outOfMemory;
     run.dispose();
     throw error;
   } finally {
