@@ -11,8 +11,8 @@ export {
   AirbenchNet,
   type AirbenchNetOptions,
   airbenchNetSize,
-  type ResolvedAirbenchNetOptions,
   type ModelSize,
+  type ResolvedAirbenchNetOptions,
 } from './airbench-net.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm-2d.js';
 export { biasRelu } from './bias-relu.js';
@@ -40,10 +40,10 @@ export {
 export { patchCovariance } from './patch-covariance.js';
 export { pytorchDefaultInit } from './pytorch-default-init.js';
 export {
-  type ResolvedResNet9Options,
   ResNet9,
   type ResNet9Options,
   type ResNet9Widths,
+  type ResolvedResNet9Options,
   resNet9Size,
 } from './resnet9.js';
 export { SIMPLE_CNN_LAYOUTS, SimpleCNN } from './simple-cnn.js';
