@@ -12,6 +12,7 @@ Net on CIFAR-10, the same images in the same order and with the same per-batch t
 
 Requests in serve mode:
     {"op": "info"}
+    {"op": "threads", "threads": 2}                        torch.set_num_threads, replies like info
     {"op": "train-setup", "batchSize": 4, "warmup": 20}   new Net + SGD, then warm-up batches
     {"op": "train", "batchSize": 4, "batches": 100}        timed batches, continuing the cursor
     {"op": "eval", "batchSize": 1000, "limit": 10000}      timed evaluation of the first `limit`
@@ -148,17 +149,28 @@ class Bench:
         return {"batchSize": batch_size, "images": count, "seconds": seconds,
                 "accuracy": correct / count, "loss": loss_sum / count}
 
+    def set_threads(self, threads):
+        # The benchmark compares each batch size with PyTorch at its own best setting (1 thread
+        # at batch 4, all cores at batch 64), so the thread count changes between requests.
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        torch.set_num_threads(threads)
+        self.threads = threads
+        return self.info()
+
     def handle(self, request):
         op = request.get("op")
         if op == "info":
             return self.info()
+        if op == "threads":
+            return self.set_threads(int(request["threads"]))
         if op == "train-setup":
             return self.train_setup(int(request["batchSize"]), int(request.get("warmup", 0)))
         if op == "train":
             return self.train(int(request["batchSize"]), int(request["batches"]))
         if op == "eval":
             return self.evaluate(int(request["batchSize"]), request.get("limit"))
-        raise ValueError(f"unknown op {op!r}; use info, train-setup, train or eval")
+        raise ValueError(f"unknown op {op!r}; use info, threads, train-setup, train or eval")
 
 
 def serve(bench):

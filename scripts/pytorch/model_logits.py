@@ -23,7 +23,7 @@ from torch_state_dict import load_module, save_module
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", required=True, help="registry name: airbench or resnet9")
+    parser.add_argument("--model", required=True, help="registry name: simple-cnn, airbench or resnet9")
     parser.add_argument("--options", default="{}", help="the createModel options as JSON")
     parser.add_argument("--weights", required=True, help="state_dict (.safetensors)")
     parser.add_argument("--images", required=True, help="safetensors with images_nhwc")

@@ -4,6 +4,7 @@ cnnkit and PyTorch draw initial weights from different generators)."""
 
 from airbench_net import AirbenchNet
 from resnet9 import ResNet9
+from simple_cnn import Net
 
 # cnnkit option → PyTorch keyword argument
 _KEYWORDS = {
@@ -15,13 +16,18 @@ _KEYWORDS = {
     "batchNormMomentum": "batchnorm_momentum",
     "batchNormEps": "batchnorm_eps",
     "batchNormWeightTrainable": "train_batchnorm_weight",
+    "imageSize": "image_size",
 }
 
-MODELS = {"airbench": ("AirbenchNet", AirbenchNet), "resnet9": ("ResNet9", ResNet9)}
+MODELS = {
+    "simple-cnn": ("SimpleCNN", Net),
+    "airbench": ("AirbenchNet", AirbenchNet),
+    "resnet9": ("ResNet9", ResNet9),
+}
 
 
 def build_model(name, options=None):
-    """(module, cnnkit class name) for a registry name such as "airbench"."""
+    """(module, cnnkit class name) for a registry name such as "airbench" or "simple-cnn"."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
     class_name, constructor = MODELS[name]

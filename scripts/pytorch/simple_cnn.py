@@ -21,17 +21,25 @@ CLASS_NAMES = (
 )
 
 
-class Net(nn.Module):
-    """Exactly the tutorial's network (same module names, so the same state_dict keys)."""
+def feature_map_size(image_size):
+    """Side of conv2's pooled map: 32 → 5 (the tutorial's 16 * 5 * 5 inputs of fc1), 64 → 13."""
+    return ((image_size - 4) // 2 - 4) // 2
 
-    def __init__(self):
+
+class Net(nn.Module):
+    """Exactly the tutorial's network (same module names, so the same state_dict keys). Other
+    class counts and square input sizes change fc3's outputs and fc1's inputs, as cnnkit's
+    SimpleCNN.create({ numClasses, imageSize }) does."""
+
+    def __init__(self, num_classes=10, image_size=32):
         super().__init__()
+        side = feature_map_size(image_size)
         self.conv1 = nn.Conv2d(3, 6, 5)
         self.pool = nn.MaxPool2d(2, 2)
         self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc1 = nn.Linear(16 * side * side, 120)
         self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
+        self.fc3 = nn.Linear(84, num_classes)
 
     def forward(self, x):
         x = self.pool(F.relu(self.conv1(x)))
@@ -132,14 +140,53 @@ def load_safetensors(path):
     return tensors, metadata
 
 
-def save_state_dict(path, model):
+# ---- weights metadata (the keys of @cnnkit/models' WEIGHTS_INFO_KEYS) ----------------------
+
+def weights_metadata(class_names=CLASS_NAMES, image_size=32, resize="squash"):
+    """The __metadata__ cnnkit writes for SimpleCNN weights: model name and options, class
+    names, input shape, normalisation (the tutorial's Normalize(0.5, 0.5)) and resize policy."""
+    return {
+        "format": "pt",
+        "cnnkit.model": "SimpleCNN",
+        "cnnkit.model_name": "simple-cnn",
+        "cnnkit.model_options": json.dumps({"numClasses": len(class_names), "imageSize": image_size},
+                                           separators=(",", ":")),
+        "cnnkit.classes": json.dumps(list(class_names), separators=(",", ":"), ensure_ascii=False),
+        "cnnkit.input_shape": json.dumps([image_size, image_size, 3], separators=(",", ":")),
+        "cnnkit.normalize": json.dumps({"mean": [0.5] * 3, "std": [0.5] * 3}, separators=(",", ":")),
+        "cnnkit.resize": resize,
+    }
+
+
+def read_weights_info(metadata):
+    """(class_names, image_size, normalize) from a file's metadata, with CIFAR-10's defaults for
+    what it does not say (files PyTorch wrote without cnnkit's keys)."""
+    class_names = tuple(json.loads(metadata["cnnkit.classes"])) if "cnnkit.classes" in metadata else CLASS_NAMES
+    image_size = json.loads(metadata["cnnkit.input_shape"])[0] if "cnnkit.input_shape" in metadata else 32
+    normalize = json.loads(metadata["cnnkit.normalize"]) if "cnnkit.normalize" in metadata else {
+        "mean": [0.5] * 3, "std": [0.5] * 3}
+    return class_names, image_size, normalize
+
+
+def save_state_dict(path, model, metadata=None):
+    """Writes SimpleCNN weights; pass weights_metadata(...) to label them (the default, the bare
+    {"format", "cnnkit.model"}, is what cnnkit's SimpleCNN.saveWeights() itself writes)."""
     save_safetensors(path, {k: v.float() for k, v in model.state_dict().items()},
-                     {"format": "pt", "cnnkit.model": "SimpleCNN"})
+                     metadata or {"format": "pt", "cnnkit.model": "SimpleCNN"})
 
 
 def load_state_dict(path, model):
     tensors, _ = load_safetensors(path)
     model.load_state_dict({k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in tensors.items()})
+
+
+def load_net(path):
+    """(Net sized from the file's metadata with its weights loaded, class names)."""
+    _, metadata = load_safetensors(path)
+    class_names, image_size, _ = read_weights_info(metadata)
+    net = Net(num_classes=len(class_names), image_size=image_size)
+    load_state_dict(path, net)
+    return net, class_names
 
 
 # ---- CIFAR-10 ------------------------------------------------------------------------------

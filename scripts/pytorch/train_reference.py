@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from simple_cnn import Net, evaluate, read_cifar10, save_state_dict, to_normalized_tensor
+from simple_cnn import Net, evaluate, read_cifar10, save_state_dict, to_normalized_tensor, weights_metadata
 
 
 def dataloader_shuffle_order(count):
@@ -88,7 +88,7 @@ def main():
     train_seconds = time.perf_counter() - started
 
     result = evaluate(net, test_images, test_labels)
-    save_state_dict(args.out, net)
+    save_state_dict(args.out, net, weights_metadata())
     print(json.dumps({
         "accuracy": result["accuracy"],
         "perClassAccuracy": result["perClassAccuracy"],

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type BenchOptions, parseBenchArgs, UsageError, usage } from './bench-options.js';
+import {
+  type BenchOptions,
+  parseBenchArgs,
+  torchThreadsAt,
+  UsageError,
+  usage,
+} from './bench-options.js';
 
-const defaults = { defaultData: '/data/cifar-10-binary.tar.gz' };
+const defaults = { defaultData: '/data/cifar-10-binary.tar.gz', cores: 8 };
 const parse = (...argv: string[]) => parseBenchArgs(argv, defaults) as BenchOptions;
 
 describe('parseBenchArgs', () => {
@@ -18,7 +24,7 @@ describe('parseBenchArgs', () => {
       evalImages: undefined,
       pytorch: true,
       python: '/usr/bin/python3',
-      torchThreads: 1,
+      torchThreads: { byBatch: { 4: 1 }, other: 8 },
       seed: 0,
       json: false,
     });
@@ -44,6 +50,8 @@ describe('parseBenchArgs', () => {
         '1',
         '--eval-images',
         '250',
+        '--threads',
+        '1, 2,4,2',
         '--no-pytorch',
         '--python',
         '/opt/py',
@@ -65,13 +73,21 @@ describe('parseBenchArgs', () => {
       evalBatch: 500,
       evalRepeats: 1,
       evalImages: 250,
+      threads: [1, 2, 4],
       pytorch: false,
       python: '/opt/py',
-      torchThreads: 2,
+      torchThreads: { byBatch: {}, other: 2 },
       seed: 7,
       json: true,
       markdown: 'out.md',
     });
+  });
+
+  it('reads --torch-threads as batch:threads pairs and a count for the other batch sizes', () => {
+    const { torchThreads } = parse('--torch-threads', '4:1,64:2');
+    expect(torchThreads).toEqual({ byBatch: { 4: 1, 64: 2 }, other: 8 });
+    expect([4, 64, 1000].map((batch) => torchThreadsAt(torchThreads, batch))).toEqual([1, 2, 8]);
+    expect(parse('--torch-threads', '3,4:1').torchThreads).toEqual({ byBatch: { 4: 1 }, other: 3 });
   });
 
   it('answers --help and -h with "help"', () => {
@@ -88,6 +104,9 @@ describe('parseBenchArgs', () => {
       [['--repeats', '2.5'], /--repeats needs a whole number >= 1, got '2.5'/],
       [['--warmup=-1'], /--warmup needs a whole number >= 0, got '-1'/],
       [['--batches', 'many'], /--batches .* got 'many'/],
+      [['--threads', '2,0'], /--threads needs a whole number >= 1, got '0'/],
+      [['--torch-threads', '4:x'], /--torch-threads: '4:x' is neither a thread count/],
+      [['--torch-threads', '4:0'], /--torch-threads needs a whole number >= 1, got '0'/],
       [['--frobnicate'], /frobnicate/],
       [['extra'], /Unexpected argument 'extra'/],
     ];

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BackendName } from './types.js';
 
@@ -16,13 +17,34 @@ export interface BenchOptions {
   readonly evalRepeats: number;
   /** Test images per evaluation run; undefined: the whole test set (cpu: 1,000). */
   readonly evalImages?: number;
+  /**
+   * Thread counts the wasm backend is timed at, each in its own runs (`--threads 1,2`: the
+   * scaling); undefined: all logical cores. Other backends choose their own threads.
+   */
+  readonly threads?: readonly number[];
   readonly pytorch: boolean;
   readonly python: string;
-  readonly torchThreads: number;
+  /** torch.set_num_threads per batch size (training and evaluation alike). */
+  readonly torchThreads: TorchThreads;
   readonly seed: number;
   readonly json: boolean;
   /** Also write the results as Markdown to this file. */
   readonly markdown?: string;
+}
+
+/**
+ * PyTorch's threads: `byBatch[b]` at batch size b, `other` at the rest. By default 1 thread at
+ * batch 4 (PyTorch's fastest setting there: more threads only add overhead to tiny batches)
+ * and all logical cores elsewhere, so every row compares with PyTorch at its best.
+ */
+export interface TorchThreads {
+  readonly byBatch: Readonly<Record<number, number>>;
+  readonly other: number;
+}
+
+/** PyTorch's threads at `batchSize`. */
+export function torchThreadsAt(threads: TorchThreads, batchSize: number): number {
+  return threads.byBatch[batchSize] ?? threads.other;
 }
 
 /** A flag was wrong; the message says which and what to pass instead. */
@@ -51,9 +73,14 @@ Options:
   --eval-batch <n>             evaluation batch size (default 1000)
   --eval-repeats <n>           timed evaluation runs (default 3)
   --eval-images <n>            test images per evaluation run (default all; cpu 1,000)
+  --threads <list>             threads of the wasm backend's kernels, comma-separated, each
+                               timed in its own runs with its scaling efficiency (e.g. 1,2;
+                               default: all logical cores)
   --no-pytorch                 do not run the PyTorch reference
   --python <path>              Python with torch (default /usr/bin/python3)
-  --torch-threads <n>          torch.set_num_threads for PyTorch (default 1)
+  --torch-threads <spec>       torch.set_num_threads: n for every batch size, or
+                               batch:n pairs (4:1,64:2) with an optional n for the rest
+                               (default: 4:1 and all logical cores for the rest)
   --seed <n>                   initial weights (default 0)
   --json                       print the results as JSON instead of a table
   --markdown <file>            also write the results as Markdown to <file>
@@ -92,6 +119,25 @@ function backendList(value: string): BackendName[] {
   });
 }
 
+function torchThreadsSpec(value: string, cores: number): TorchThreads {
+  const byBatch: Record<number, number> = {};
+  let other = cores;
+  for (const item of list('--torch-threads', value)) {
+    const pair = /^(\d+):(\d+)$/.exec(item);
+    if (pair) {
+      const batch = positiveInteger('--torch-threads', pair[1]) as number;
+      byBatch[batch] = positiveInteger('--torch-threads', pair[2]) as number;
+    } else if (/^\d+$/.test(item)) {
+      other = positiveInteger('--torch-threads', item) as number;
+    } else {
+      throw new UsageError(
+        `--torch-threads: '${item}' is neither a thread count (2) nor batch:threads (64:2).`,
+      );
+    }
+  }
+  return { byBatch, other };
+}
+
 /**
  * Parses `pnpm bench` arguments. Returns `'help'` for `--help`; throws {@link UsageError}
  * naming the bad flag and value.
@@ -106,8 +152,9 @@ function backendList(value: string): BackendName[] {
  */
 export function parseBenchArgs(
   argv: readonly string[],
-  defaults: { readonly defaultData: string },
+  defaults: { readonly defaultData: string; readonly cores?: number },
 ): BenchOptions | 'help' {
+  const cores = defaults.cores ?? availableParallelism();
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -136,9 +183,19 @@ export function parseBenchArgs(
     evalBatch: number('--eval-batch', values['eval-batch'], 1000),
     evalRepeats: number('--eval-repeats', values['eval-repeats'], 3),
     evalImages: positiveInteger('--eval-images', values['eval-images']),
+    ...(values.threads === undefined
+      ? {}
+      : {
+          threads: list('--threads', values.threads).map(
+            (value) => positiveInteger('--threads', value) as number,
+          ),
+        }),
     pytorch: !values['no-pytorch'],
     python: values.python ?? '/usr/bin/python3',
-    torchThreads: number('--torch-threads', values['torch-threads'], 1),
+    torchThreads:
+      values['torch-threads'] === undefined
+        ? { byBatch: { 4: 1 }, other: cores }
+        : torchThreadsSpec(values['torch-threads'], cores),
     seed: wholeNumber('--seed', values.seed, 0) ?? 0,
     json: values.json ?? false,
     ...(values.markdown === undefined ? {} : { markdown: values.markdown }),
@@ -160,6 +217,7 @@ function parse(argv: readonly string[]) {
       'eval-batch': { type: 'string' },
       'eval-repeats': { type: 'string' },
       'eval-images': { type: 'string' },
+      threads: { type: 'string' },
       'no-pytorch': { type: 'boolean' },
       python: { type: 'string' },
       'torch-threads': { type: 'string' },

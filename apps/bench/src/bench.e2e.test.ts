@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
@@ -61,6 +61,7 @@ const tiny = [
   '1',
 ];
 
+const cpus = availableParallelism();
 let work: string;
 beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first.`);
@@ -85,8 +86,8 @@ describe('pnpm bench (built)', () => {
     expect(missing.stderr).toContain('--data sample');
   });
 
-  it('times wasm training and evaluation and prints JSON, without PyTorch', async () => {
-    const result = await bench([...tiny, '--no-pytorch', '--json']);
+  it('times wasm training and evaluation per thread count and prints JSON, without PyTorch', async () => {
+    const result = await bench([...tiny, '--threads', '1,2', '--no-pytorch', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const parsed = JSON.parse(result.stdout) as BenchResult;
     expect(parsed.settings).toMatchObject({
@@ -98,25 +99,44 @@ describe('pnpm bench (built)', () => {
     });
     expect(parsed.machine.cores).toBeGreaterThan(0);
     expect(parsed.machine.tfjsBackendWasm).toBe('4.22.0');
+    expect(parsed.machine.wasmThreads).toEqual([1, 2]);
     expect(parsed.runners).toEqual([
       { runner: 'wasm', ok: true, detail: expect.stringContaining('tfjs-backend-wasm 4.22.0') },
       { runner: 'pytorch', ok: false, reason: 'skipped (--no-pytorch)' },
     ]);
     expect(
-      parsed.rows.map((row) => [row.task, row.runner, row.batchSize, row.images, row.runs]),
+      parsed.rows.map((row) => [
+        row.task,
+        row.runner,
+        row.threads,
+        row.batchSize,
+        row.images,
+        row.runs,
+      ]),
     ).toEqual([
-      ['train', 'wasm', 4, 8, 2],
-      ['train', 'wasm', 8, 16, 2],
-      ['eval', 'wasm', 50, 100, 1],
+      ['train', 'wasm', 1, 4, 8, 2],
+      ['train', 'wasm', 2, 4, 8, 2],
+      ['train', 'wasm', 1, 8, 16, 2],
+      ['train', 'wasm', 2, 8, 16, 2],
+      ['eval', 'wasm', 1, 50, 100, 1],
+      ['eval', 'wasm', 2, 50, 100, 1],
     ]);
     for (const row of parsed.rows) {
       expect(row.median).toBeGreaterThan(0);
+      const oneThread = parsed.rows.find(
+        (other) =>
+          other.task === row.task && other.batchSize === row.batchSize && other.threads === 1,
+      );
+      expect(row.scaling).toBe(
+        row.threads === 1 ? null : row.median / (2 * (oneThread?.median as number)),
+      );
       expect(row.min).toBeLessThanOrEqual(row.median);
       expect(row.max).toBeGreaterThanOrEqual(row.median);
       expect(row.ratioToPytorch).toBeNull();
       expect(row.pairedRatio).toBeNull();
     }
-    expect(result.stderr).toContain('bench: train wasm batch 4 run 2/2:');
+    expect(result.stderr).toContain('bench: train wasm 1 thread batch 4 run 2/2:');
+    expect(result.stderr).toContain('bench: train wasm 2 threads batch 4 run 2/2:');
   });
 
   it.skipIf(!torch.ok)(
@@ -130,20 +150,26 @@ describe('pnpm bench (built)', () => {
       const result = await bench([...tiny, '--batch-sizes', '4', '--markdown', markdown]);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('pytorch: torch ');
+      // Columns: task, runner, threads, batch, images/run, img/s, runs, scaling, vs PyTorch, paired.
       expect(result.stdout).toMatch(
-        /^train\s+wasm\s+4\s+8\s.*\s2\s+\d+\.\d+×\s+\d+\.\d+× \[\d+\.\d+×–\d+\.\d+×\]$/m,
+        /^train\s+wasm\s+\d+\s+4\s+8\s.*\s2\s+—\s+\d+\.\d+×\s+\d+\.\d+× \[\d+\.\d+×–\d+\.\d+×\]$/m,
       );
-      expect(result.stdout).toMatch(/^train\s+pytorch\s+4\s+8\s.*\s2\s+1\.00×\s+—$/m);
-      expect(result.stdout).toMatch(/^eval\s+pytorch\s+50\s+100\s.*\s1\s+1\.00×\s+—$/m);
+      // PyTorch on 1 thread at batch 4 (its best there), on all cores elsewhere.
+      expect(result.stdout).toMatch(/^train\s+pytorch\s+1\s+4\s+8\s.*\s2\s+—\s+1\.00×\s+—$/m);
+      expect(result.stdout).toMatch(
+        new RegExp(`^eval\\s+pytorch\\s+${cpus}\\s+50\\s+100\\s.*\\s1\\s+—\\s+1\\.00×\\s+—$`, 'm'),
+      );
       // A B A B: every wasm run is followed by a PyTorch run.
       expect(result.stderr).toMatch(
-        /train wasm batch 4 run 1\/2: .* img\/s \| pytorch .* img\/s\n.*train wasm batch 4 run 2\/2/,
+        /train wasm \d+ threads? batch 4 run 1\/2: .* img\/s \| pytorch .* img\/s\n.*train wasm \d+ threads? batch 4 run 2\/2/,
       );
       const written = await readFile(markdown, 'utf8');
       expect(written).toContain(`pnpm bench ${[...tiny, '--batch-sizes', '4'].join(' ')}`);
       // Nothing written into the repo: the reference runs with python -B.
       expect(existsSync(pycache)).toBe(pycacheBefore);
-      expect(written).toMatch(/^\| train \| pytorch \| +4 \| +8 \| .* \| +2 \| +1\.00× \| +— \|$/m);
+      expect(written).toMatch(
+        /^\| train \| pytorch \| +1 \| +4 \| +8 \| .* \| +2 \| +— \| +1\.00× \| +— \|$/m,
+      );
     },
   );
 

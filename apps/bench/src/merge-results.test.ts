@@ -72,6 +72,22 @@ describe('resultRows', () => {
     expect(rows.map((row) => row.ratioToPytorch)).toEqual([null, 1.5, 1, 0.8, 1]);
   });
 
+  it('gives each n-thread row its scaling efficiency against the same runner on 1 thread', () => {
+    const rows = resultRows([
+      measurement({ threads: 1, imagesPerSecond: [1000] }),
+      measurement({ threads: 2, imagesPerSecond: [1700, 1800, 1900] }),
+      measurement({ batchSize: 64, threads: 2, imagesPerSecond: [3000] }),
+      measurement({ runner: 'pytorch', threads: 2, imagesPerSecond: [1500] }),
+    ]);
+    expect(rows.map((row) => [row.runner, row.threads, row.batchSize, row.scaling])).toEqual([
+      ['wasm', 1, 4, null],
+      ['wasm', 2, 4, 0.9],
+      ['pytorch', 2, 4, null], // no 1-thread PyTorch row to compare with
+      ['wasm', 2, 64, null],
+    ]);
+    expect(rows[1]?.ratioToPytorch).toBe(1.2);
+  });
+
   it('keeps measurements with different images per run apart and drops empty ones', () => {
     const rows = resultRows([
       measurement({ images: 400, imagesPerSecond: [1000] }),

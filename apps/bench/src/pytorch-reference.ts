@@ -113,6 +113,14 @@ export class PytorchReference {
     return parseReply(await line);
   }
 
+  /** Sets torch's threads for the runs that follow (torch.set_num_threads); resolves with them. */
+  async setThreads(threads: number): Promise<number> {
+    if (this.started?.threads === threads) return threads;
+    const info = readInfo(await this.request({ op: 'threads', threads }));
+    this.started = info;
+    return info.threads;
+  }
+
   /** A new Net and SGD optimizer for `batchSize`, trained `warmup` untimed batches. */
   async trainSetup(batchSize: number, warmup: number): Promise<void> {
     await this.request({ op: 'train-setup', batchSize, warmup });

@@ -2,6 +2,7 @@ import { formatMarkdownTable, formatTable } from './result-table.js';
 import type { BenchResult } from './types.js';
 
 const explanation =
+  'scaling = img/s on n threads / (n × img/s on 1 thread), 1 thread being the same runner, task and batch size (100 %: perfect scaling); ' +
   'vs PyTorch = cnnkit median / PyTorch median for the same task and batch size (> 1: cnnkit is faster); ' +
   'paired = median [min–max] of each cnnkit run over the PyTorch run right after it (less sensitive to load drift). ' +
   'Training runs exclude warm-up and continue one another; each cnnkit run is followed by a PyTorch run of the same batches. ' +
@@ -9,6 +10,11 @@ const explanation =
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function threadsNote(counts: readonly number[] | undefined): string {
+  if (counts === undefined || counts.length === 0) return '';
+  return ` (${counts.join(', ')} thread${counts.length === 1 && counts[0] === 1 ? '' : 's'})`;
 }
 
 /** The machine and software lines both reports start with. */
@@ -19,11 +25,11 @@ export function machineLines(result: BenchResult): string[] {
     `tfjs-core ${machine.tfjsCore}`,
     machine.tfjsBackendWasm === undefined
       ? undefined
-      : `tfjs-backend-wasm ${machine.tfjsBackendWasm}${machine.wasmThreads === undefined ? '' : ` (${plural(machine.wasmThreads, 'thread')})`}`,
+      : `tfjs-backend-wasm ${machine.tfjsBackendWasm}${threadsNote(machine.wasmThreads)}`,
     machine.tfjsNode === undefined ? undefined : `tfjs-node ${machine.tfjsNode}`,
     machine.torch === undefined
       ? undefined
-      : `torch ${machine.torch}${machine.torchThreads === undefined ? '' : ` (${plural(machine.torchThreads, 'thread')})`}`,
+      : `torch ${machine.torch}${threadsNote(machine.torchThreads)}`,
   ].filter((part) => part !== undefined);
   return [
     `date: ${machine.date}`,

@@ -7,11 +7,13 @@ const rows: ResultRow[] = [
     task: 'train',
     runner: 'wasm',
     batchSize: 4,
+    threads: 2,
     images: 1024,
     runs: 5,
     median: 1402.4,
     min: 1380,
     max: 1431.2,
+    scaling: 0.9149,
     ratioToPytorch: 0.8123,
     pairedRatio: { median: 0.8, min: 0.7512, max: 0.9 },
   },
@@ -19,11 +21,13 @@ const rows: ResultRow[] = [
     task: 'train',
     runner: 'pytorch',
     batchSize: 4,
+    threads: 1,
     images: 1024,
     runs: 5,
     median: 1726.6,
     min: 1700,
     max: 1750,
+    scaling: null,
     ratioToPytorch: 1,
     pairedRatio: null,
   },
@@ -31,11 +35,13 @@ const rows: ResultRow[] = [
     task: 'eval',
     runner: 'cpu',
     batchSize: 1000,
+    threads: null,
     images: 1000,
     runs: 1,
     median: 19.64,
     min: 19.64,
     max: 19.64,
+    scaling: null,
     ratioToPytorch: null,
     pairedRatio: null,
   },
@@ -61,16 +67,16 @@ describe('formatRate and formatRatio', () => {
 describe('formatTable', () => {
   it('pads columns so that they line up, numbers right-aligned', () => {
     expect(formatTable(rows).split('\n')).toEqual([
-      'task   runner   batch  images/run  img/s median [min–max]  runs  vs PyTorch     paired [min–max]',
-      'train  wasm         4       1,024     1,402 [1,380–1,431]     5       0.81×  0.80× [0.75×–0.90×]',
-      'train  pytorch      4       1,024     1,727 [1,700–1,750]     5       1.00×                    —',
-      'eval   cpu       1000       1,000        19.6 [19.6–19.6]     1           —                    —',
+      'task   runner   threads  batch  images/run  img/s median [min–max]  runs  scaling  vs PyTorch     paired [min–max]',
+      'train  wasm           2      4       1,024     1,402 [1,380–1,431]     5     91 %       0.81×  0.80× [0.75×–0.90×]',
+      'train  pytorch        1      4       1,024     1,727 [1,700–1,750]     5        —       1.00×                    —',
+      'eval   cpu            —   1000       1,000        19.6 [19.6–19.6]     1        —           —                    —',
     ]);
   });
 
   it('prints only the header for no rows', () => {
     expect(formatTable([])).toBe(
-      'task  runner  batch  images/run  img/s median [min–max]  runs  vs PyTorch  paired [min–max]',
+      'task  runner  threads  batch  images/run  img/s median [min–max]  runs  scaling  vs PyTorch  paired [min–max]',
     );
   });
 });
@@ -78,11 +84,11 @@ describe('formatTable', () => {
 describe('formatMarkdownTable', () => {
   it('writes a header, an alignment row and one padded line per row, as biome lays tables out', () => {
     expect(formatMarkdownTable(rows).split('\n')).toEqual([
-      '| task  | runner  | batch | images/run | img/s median [min–max] | runs | vs PyTorch |    paired [min–max] |',
-      '| ----- | ------- | ----: | ---------: | ---------------------: | ---: | ---------: | ------------------: |',
-      '| train | wasm    |     4 |      1,024 |    1,402 [1,380–1,431] |    5 |      0.81× | 0.80× [0.75×–0.90×] |',
-      '| train | pytorch |     4 |      1,024 |    1,727 [1,700–1,750] |    5 |      1.00× |                   — |',
-      '| eval  | cpu     |  1000 |      1,000 |       19.6 [19.6–19.6] |    1 |          — |                   — |',
+      '| task  | runner  | threads | batch | images/run | img/s median [min–max] | runs | scaling | vs PyTorch |    paired [min–max] |',
+      '| ----- | ------- | ------: | ----: | ---------: | ---------------------: | ---: | ------: | ---------: | ------------------: |',
+      '| train | wasm    |       2 |     4 |      1,024 |    1,402 [1,380–1,431] |    5 |    91 % |      0.81× | 0.80× [0.75×–0.90×] |',
+      '| train | pytorch |       1 |     4 |      1,024 |    1,727 [1,700–1,750] |    5 |       — |      1.00× |                   — |',
+      '| eval  | cpu     |       — |  1000 |      1,000 |       19.6 [19.6–19.6] |    1 |       — |          — |                   — |',
     ]);
   });
 });

@@ -3,15 +3,17 @@ import type { ResultRow } from './types.js';
 const headers = [
   'task',
   'runner',
+  'threads',
   'batch',
   'images/run',
   'img/s median [min–max]',
   'runs',
+  'scaling',
   'vs PyTorch',
   'paired [min–max]',
 ] as const;
 // Numbers right-aligned so that magnitudes line up; names left-aligned.
-const rightAligned = [false, false, true, true, true, true, true, true] as const;
+const rightAligned = [false, false, true, true, true, true, true, true, true, true] as const;
 
 /** `1234.5` → `1,235`; below 100 one decimal is kept (`19.6`) so cpu numbers stay readable. */
 export function formatRate(value: number): string {
@@ -33,10 +35,12 @@ function cells(row: ResultRow): string[] {
   return [
     row.task,
     row.runner,
+    row.threads === null ? '—' : String(row.threads),
     String(row.batchSize),
     row.images.toLocaleString('en-US'),
     `${formatRate(row.median)} [${formatRate(row.min)}–${formatRate(row.max)}]`,
     String(row.runs),
+    row.scaling === null ? '—' : `${Math.round(row.scaling * 100)} %`,
     formatRatio(row.ratioToPytorch),
     row.pairedRatio === null
       ? '—'
@@ -50,8 +54,9 @@ function cells(row: ResultRow): string[] {
  * @example
  * ```ts
  * formatTable(rows);
- * // task   runner   batch  images/run  img/s median [min–max]  runs  vs PyTorch
- * // train  wasm         4       1,024    1,402 [1,380–1,431]     5       0.81×
+ * // task   runner   threads  batch  images/run  img/s median [min–max]  runs  scaling  vs PyTorch
+ * // train  wasm           1      4       1,024    1,402 [1,380–1,431]     5        —       0.81×
+ * // train  wasm           2      4       1,024    2,579 [2,497–2,630]     5     92 %       1.49×
  * ```
  */
 export function formatTable(rows: readonly ResultRow[]): string {

@@ -3,8 +3,9 @@ import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
 import type { Cifar10Data } from '@cnnkit/datasets';
 import { openCifar10 } from '@cnnkit/datasets/node';
 import { SimpleCNN } from '@cnnkit/models';
+import { setWasmTrainingThreads } from '@cnnkit/wasm-kernels/node';
 import { evalImageCount, stepCounts } from './bench-counts.js';
-import type { BenchOptions } from './bench-options.js';
+import { type BenchOptions, torchThreadsAt } from './bench-options.js';
 import { CnnkitTrainingRun, timeCnnkitEvaluation } from './cnnkit-runs.js';
 import { baseMachineInfo } from './machine-info.js';
 import { resultRows } from './merge-results.js';
@@ -52,7 +53,7 @@ async function startPytorch(
   const reference = await PytorchReference.start({
     python: options.python,
     data: dataPath,
-    threads: options.torchThreads,
+    threads: torchThreadsAt(options.torchThreads, options.batchSizes[0] ?? options.evalBatch),
     seed: options.seed,
   });
   const { info } = reference;
@@ -73,8 +74,9 @@ async function startPytorch(
 }
 
 /**
- * Runs the benchmark: for each requested tfjs backend that loads and each batch size, a
- * SimpleCNN is warmed up and then timed `repeats` times, each cnnkit run followed by a
+ * Runs the benchmark: for each requested tfjs backend that loads, each batch size and (wasm)
+ * each of `--threads` (the thread counts taking turns run by run), a SimpleCNN is warmed up
+ * and then timed `repeats` times, each cnnkit run followed by a
  * PyTorch run of the same batches (A B A B…), so that load from other jobs hits both alike;
  * then the test-set evaluation the same way. PyTorch runs in one child process throughout.
  */
@@ -88,17 +90,24 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   const torch = await startPytorch(options, dataPath, data);
   const { reference } = torch;
   log(`pytorch: ${torch.status.ok ? torch.status.detail : `skipped — ${torch.status.reason}`}`);
-  if (reference) {
-    machine = { ...machine, torch: reference.info.torch, torchThreads: reference.info.threads };
-  }
+  if (reference) machine = { ...machine, torch: reference.info.torch };
   const runners: RunnerStatus[] = [];
   const measurements: Measurement[] = [];
   const pytorchTrainReady = new Set<number>();
   let pytorchEvalWarm = false;
 
+  const torchThreadsUsed: number[] = [];
+  /** Sets PyTorch's threads for `batchSize`; the threads, for the measurement. */
+  const torchThreadsFor = async (batchSize: number): Promise<number | undefined> => {
+    if (!reference) return undefined;
+    const threads = await reference.setThreads(torchThreadsAt(options.torchThreads, batchSize));
+    if (!torchThreadsUsed.includes(threads)) torchThreadsUsed.push(threads);
+    return threads;
+  };
+
   try {
     for (const name of options.backends) {
-      const backend = await startBackend(name);
+      const backend = await startBackend(name, options.threads);
       if (!backend.ok) {
         runners.push({ runner: name, ok: false, reason: backend.reason });
         log(`${name}: skipped — ${backend.reason}`);
@@ -106,51 +115,69 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       }
       runners.push({ runner: name, ok: true, detail: backend.detail });
       log(`${name}: ${backend.detail}`);
-      machine = withBackendVersion(machine, name, backend.version, backend.threads);
+      const threadCounts = await timedThreadCounts(name, backend.threads, options.threads, log);
+      machine = withBackendVersion(machine, name, backend.version, threadCounts);
 
       for (const batchSize of options.batchSizes) {
         const counts = stepCounts(name, batchSize, options);
         const torchCounts = stepCounts('pytorch', batchSize, options);
-        const run = new CnnkitTrainingRun(data.train, batchSize, options.seed);
+        // One model per thread count, timed in turns (1, 2, 1, 2…) so that the machine's drift
+        // hits every thread count alike and the scaling column compares like with like.
+        const timed = threadCounts.map((threads) => ({
+          threads,
+          label: labelOf(name, threads),
+          run: new CnnkitTrainingRun(data.train, batchSize, options.seed),
+          cnnkitRates: [] as number[],
+          torchRates: [] as number[],
+        }));
         try {
-          log(`train ${name} batch ${batchSize}: ${counts.warmup} warm-up batches`);
-          if (counts.warmup > 0) await run.run(counts.warmup);
+          for (const { threads, label, run } of timed) {
+            if (threads !== undefined) await setWasmTrainingThreads(threads);
+            log(`train ${label} batch ${batchSize}: ${counts.warmup} warm-up batches`);
+            if (counts.warmup > 0) await run.run(counts.warmup);
+          }
+          const torchThreads = await torchThreadsFor(batchSize);
           if (reference && !pytorchTrainReady.has(batchSize)) {
             await reference.trainSetup(batchSize, torchCounts.warmup);
             pytorchTrainReady.add(batchSize);
           }
-          const cnnkitRates: number[] = [];
-          const torchRates: number[] = [];
           for (let repeat = 1; repeat <= options.repeats; repeat++) {
-            cnnkitRates.push(rate(await run.run(counts.batches)));
-            if (reference)
-              torchRates.push(rate(await reference.train(batchSize, torchCounts.batches)));
-            log(
-              `train ${name} batch ${batchSize} run ${repeat}/${options.repeats}: ${formatRate(cnnkitRates.at(-1) as number)} img/s` +
-                (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
-            );
+            for (const { threads, label, run, cnnkitRates, torchRates } of timed) {
+              if (threads !== undefined) await setWasmTrainingThreads(threads);
+              cnnkitRates.push(rate(await run.run(counts.batches)));
+              if (reference)
+                torchRates.push(rate(await reference.train(batchSize, torchCounts.batches)));
+              log(
+                `train ${label} batch ${batchSize} run ${repeat}/${options.repeats}: ${formatRate(cnnkitRates.at(-1) as number)} img/s` +
+                  (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
+              );
+            }
           }
-          measurements.push({
-            task: 'train',
-            runner: name,
-            batchSize,
-            warmup: counts.warmup,
-            images: counts.batches * batchSize,
-            imagesPerSecond: cnnkitRates,
-            ...pairedRatios(cnnkitRates, torchRates),
-          });
-          if (reference) {
+          for (const { threads, cnnkitRates, torchRates } of timed) {
             measurements.push({
               task: 'train',
-              runner: 'pytorch',
+              runner: name,
               batchSize,
-              warmup: torchCounts.warmup,
-              images: torchCounts.batches * batchSize,
-              imagesPerSecond: torchRates,
+              ...(threads === undefined ? {} : { threads }),
+              warmup: counts.warmup,
+              images: counts.batches * batchSize,
+              imagesPerSecond: cnnkitRates,
+              ...pairedRatios(cnnkitRates, torchRates),
             });
+            if (reference) {
+              measurements.push({
+                task: 'train',
+                runner: 'pytorch',
+                batchSize,
+                ...(torchThreads === undefined ? {} : { threads: torchThreads }),
+                warmup: torchCounts.warmup,
+                images: torchCounts.batches * batchSize,
+                imagesPerSecond: torchRates,
+              });
+            }
           }
         } finally {
-          run.dispose();
+          for (const { run } of timed) run.dispose();
         }
       }
 
@@ -159,43 +186,58 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       const warmupImages = Math.min(options.evalBatch, images);
       const model = SimpleCNN.create({ seed: options.seed });
       try {
-        log(`eval ${name}: ${images} test images in batches of ${options.evalBatch}`);
-        await timeCnnkitEvaluation(model, data.test, options.evalBatch, warmupImages);
+        const timed = threadCounts.map((threads) => ({
+          threads,
+          label: labelOf(name, threads),
+          cnnkitRates: [] as number[],
+          torchRates: [] as number[],
+        }));
+        for (const { threads, label } of timed) {
+          if (threads !== undefined) await setWasmTrainingThreads(threads);
+          log(`eval ${label}: ${images} test images in batches of ${options.evalBatch}`);
+          await timeCnnkitEvaluation(model, data.test, options.evalBatch, warmupImages);
+        }
+        const torchThreads = await torchThreadsFor(options.evalBatch);
         if (reference && !pytorchEvalWarm) {
           await reference.evaluate(options.evalBatch, Math.min(options.evalBatch, torchImages));
           pytorchEvalWarm = true;
         }
-        const cnnkitRates: number[] = [];
-        const torchRates: number[] = [];
         for (let repeat = 1; repeat <= options.evalRepeats; repeat++) {
-          cnnkitRates.push(
-            rate(await timeCnnkitEvaluation(model, data.test, options.evalBatch, images)),
-          );
-          if (reference)
-            torchRates.push(rate(await reference.evaluate(options.evalBatch, torchImages)));
-          log(
-            `eval ${name} run ${repeat}/${options.evalRepeats}: ${formatRate(cnnkitRates.at(-1) as number)} img/s` +
-              (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
-          );
+          for (const { threads, label, cnnkitRates, torchRates } of timed) {
+            if (threads !== undefined) await setWasmTrainingThreads(threads);
+            cnnkitRates.push(
+              rate(await timeCnnkitEvaluation(model, data.test, options.evalBatch, images)),
+            );
+            if (reference)
+              torchRates.push(rate(await reference.evaluate(options.evalBatch, torchImages)));
+            log(
+              `eval ${label} run ${repeat}/${options.evalRepeats}: ${formatRate(cnnkitRates.at(-1) as number)} img/s` +
+                (reference ? ` | pytorch ${formatRate(torchRates.at(-1) as number)} img/s` : ''),
+            );
+          }
         }
-        measurements.push({
-          task: 'eval',
-          runner: name,
-          batchSize: options.evalBatch,
-          warmup: warmupImages,
-          images,
-          imagesPerSecond: cnnkitRates,
-          ...pairedRatios(cnnkitRates, torchRates),
-        });
-        if (reference) {
+        for (const { threads, cnnkitRates, torchRates } of timed) {
           measurements.push({
             task: 'eval',
-            runner: 'pytorch',
+            runner: name,
             batchSize: options.evalBatch,
-            warmup: Math.min(options.evalBatch, torchImages),
-            images: torchImages,
-            imagesPerSecond: torchRates,
+            ...(threads === undefined ? {} : { threads }),
+            warmup: warmupImages,
+            images,
+            imagesPerSecond: cnnkitRates,
+            ...pairedRatios(cnnkitRates, torchRates),
           });
+          if (reference) {
+            measurements.push({
+              task: 'eval',
+              runner: 'pytorch',
+              batchSize: options.evalBatch,
+              ...(torchThreads === undefined ? {} : { threads: torchThreads }),
+              warmup: Math.min(options.evalBatch, torchImages),
+              images: torchImages,
+              imagesPerSecond: torchRates,
+            });
+          }
         }
       } finally {
         model.dispose();
@@ -204,6 +246,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   } finally {
     await reference?.close();
   }
+  if (torchThreadsUsed.length > 0) machine = { ...machine, torchThreads: torchThreadsUsed };
 
   if (!runners.some((runner) => runner.ok)) {
     throw new Error(
@@ -240,18 +283,48 @@ function pairedRatios(
   return { pairedRatios: cnnkitRates.map((rate, i) => rate / (torchRates[i] as number)) };
 }
 
+/**
+ * The thread counts to time `name` at: for wasm, each of `requested` it can run (all of them
+ * where threads run; 1 where they cannot, said once), else the threads it started with; other
+ * backends choose their own threads (undefined).
+ */
+async function timedThreadCounts(
+  name: BackendName,
+  started: number | undefined,
+  requested: readonly number[] | undefined,
+  log: (line: string) => void,
+): Promise<(number | undefined)[]> {
+  if (name !== 'wasm') return [undefined];
+  if (requested === undefined) return [started ?? 1];
+  const counts: number[] = [];
+  for (const threads of requested) {
+    const running = await setWasmTrainingThreads(threads);
+    if (running !== threads) {
+      log(`wasm: ${plural(threads, 'thread')} cannot run here, timed on ${running} instead`);
+    }
+    if (!counts.includes(running)) counts.push(running);
+  }
+  return counts;
+}
+
+/** `wasm 2 threads`, or the backend's name where it chooses its own threads. */
+function labelOf(name: BackendName, threads: number | undefined): string {
+  return threads === undefined ? name : `${name} ${plural(threads, 'thread')}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
 function withBackendVersion(
   machine: MachineInfo,
   name: BackendName,
   version: string,
-  threads: number | undefined,
+  threads: readonly (number | undefined)[],
 ): MachineInfo {
   if (name === 'wasm') {
-    return {
-      ...machine,
-      tfjsBackendWasm: version,
-      ...(threads === undefined ? {} : { wasmThreads: threads }),
-    };
+    const counts = threads.filter((count) => count !== undefined);
+    return { ...machine, tfjsBackendWasm: version, wasmThreads: counts };
   }
   if (name === 'tensorflow') return { ...machine, tfjsNode: version };
   return machine;

@@ -16,9 +16,12 @@ const tfjsNodeModule: string = '@tensorflow/tfjs-node';
 // the starts (and the training check) are the CLI's.
 const registry = createBackendRegistry([
   tensorflowCandidate(() => import(tfjsNodeModule)),
-  wasmCandidate(() => startWasmTraining()),
+  wasmCandidate(() => startWasmTraining(wasmThreads === undefined ? {} : { threads: wasmThreads })),
   cpuCandidate(() => import('@tensorflow/tfjs-backend-cpu')),
 ]);
+
+/** Threads the wasm backend starts with (the most `--threads` asks for; undefined: all cores). */
+let wasmThreads: number | undefined;
 
 /** A backend that started, with versions for the machine report. */
 export interface StartedBackend {
@@ -35,10 +38,16 @@ export type BackendStart =
 
 /**
  * Makes `name` the active tfjs backend, starting it on first use (the wasm backend with
- * cnnkit's training kernels) and checking that it trains. Never throws for a backend that
+ * cnnkit's training kernels, on the most of `threads`, default all cores) and checking that it trains. Never throws for a backend that
  * does not start: it comes back with `ok: false` and the reason, and the benchmark moves on.
  */
-export async function startBackend(name: BackendName): Promise<BackendStart> {
+export async function startBackend(
+  name: BackendName,
+  threads?: readonly number[],
+): Promise<BackendStart> {
+  // The heap is shared only when the backend starts with more than one thread, so it starts
+  // with the most threads asked for; the benchmark then sets each count in turn.
+  wasmThreads = threads === undefined ? undefined : Math.max(...threads);
   try {
     const { description } = await registry.select({ requested: name });
     const { version, threads, detail } = description;

@@ -18,6 +18,8 @@ export interface Measurement {
   readonly task: Task;
   readonly runner: Runner;
   readonly batchSize: number;
+  /** Threads it computed with, where the runner lets the benchmark set them (wasm, PyTorch). */
+  readonly threads?: number;
   /** Untimed batches run first (training) or untimed images evaluated first (eval). */
   readonly warmup: number;
   /** Images per timed run. */
@@ -49,9 +51,11 @@ export interface MachineInfo {
   readonly tfjsCore: string;
   readonly tfjsBackendWasm?: string;
   readonly tfjsNode?: string;
-  readonly wasmThreads?: number;
+  /** The wasm backend's thread counts, in the order they were timed. */
+  readonly wasmThreads?: readonly number[];
   readonly torch?: string;
-  readonly torchThreads?: number;
+  /** PyTorch's thread counts, in the order they were timed. */
+  readonly torchThreads?: readonly number[];
 }
 
 /** The settings a benchmark ran with (after defaults were filled in). */
@@ -81,11 +85,18 @@ export interface ResultRow {
   readonly task: Task;
   readonly runner: Runner;
   readonly batchSize: number;
+  /** Threads it computed with; null where the runner chose them itself. */
+  readonly threads: number | null;
   readonly images: number;
   readonly runs: number;
   readonly median: number;
   readonly min: number;
   readonly max: number;
+  /**
+   * Scaling efficiency: median / (threads × the median of the same runner, task and batch size
+   * on 1 thread); 1 is perfect scaling. null on 1 thread or without a 1-thread row.
+   */
+  readonly scaling: number | null;
   /** median / PyTorch's median for the same task and batch size; null without PyTorch. */
   readonly ratioToPytorch: number | null;
   /** Median and range of the runs' paired ratios (see Measurement); null without pairs. */

@@ -40,7 +40,7 @@ const registry = createBackendRegistry([
       'needs internet. If it is installed, run `npm rebuild @tensorflow/tfjs-node`. Or pass --backend wasm.',
   },
   {
-    ...wasmCandidate(() => startWasmTraining()),
+    ...wasmCandidate(() => startWasmTraining({ threads: wasmThreads, warn: false })),
     hint: 'Reinstall cnnkit so @tensorflow/tfjs-backend-wasm and @cnnkit/wasm-kernels match tfjs-core 4.22, or pass --backend cpu.',
   },
   {
@@ -49,6 +49,9 @@ const registry = createBackendRegistry([
     onlyWhenRequested: true,
   },
 ]);
+
+/** `--threads`, read when the wasm backend starts (undefined: all logical cores). */
+let wasmThreads: number | undefined;
 
 /** The `--backend` choices, in the order they are tried. */
 export const backendNames: readonly string[] = registry.candidates.map(({ name }) => name);
@@ -83,15 +86,18 @@ export interface BackendAvailability {
  * @example
  * ```ts
  * const backend = await selectBackend({ log: (line) => process.stderr.write(`${line}\n`) });
- * // stderr: backend: wasm (@tensorflow/tfjs-backend-wasm 4.22.0 + cnnkit kernels (relaxed SIMD, FMA), 1 thread)
+ * // stderr: backend: wasm (@tensorflow/tfjs-backend-wasm 4.22.0 + cnnkit kernels (relaxed SIMD, FMA), 2 threads)
  * console.log(backend.name, backend.detail);
  * ```
  */
 export async function selectBackend(options: {
   requested?: string;
+  /** `--threads` for the wasm backend; undefined: all logical cores. */
+  threads?: number;
   log: (line: string) => void;
 }): Promise<ActiveBackend> {
   const { requested, log } = options;
+  wasmThreads = options.threads;
   try {
     const { name, description, skipped } = await registry.select(
       requested == null ? {} : { requested },

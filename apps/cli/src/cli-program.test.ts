@@ -9,6 +9,7 @@ function fakeHandlers() {
     predict: vi.fn(async () => {}),
     download: vi.fn(async () => {}),
     info: vi.fn(async () => {}),
+    export: vi.fn(async () => {}),
   } satisfies CommandHandlers;
 }
 
@@ -193,7 +194,46 @@ describe('cnnkit command line', () => {
     );
   });
 
+  it('passes export flags: format, out, model and softmax', async () => {
+    const plain = await parse(['export', '--weights', 'w.safetensors', '--format', 'onnx']);
+    expect(plain.export).toHaveBeenCalledWith({
+      weights: 'w.safetensors',
+      format: 'onnx',
+      softmax: false,
+      allowNonFinite: false,
+      json: false,
+    });
+    const all = await parse([
+      'export',
+      '--weights',
+      'w.safetensors',
+      '--format',
+      'tfjs',
+      '--out',
+      'web/model',
+      '--model',
+      'resnet9',
+      '--softmax',
+      '--json',
+    ]);
+    expect(all.export).toHaveBeenCalledWith(
+      expect.objectContaining({
+        format: 'tfjs',
+        out: 'web/model',
+        model: 'resnet9',
+        softmax: true,
+        json: true,
+      }),
+    );
+  });
+
   it.each([
+    [['export', '--weights', 'w.safetensors'], 'commander.missingMandatoryOptionValue'],
+    [['export', '--weights', 'w.safetensors', '--format', 'pt'], 'commander.invalidArgument'],
+    [
+      ['export', '--weights', 'w.safetensors', '--format', 'onnx', '--model', 'vgg'],
+      'commander.invalidArgument',
+    ],
     [
       ['download', '--mirror', 'http://m/c.tgz', '--md5', 'c32a1d4ab5d03f1284b67883e8d87530'],
       'cnnkit.usage',

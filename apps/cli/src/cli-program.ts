@@ -1,13 +1,24 @@
+import { availableParallelism } from 'node:os';
+import type { ResizePolicy } from '@cnnkit/contracts';
+import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { RECIPE_NAMES, type RecipeName } from '@cnnkit/recipes';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
-import { integerAtLeast, md5Hex, positiveNumber } from './option-parsers.js';
+import {
+  fractionBetweenZeroAndOne,
+  integerAtLeast,
+  integerBetween,
+  md5Hex,
+  positiveNumber,
+} from './option-parsers.js';
 import { type RecipeFlagValues, recipeOptions, withNullSettings } from './recipe-flags.js';
 
 /** Options shared by the commands that run a model. */
 export interface BackendOptions {
   /** One of {@link backendNames}; commander rejects others. */
   readonly backend?: string;
+  /** Threads for the wasm backend's kernels; undefined: all logical cores. */
+  readonly threads?: number;
 }
 
 export interface DataOptions {
@@ -15,11 +26,26 @@ export interface DataOptions {
   readonly cacheDir?: string;
 }
 
+/** How an image folder is read (`--data` naming one); ignored flags are refused for CIFAR-10. */
+export interface ImageFolderFlags {
+  /** Decoded size; default 32 (or the weights' input size for `eval`). */
+  readonly imageSize?: number;
+  readonly resize?: ResizePolicy;
+  /** Held-out fraction when the folder has no train/ and val/ folders (default 0.1). */
+  readonly valSplit?: number;
+  /** A file that cannot be used is an error instead of being skipped. */
+  readonly strict?: boolean;
+}
+
 /**
  * `cnnkit train`'s flags. Hyper-parameters left out are the recipe's (`recipeSettings`);
  * `reportEvery` and `checkpointEvery` left out are the recipe's defaults in run-settings.ts.
  */
-export interface TrainOptions extends BackendOptions, DataOptions, RecipeFlagValues {
+export interface TrainOptions
+  extends BackendOptions,
+    DataOptions,
+    ImageFolderFlags,
+    RecipeFlagValues {
   readonly recipe: RecipeName;
   readonly seed: number;
   readonly limit?: number;
@@ -30,6 +56,10 @@ export interface TrainOptions extends BackendOptions, DataOptions, RecipeFlagVal
   readonly reportEvery?: number;
   readonly checkpointEvery?: number;
   readonly json: boolean;
+  /** Start from these trained weights (fine-tuning). */
+  readonly initWeights?: string;
+  /** With initWeights: train only the classifier head. */
+  readonly freeze: boolean;
 }
 
 export interface WeightsOptions {
@@ -38,7 +68,11 @@ export interface WeightsOptions {
   readonly allowNonFinite: boolean;
 }
 
-export interface EvalOptions extends BackendOptions, DataOptions, WeightsOptions {
+export interface EvalOptions
+  extends BackendOptions,
+    DataOptions,
+    WeightsOptions,
+    Pick<ImageFolderFlags, 'valSplit' | 'strict'> {
   readonly batchSize: number;
   readonly json: boolean;
 }
@@ -63,7 +97,17 @@ export interface DownloadOptions {
   readonly deadline: number;
 }
 
-export interface InfoOptions extends DataOptions {
+export interface InfoOptions extends DataOptions, ImageFolderFlags {
+  readonly json: boolean;
+}
+
+export interface ExportOptions extends WeightsOptions {
+  readonly format: 'onnx' | 'tfjs';
+  /** The ONNX file, or the TF.js model's directory. */
+  readonly out?: string;
+  /** One of MODEL_NAMES; commander rejects others. */
+  readonly model?: ModelName;
+  readonly softmax: boolean;
   readonly json: boolean;
 }
 
@@ -75,6 +119,7 @@ export interface CommandHandlers {
   predict(images: string[], options: PredictOptions): Promise<void>;
   download(options: DownloadOptions): Promise<void>;
   info(options: InfoOptions): Promise<void>;
+  export(options: ExportOptions): Promise<void>;
 }
 
 const backendOption = () =>
@@ -83,11 +128,47 @@ const backendOption = () =>
     'tensorflow (@tensorflow/tfjs-node), wasm, or cpu (slow; only when asked). Default: tensorflow when it loads, else wasm',
   ).choices(backendNames);
 
+const threadsOption = () =>
+  new Option(
+    '--threads <n>',
+    `threads the wasm backend computes with (results do not depend on it). Default: all ${availableParallelism()} logical cores`,
+  ).argParser(integerBetween(1, 64));
+
 const dataOption = () =>
   new Option(
     '--data <dir|archive|sample>',
-    "CIFAR-10 as an extracted directory, a cifar-10-binary.tar.gz, or 'sample' (embedded 2,000 + 500 images). Default: the cached full data, else download it, else the sample",
+    "an image folder (<dir>/<class>/<image>, optionally in train/ and val/; or a .zip/.tar.gz of one), CIFAR-10 as an extracted directory or cifar-10-binary.tar.gz, or 'sample' (embedded 2,000 + 500 CIFAR-10 images). Default: the cached full CIFAR-10, else download it, else the sample",
   );
+
+/** The flags that say how an image folder is read; `only` picks some for a command. */
+function imageFolderOptions(
+  only: readonly ('imageSize' | 'resize' | 'valSplit' | 'strict')[] = [
+    'imageSize',
+    'resize',
+    'valSplit',
+    'strict',
+  ],
+): Option[] {
+  const all = {
+    imageSize: new Option(
+      '--image-size <px>',
+      'image folders: decode images to <px>×<px> (default 32; SimpleCNN takes 16 and up)',
+    ).argParser(integerAtLeast(1)),
+    resize: new Option(
+      '--resize <policy>',
+      'image folders: shorter-side (scale the shorter side, cut the centre; default) or squash (scale each side)',
+    ).choices(['shorter-side', 'squash']),
+    valSplit: new Option(
+      '--val-split <fraction>',
+      'image folders without train/ and val/: hold out this fraction of each class for validation (default 0.1, seeded)',
+    ).argParser(fractionBetweenZeroAndOne),
+    strict: new Option(
+      '--strict',
+      'image folders: stop at a file that cannot be used instead of skipping and reporting it',
+    ),
+  };
+  return only.map((name) => all[name]);
+}
 
 const allowNonFiniteOption = () =>
   new Option(
@@ -108,12 +189,16 @@ function optionsGiven(command: Command): ReadonlySet<string> {
 }
 
 const cacheDirOption = () =>
-  new Option('--cache-dir <dir>', 'where downloads are kept').env('CNNKIT_CACHE_DIR');
+  new Option('--cache-dir <dir>', 'where downloads and decoded images are kept').env(
+    'CNNKIT_CACHE_DIR',
+  );
 
 /** Builds the `cnnkit` command line. Parsing errors exit through commander's exitOverride. */
 export function createProgram(version: string, handlers: CommandHandlers): Command {
   const program = new Command('cnnkit')
-    .description('Train, evaluate and run CIFAR-10 CNNs with TensorFlow.js.')
+    .description(
+      'Train, evaluate, fine-tune and run image classifiers on CIFAR-10 or your own image folders with TensorFlow.js.',
+    )
     .version(version, '-v, --version')
     .showHelpAfterError()
     .exitOverride()
@@ -127,6 +212,7 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(dataOption())
     .addOption(cacheDirOption())
     .addOption(backendOption())
+    .addOption(threadsOption())
     .addOption(
       new Option('--recipe <name>', 'the preset of every hyper-parameter below')
         .choices(RECIPE_NAMES)
@@ -166,13 +252,25 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       'print the final metrics and every setting as one JSON object on stdout',
       false,
     )
+    .option(
+      '--init-weights <file.safetensors>',
+      'start from these trained weights (fine-tuning); a classifier for other classes gets a new head',
+    )
+    .option(
+      '--freeze',
+      'with --init-weights: train only the classifier head, keeping the feature layers fixed',
+      false,
+    )
     .action((options: TrainOptions, command: Command) =>
       handlers.train(withNullSettings(options), optionsGiven(command)),
     );
+  for (const option of imageFolderOptions()) train.addOption(option);
 
-  program
+  const evaluate = program
     .command('eval')
-    .description('evaluate weights on the CIFAR-10 test set')
+    .description(
+      'evaluate weights on the CIFAR-10 test set or an image folder (its val/ folder, or all of it)',
+    )
     .requiredOption(
       '--weights <file.safetensors>',
       'weights written by cnnkit or PyTorch (SimpleCNN)',
@@ -180,20 +278,25 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(dataOption())
     .addOption(cacheDirOption())
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--batch-size <n>', 'images per evaluation step', integerAtLeast(1), 500)
     .addOption(allowNonFiniteOption())
     .option('--json', 'print the metrics as one JSON object on stdout', false)
     .action((options: EvalOptions) => handlers.eval(options));
+  for (const option of imageFolderOptions(['valSplit', 'strict'])) evaluate.addOption(option);
 
   program
     .command('predict')
-    .description('classify PNG or JPEG images up to 25 megapixels (resized to 32×32)')
+    .description(
+      "classify images (JPEG, PNG, WebP, GIF, AVIF, TIFF, BMP) up to 25 megapixels with the weights' classes",
+    )
     .argument('<image...>', 'image files')
     .requiredOption(
       '--weights <file.safetensors>',
       'weights written by cnnkit or PyTorch (SimpleCNN)',
     )
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--top <k>', 'how many classes to show per image', integerAtLeast(1), 3)
     .addOption(allowNonFiniteOption())
     .option('--json', 'print the predictions as JSON on stdout', false)
@@ -244,11 +347,46 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     });
 
   program
+    .command('export')
+    .description(
+      'write weights as an ONNX model (onnxruntime, NCHW input) or a TensorFlow.js graph model (tf.loadGraphModel, NHWC input)',
+    )
+    .requiredOption('--weights <file.safetensors>', 'weights written by cnnkit or PyTorch')
+    .addOption(
+      new Option('--format <format>', 'onnx: one .onnx file; tfjs: model.json and weight shards')
+        .choices(['onnx', 'tfjs'])
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--out <path>',
+      'the .onnx file, or the directory for the TF.js files (default: beside the weights, <name>.onnx or <name>-tfjs/)',
+    )
+    .addOption(
+      new Option(
+        '--model <name>',
+        "the model the weights are for (default: the file's metadata, else simple-cnn)",
+      ).choices(MODEL_NAMES),
+    )
+    .option('--softmax', 'end with a softmax: output probabilities instead of logits', false)
+    .addOption(allowNonFiniteOption())
+    .option('--json', 'print what was written as one JSON object on stdout', false)
+    .action((options: ExportOptions) => handlers.export(options));
+
+  const info = program
     .command('info')
-    .description('show the backends that load here, the data cache and versions')
+    .description(
+      'show the backends that load here, the data cache and versions; with --data, describe that data (classes, counts, split, unreadable files)',
+    )
+    .addOption(
+      new Option(
+        '--data <dir|archive|sample>',
+        'describe this data: an image folder (or a .zip/.tar.gz of one), CIFAR-10 or sample',
+      ),
+    )
     .addOption(cacheDirOption())
     .option('--json', 'print as JSON', false)
     .action((options: InfoOptions) => handlers.info(options));
+  for (const option of imageFolderOptions()) info.addOption(option);
 
   return program;
 }

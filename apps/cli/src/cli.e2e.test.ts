@@ -6,6 +6,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { weightsFromOnnx } from '@cnnkit/models';
+import { decodeSafetensors } from '@cnnkit/safetensors';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -50,7 +52,7 @@ describe('cnnkit (built binary)', () => {
   it('prints help and version with exit code 0', async () => {
     const help = await cnnkit(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['train', 'eval', 'predict', 'download', 'info'])
+    for (const command of ['train', 'eval', 'predict', 'download', 'info', 'export'])
       expect(help.stdout).toContain(command);
     const version = await cnnkit(['--version']);
     expect(version.code).toBe(0);
@@ -213,5 +215,68 @@ describe('cnnkit (built binary)', () => {
     expect(total).toBeGreaterThan(0);
     expect(total).toBeLessThanOrEqual(1 + 1e-6);
     expect(prediction.top[0].probability).toBeGreaterThanOrEqual(prediction.top[1].probability);
+  });
+
+  it('exports the trained weights as ONNX (the same tensors) and as a TF.js graph model', async () => {
+    const weights = join(work, 'short', 'simple-cnn.safetensors');
+    const onnx = await cnnkit(['export', '--weights', weights, '--format', 'onnx', '--json']);
+    expect(onnx.stderr).toBe('');
+    expect(onnx.code).toBe(0);
+    const written = JSON.parse(onnx.stdout);
+    expect(written).toMatchObject({
+      format: 'onnx',
+      opset: 17,
+      model: 'simple-cnn',
+      input: { name: 'images', layout: 'NCHW' },
+      output: 'logits',
+      files: [{ path: join(work, 'short', 'simple-cnn.onnx') }],
+    });
+    expect(written.classNames).toHaveLength(10);
+    const original = decodeSafetensors(await readFile(weights)).tensors;
+    const roundTrip = decodeSafetensors(
+      await weightsFromOnnx(await readFile(written.files[0].path)),
+    );
+    expect([...roundTrip.tensors.keys()].sort()).toEqual([...original.keys()].sort());
+    for (const [name, tensor] of original) {
+      expect(roundTrip.tensors.get(name)?.shape).toEqual(tensor.shape);
+      expect(Buffer.from(roundTrip.tensors.get(name)?.bytes ?? []).equals(tensor.bytes)).toBe(true);
+    }
+
+    const dir = join(work, 'web-model');
+    const tfjs = await cnnkit([
+      'export',
+      '--weights',
+      weights,
+      '--format',
+      'tfjs',
+      '--out',
+      dir,
+      '--softmax',
+    ]);
+    expect(tfjs.code).toBe(0);
+    expect(tfjs.stdout).toContain('TensorFlow.js graph model');
+    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    expect(modelJson.format).toBe('graph-model');
+    expect(modelJson.userDefinedMetadata.output).toBe('probabilities');
+    for (const path of modelJson.weightsManifest.flatMap((g: { paths: string[] }) => g.paths))
+      expect(existsSync(join(dir, path))).toBe(true);
+  });
+
+  it('refuses to export weights of another model with a one-line hint', async () => {
+    const weights = join(work, 'short', 'simple-cnn.safetensors');
+    const run = await cnnkit([
+      'export',
+      '--weights',
+      weights,
+      '--format',
+      'onnx',
+      '--model',
+      'resnet9',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^cnnkit: .*simple-cnn\.safetensors: these weights do not fit resnet9 \(\d+ problems, the first: prep\.conv\.weight: missing .*--model \(simple-cnn, airbench, resnet9\)\.$/m,
+    );
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -13,27 +13,41 @@ function solidPng(width: number, height: number, rgba: [number, number, number, 
   return PNG.sync.write(png);
 }
 
+const target = { size: 32, resize: 'squash' } as const;
+
 describe('decodeImage', () => {
-  it('decodes PNG and composites transparency over white', async () => {
-    const img = await decodeImage(solidPng(3, 2, [255, 0, 0, 255]), 'red.png');
-    expect([img.width, img.height]).toEqual([3, 2]);
-    expect([...img.pixels.slice(0, 3)]).toEqual([255, 0, 0]);
-    const clear = await decodeImage(solidPng(1, 1, [0, 0, 0, 0]), 'clear.png');
-    expect([...clear.pixels]).toEqual([255, 255, 255]);
+  it('decodes PNG to the model size and composites transparency over white', async () => {
+    const red = await decodeImage(solidPng(3, 2, [255, 0, 0, 255]), 'red.png', target);
+    expect(red.length).toBe(32 * 32 * 3);
+    expect([...red.slice(0, 3)]).toEqual([255, 0, 0]);
+    const clear = await decodeImage(solidPng(1, 1, [0, 0, 0, 0]), 'clear.png', target);
+    expect([...clear.slice(0, 3)]).toEqual([255, 255, 255]);
   });
 
   it('decodes JPEG by signature, whatever the name', async () => {
     const data = Buffer.alloc(16 * 16 * 4);
     for (let i = 0; i < 256; i++) data.set([0, 0, 200, 255], i * 4);
     const encoded = jpeg.encode({ data, width: 16, height: 16 }, 95).data;
-    const img = await decodeImage(encoded, 'photo.png');
-    expect(img.width).toBe(16);
-    expect(Math.abs((img.pixels[2] as number) - 200)).toBeLessThan(6);
+    const img = await decodeImage(encoded, 'photo.png', target);
+    expect(Math.abs((img[2] as number) - 200)).toBeLessThan(6);
   });
 
-  it('names the file when it is neither PNG nor JPEG', async () => {
-    await expect(decodeImage(new TextEncoder().encode('GIF89a'), 'cat.gif')).rejects.toThrow(
-      /cat\.gif: not a PNG or JPEG/,
+  it('crops the centre with shorter-side and keeps the whole with squash', async () => {
+    // 4×2: a red left half and a blue right half; a 2×2 centre crop is half of each.
+    const png = new PNG({ width: 4, height: 2 });
+    for (let i = 0; i < 8; i++)
+      png.data.set(i % 4 < 2 ? [255, 0, 0, 255] : [0, 0, 255, 255], i * 4);
+    const bytes = PNG.sync.write(png);
+    const crop = await decodeImage(bytes, 'wide.png', { size: 2, resize: 'shorter-side' });
+    expect([...crop.slice(0, 3)]).toEqual([255, 0, 0]);
+    expect([...crop.slice(3, 6)]).toEqual([0, 0, 255]);
+  });
+
+  it('names the file when it is not an image', async () => {
+    await expect(
+      decodeImage(new TextEncoder().encode('just some text'), 'notes.jpg', target),
+    ).rejects.toThrow(
+      'notes.jpg: not an image cnnkit reads (JPEG, PNG, WebP, GIF, AVIF, TIFF or BMP); convert it to one of those formats.',
     );
   });
 });
@@ -43,9 +57,10 @@ describe('readImageFile', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cnnkit-img-'));
     const file = join(dir, 'big.png');
     await writeFile(file, solidPng(64, 48, [10, 20, 30, 255]));
-    const img = await readImageFile(file, 32);
-    expect([img.width, img.height, img.pixels.length]).toEqual([32, 32, 32 * 32 * 3]);
-    await expect(readImageFile(join(dir, 'nope.png'), 32)).rejects.toThrow(
+    const img = await readImageFile(file, target);
+    expect(img.length).toBe(32 * 32 * 3);
+    expect([...img.slice(0, 3)]).toEqual([10, 20, 30]);
+    await expect(readImageFile(join(dir, 'nope.png'), target)).rejects.toThrow(
       /nope\.png: no such file/,
     );
   });
@@ -59,7 +74,7 @@ describe('image limits, checked from the header before decoding', () => {
     const sof = encoded.indexOf(Buffer.from([0xff, 0xc0]));
     encoded.writeUInt16BE(20_000, sof + 5);
     encoded.writeUInt16BE(20_000, sof + 7);
-    await expect(decodeImage(encoded, 'huge.jpg')).rejects.toThrow(
+    await expect(decodeImage(encoded, 'huge.jpg', target)).rejects.toThrow(
       'huge.jpg: 20,000 × 20,000 pixels (400 megapixels) is more than predict decodes (at most 25 megapixels); shrink the image first.',
     );
   });
@@ -69,7 +84,7 @@ describe('image limits, checked from the header before decoding', () => {
     // IHDR's width and height are at bytes 16 and 20; the decoder is never reached.
     png.writeUInt32BE(10_000, 16);
     png.writeUInt32BE(6_000, 20);
-    await expect(decodeImage(png, 'wide.png')).rejects.toThrow(
+    await expect(decodeImage(png, 'wide.png', target)).rejects.toThrow(
       'wide.png: 10,000 × 6,000 pixels (60 megapixels) is more than predict decodes',
     );
   });
@@ -78,10 +93,10 @@ describe('image limits, checked from the header before decoding', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cnnkit-img-'));
     // 9×7 RGB in Adam7's seven passes: 203 bytes of rows with their filter bytes.
     await writeBlackPng(join(dir, 'fits.png'), 9, 7, { interlacedDataBytes: 203 });
-    const img = await readImageFile(join(dir, 'fits.png'), 32);
-    expect([img.width, img.height, Math.max(...img.pixels)]).toEqual([32, 32, 0]);
+    const img = await readImageFile(join(dir, 'fits.png'), target);
+    expect([img.length, Math.max(...img)]).toEqual([32 * 32 * 3, 0]);
     await writeBlackPng(join(dir, 'over.png'), 9, 7, { interlacedDataBytes: 204 });
-    await expect(readImageFile(join(dir, 'over.png'), 32)).rejects.toThrow(
+    await expect(readImageFile(join(dir, 'over.png'), target)).rejects.toThrow(
       'over.png: cannot decode the image (its interlaced image data unpacks to more than the 203 bytes a 9×7 image holds).',
     );
   });

@@ -1,16 +1,14 @@
-import { type RgbImage, resizeArea, rgbaToRgb } from '@cnnkit/datasets';
+import type { ResizePolicy } from '@cnnkit/contracts';
+import type { ImageDecoder } from '@cnnkit/datasets';
 import { imageSize } from 'image-size';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { assertPngInflatesWithin } from './png-inflate-bound.js';
 import { readRegularFile } from './read-regular-file.js';
 import { UserError } from './user-errors.js';
 
 /**
  * The most pixels an image may have: 25 megapixels (a 24-megapixel 6000×4000 camera photo;
- * phones shoot 12). The decoders need up to about 35 bytes a pixel (jpeg-js keeps every 8×8
- * block of coefficients as its own Int32Array), so this keeps `predict` near 1 GB at worst,
- * under the 1.5 GB bound; a 20000×20000 image (a 1 MB PNG) would need over 5 GB.
+ * phones shoot 12). Checked from the file's header before anything is decoded, so a
+ * 20000×20000 image (a 1 MB PNG that decodes to 1.6 GB) is refused at once.
  */
 export const MAX_IMAGE_PIXELS = 25_000_000;
 
@@ -18,30 +16,42 @@ export const MAX_IMAGE_PIXELS = 25_000_000;
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 const pngSignature = [0x89, 0x50, 0x4e, 0x47];
-const jpegSignature = [0xff, 0xd8, 0xff];
-
-function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
-  return signature.every((b, i) => bytes[i] === b);
-}
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+let decoder: Promise<ImageDecoder> | undefined;
+/** sharp, loaded once (the CLI depends on it). */
+function sharpDecoder(): Promise<ImageDecoder> {
+  decoder ??= import('@cnnkit/datasets/node').then(({ sharpImageDecoder }) => sharpImageDecoder());
+  return decoder;
+}
+
+/** What a model takes: `size`×`size` RGB, other shapes brought there by `resize`. */
+export interface ImageTarget {
+  readonly size: number;
+  readonly resize: ResizePolicy;
+}
+
 /**
- * Decodes PNG or JPEG bytes (recognised by their signature, not the file name) into RGB.
- * The size in the image's header is checked against {@link MAX_IMAGE_PIXELS} before anything
- * is decoded. `name` is only used in error messages.
+ * Decodes an image (JPEG, PNG, WebP, GIF's first frame, AVIF, TIFF or BMP, recognised by its
+ * content, not its name) to `target.size`² RGB bytes with sharp: EXIF orientation applied,
+ * grey, CMYK, 16-bit and alpha (over white) converted, resized by `target.resize`. The size in
+ * the image's header is checked against {@link MAX_IMAGE_PIXELS} first. `name` is only used
+ * in error messages.
  */
-export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbImage> {
-  const isPng = startsWith(bytes, pngSignature);
-  if (!isPng && !startsWith(bytes, jpegSignature)) {
-    throw new UserError(`${name}: not a PNG or JPEG file; convert it to one of those formats.`);
-  }
+export async function decodeImage(
+  bytes: Uint8Array,
+  name: string,
+  target: ImageTarget,
+): Promise<Uint8Array> {
   let width: number;
   let height: number;
   try {
     ({ width, height } = imageSize(bytes));
-  } catch (error) {
-    throw new UserError(`${name}: cannot read the image size (${(error as Error).message}).`);
+  } catch {
+    throw new UserError(
+      `${name}: not an image cnnkit reads (JPEG, PNG, WebP, GIF, AVIF, TIFF or BMP); convert it to one of those formats.`,
+    );
   }
   if (width * height > MAX_IMAGE_PIXELS) {
     throw new UserError(
@@ -49,34 +59,28 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbI
     );
   }
   try {
-    if (isPng) {
+    if (pngSignature.every((b, i) => bytes[i] === b)) {
       await assertPngInflatesWithin(bytes, width, height);
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return rgbaToRgb(png.data, png.width, png.height);
     }
-    // RGB straight from the decoder: JPEG has no alpha, and it saves two copies of the image.
-    const img = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: false,
-      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
-      maxMemoryUsageInMB: 1024,
-    });
-    return { width: img.width, height: img.height, pixels: img.data };
+    return await (await sharpDecoder()).decode(bytes, { ...target, maxPixels: MAX_IMAGE_PIXELS });
   } catch (error) {
-    throw new UserError(`${name}: cannot decode the image (${(error as Error).message}).`);
+    const message = (error as Error).message;
+    throw new UserError(
+      `${name}: ${message.startsWith('cannot decode') || message.startsWith('not an image') ? message : `cannot decode the image (${message})`}${message.endsWith('.') ? '' : '.'}`,
+    );
   }
 }
 
 /**
- * Reads an image file (a regular file of at most {@link MAX_IMAGE_FILE_BYTES}) and returns it
- * resized to `size`×`size` RGB.
+ * Reads an image file (a regular file of at most {@link MAX_IMAGE_FILE_BYTES}) and returns
+ * it decoded for a model (see {@link decodeImage}).
  */
-export async function readImageFile(path: string, size: number): Promise<RgbImage> {
+export async function readImageFile(path: string, target: ImageTarget): Promise<Uint8Array> {
   const bytes = await readRegularFile(
     path,
     MAX_IMAGE_FILE_BYTES,
     (bytes) =>
       `${count(bytes)} bytes, more than predict reads (at most ${count(MAX_IMAGE_FILE_BYTES)} bytes); shrink the image first.`,
   );
-  return resizeArea(await decodeImage(bytes, path), size, size);
+  return decodeImage(bytes, path, target);
 }

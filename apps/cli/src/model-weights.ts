@@ -1,10 +1,13 @@
 import { basename, dirname, join } from 'node:path';
 import type { TrainableClassifier } from '@cnnkit/contracts';
-import { SimpleCNN } from '@cnnkit/models';
-import { createRecipeModel, RECIPES, type RecipeSettings } from '@cnnkit/recipes';
+import { CIFAR10_CLASS_NAMES, CIFAR10_MEAN, CIFAR10_STD } from '@cnnkit/datasets';
+import { createModel, readWeightsInfo, type WeightsInfo } from '@cnnkit/models';
+import type { RecipeSettings } from '@cnnkit/recipes';
+import { decodeSafetensors } from '@cnnkit/safetensors';
+import packageJson from '../package.json' with { type: 'json' };
 import { readRegularFile } from './read-regular-file.js';
 import { RUN_FILES, weightsFile } from './run-directory.js';
-import { readRunRecord } from './run-settings.js';
+import { type RunSettings, readRunRecord } from './run-settings.js';
 import { UserError } from './user-errors.js';
 
 /**
@@ -13,7 +16,44 @@ import { UserError } from './user-errors.js';
  */
 export const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
 
-async function readWeights(file: string): Promise<Uint8Array> {
+/** The tutorial's `Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))`, which cnnkit trains with. */
+export const TUTORIAL_NORMALIZE = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } as const;
+
+/** A recipe's normalisation as weights metadata says it (`cnnkit.normalize`). */
+export function normalizeOf(
+  normalization: RecipeSettings['normalization'],
+): WeightsInfo['normalize'] {
+  return normalization === 'tutorial'
+    ? TUTORIAL_NORMALIZE
+    : { mean: CIFAR10_MEAN, std: CIFAR10_STD };
+}
+
+/**
+ * What a file without cnnkit's metadata is taken to be: the tutorial's SimpleCNN on CIFAR-10
+ * (as PyTorch's tutorial writes it), resized for `predict` by squashing, as cnnkit always did.
+ */
+export const CIFAR10_WEIGHTS_INFO: WeightsInfo = {
+  model: 'simple-cnn',
+  modelOptions: { numClasses: 10, imageSize: 32 },
+  classNames: CIFAR10_CLASS_NAMES,
+  inputShape: [32, 32, 3],
+  normalize: TUTORIAL_NORMALIZE,
+  resize: 'squash',
+};
+
+/** The cnnkit version written into weights files. */
+export const CNNKIT_VERSION = packageJson.version;
+
+/** A model with the weights of a file, and what the file says about them. */
+export interface LoadedWeights {
+  readonly model: TrainableClassifier;
+  readonly info: WeightsInfo;
+  /** False when the file carries no class names (CIFAR-10's defaults are used). */
+  readonly described: boolean;
+}
+
+/** The weights file's bytes (a regular file of at most {@link MAX_WEIGHTS_BYTES}). */
+export function readWeightsFile(file: string): Promise<Uint8Array> {
   return readRegularFile(
     file,
     MAX_WEIGHTS_BYTES,
@@ -22,41 +62,111 @@ async function readWeights(file: string): Promise<Uint8Array> {
   );
 }
 
-function loadInto<T extends TrainableClassifier>(model: T, file: string, bytes: Uint8Array): T {
+/**
+ * What a weights file's metadata says, completed with CIFAR-10's defaults for what it does
+ * not say (files PyTorch wrote).
+ */
+export function weightsInfoOf(
+  bytes: Uint8Array,
+  file: string,
+  fallback: Partial<WeightsInfo> = {},
+): { info: WeightsInfo; described: boolean } {
+  let said: Partial<WeightsInfo>;
+  try {
+    said = readWeightsInfo(decodeSafetensors(bytes, file).metadata, file);
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  // A file that names no model takes the fallback's (its run's) as a whole, options included.
+  const from = said.model === undefined ? { ...fallback, ...said } : said;
+  const model = from.model ?? CIFAR10_WEIGHTS_INFO.model;
+  const defaults = model === 'simple-cnn' ? CIFAR10_WEIGHTS_INFO.modelOptions : {};
+  return {
+    info: {
+      ...CIFAR10_WEIGHTS_INFO,
+      ...from,
+      model,
+      modelOptions: from.modelOptions ?? defaults,
+    },
+    described: said.classNames !== undefined,
+  };
+}
+
+/**
+ * A model built as a weights file's metadata says, with those weights (cnnkit's or PyTorch's).
+ * `fallback` stands in for a file that names no model (its run's settings, say).
+ */
+export async function loadModelForWeights(
+  file: string,
+  fallback: Partial<WeightsInfo> = {},
+): Promise<LoadedWeights> {
+  const bytes = await readWeightsFile(file);
+  const { info, described } = weightsInfoOf(bytes, file, fallback);
+  let model: TrainableClassifier;
+  try {
+    model = createModel(info.model, { seed: 0, ...info.modelOptions });
+  } catch (error) {
+    throw new UserError(
+      `${file}: cannot build the model its metadata describes (${(error as Error).message})`,
+    );
+  }
   try {
     model.loadWeights(bytes);
+    if (model.numClasses !== info.classNames.length) {
+      throw new Error(
+        `its metadata names ${info.classNames.length} classes but the model has ${model.numClasses} outputs`,
+      );
+    }
   } catch (error) {
     model.dispose();
     throw new UserError(`${file}: ${(error as Error).message}`);
   }
-  return model;
+  return { model, info, described };
 }
 
-/** A SimpleCNN with the weights of a `.safetensors` file (cnnkit's or PyTorch's). */
-export async function loadSimpleCnn(file: string): Promise<SimpleCNN> {
-  return loadInto(SimpleCNN.create({ seed: 0 }), file, await readWeights(file));
-}
-
-/** A model with its weights and the recipe settings it was trained with. */
-export interface TrainedModel {
-  readonly model: TrainableClassifier;
-  /** The run's settings (model, widths, normalisation, test-time augmentation). */
-  readonly settings: RecipeSettings;
-  /** The run.json the settings come from; undefined: the tutorial's (SimpleCNN). */
-  readonly runRecord?: string;
+/** The run a weights file is the final weights of: its run.json, and the settings there. */
+export interface RunOfWeights {
+  readonly runRecord: string;
+  readonly settings: RunSettings;
 }
 
 /**
- * The model of a weights file: the one its run directory's run.json names when the file is
- * that run's final weights (`<model>.safetensors` beside it), else SimpleCNN as the tutorial
- * trains it (a PyTorch file, or one copied out of its run).
+ * The run whose final weights `file` is (`<model>.safetensors` beside its run.json), or
+ * undefined for a file copied out of its run or written by PyTorch. Evaluation takes the
+ * run's test-time augmentation from it, which weights metadata does not carry.
  */
-export async function loadTrainedModel(file: string): Promise<TrainedModel> {
-  const bytes = await readWeights(file);
+export async function runOfWeights(file: string): Promise<RunOfWeights | undefined> {
   const runRecord = join(dirname(file), RUN_FILES.settings);
   const record = await readRunRecord(runRecord).catch(() => undefined);
-  const fromRun = record !== undefined && basename(file) === weightsFile(record.settings.model);
-  const settings = fromRun ? record.settings : RECIPES.tutorial;
-  const model = loadInto(createRecipeModel(settings, { seed: 0 }), file, bytes);
-  return { model, settings, ...(fromRun ? { runRecord } : {}) };
+  if (record === undefined || basename(file) !== weightsFile(record.settings.model)) {
+    return undefined;
+  }
+  return { runRecord, settings: record.settings };
+}
+
+/**
+ * What a run's settings say of its weights, for files without cnnkit's metadata (written
+ * before weights carried it): the model, its options and the normalisation.
+ */
+export function runWeightsFallback(settings: RunSettings): Partial<WeightsInfo> {
+  return {
+    model: settings.model,
+    modelOptions: modelOptionsOf(settings, { numClasses: 10, imageSize: 32 }),
+    normalize: normalizeOf(settings.normalization),
+  };
+}
+
+/**
+ * The `createModel` options of a run's model (besides the seed), as its weights metadata
+ * records them: the classes, SimpleCNN's input size, AirbenchNet's widths.
+ */
+export function modelOptionsOf(
+  settings: Pick<RecipeSettings, 'model' | 'widths'>,
+  data: { readonly numClasses: number; readonly imageSize: number },
+): { readonly [key: string]: number | readonly number[] } {
+  return {
+    numClasses: data.numClasses,
+    ...(settings.model === 'simple-cnn' ? { imageSize: data.imageSize } : {}),
+    ...(settings.widths ? { widths: settings.widths } : {}),
+  };
 }

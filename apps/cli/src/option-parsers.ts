@@ -12,6 +12,19 @@ export function integerAtLeast(min: number): (value: string) => number {
   };
 }
 
+/** Parses a whole number in [min, max] for a flag. */
+export function integerBetween(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `expected a whole number from ${min} to ${max}, got '${value}'.`,
+      );
+    }
+    return n;
+  };
+}
+
 /** Parses a finite number in [min, max] for a flag. */
 export function numberBetween(min: number, max: number): (value: string) => number {
   return (value) => {
@@ -102,4 +115,15 @@ export function lookaheadSpec(value: string): LookaheadSettings | 'none' {
 /** Parses a number of epochs, or `all` (kept as the word, see {@link lookaheadSpec}). */
 export function epochsOrAll(value: string): number | 'all' {
   return value.trim() === 'all' ? 'all' : integerAtLeast(0)(value);
+}
+
+/** Parses a fraction strictly between 0 and 1 (validation splits). */
+export function fractionBetweenZeroAndOne(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
+    throw new InvalidArgumentError(
+      `expected a fraction between 0 and 1 (such as 0.1), got '${value}'.`,
+    );
+  }
+  return n;
 }

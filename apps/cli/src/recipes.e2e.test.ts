@@ -8,6 +8,8 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEIGHTS_INFO_KEYS } from '@cnnkit/models';
+import { decodeSafetensors, withSafetensorsMetadata } from '@cnnkit/safetensors';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -32,6 +34,18 @@ const sha256 = async (file: string) =>
     .update(await readFile(file))
     .digest('hex');
 
+const metadataOf = async (file: string) => decodeSafetensors(await readFile(file)).metadata;
+
+// The weights as they were before weights carried cnnkit's metadata (model, classes, input
+// shape, normalisation, version): the same file with those keys left out.
+const sha256WithoutWeightsInfo = async (file: string) => {
+  const infoKeys = new Set<string>(Object.values(WEIGHTS_INFO_KEYS));
+  const own = Object.entries(await metadataOf(file)).filter(([key]) => !infoKeys.has(key));
+  return createHash('sha256')
+    .update(withSafetensorsMetadata(await readFile(file), Object.fromEntries(own)))
+    .digest('hex');
+};
+
 let work: string;
 beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first.`);
@@ -39,7 +53,8 @@ beforeAll(async () => {
 });
 
 // sha256 of the weights `cnnkit train --data sample --limit 8 --epochs 2 --backend cpu [--augment]`
-// wrote at 3afc594, before --recipe: the default recipe must not change by a bit.
+// wrote at 3afc594, before --recipe (and before weights metadata, left out to compare): the
+// default recipe must not change by a bit.
 const TUTORIAL_SHA256 = '5fb7c4a034478d9000b7ab7c43d7ceb207b4f9c201f0eb13eb1a1a3c0377d2c1';
 const TUTORIAL_AUGMENT_SHA256 = 'e4c648fd1f8100e4bba678588cf221d389c22f0797385388982ce1c67a4ae2a9';
 
@@ -55,7 +70,13 @@ describe('cnnkit train --recipe', () => {
     const tutorial = ['train', '--data', 'sample', '--limit', '8', '--epochs', '2'];
     const plain = await cnnkit([...tutorial, '--backend', 'cpu', '--out', join(work, 't')]);
     expect(plain.code).toBe(0);
-    expect(await sha256(join(work, 't', 'simple-cnn.safetensors'))).toBe(TUTORIAL_SHA256);
+    const weights = join(work, 't', 'simple-cnn.safetensors');
+    expect(await sha256WithoutWeightsInfo(weights)).toBe(TUTORIAL_SHA256);
+    expect(await metadataOf(weights)).toMatchObject({
+      [WEIGHTS_INFO_KEYS.model]: 'simple-cnn',
+      [WEIGHTS_INFO_KEYS.modelOptions]: '{"numClasses":10,"imageSize":32}',
+      [WEIGHTS_INFO_KEYS.normalize]: '{"mean":[0.5,0.5,0.5],"std":[0.5,0.5,0.5]}',
+    });
     const augmented = await cnnkit([
       ...tutorial,
       '--augment',
@@ -65,7 +86,9 @@ describe('cnnkit train --recipe', () => {
       join(work, 'ta'),
     ]);
     expect(augmented.code).toBe(0);
-    expect(await sha256(join(work, 'ta', 'simple-cnn.safetensors'))).toBe(TUTORIAL_AUGMENT_SHA256);
+    expect(await sha256WithoutWeightsInfo(join(work, 'ta', 'simple-cnn.safetensors'))).toBe(
+      TUTORIAL_AUGMENT_SHA256,
+    );
   }, 120_000);
 
   it('trains the fast recipe, records every setting, and resumes it exactly', async () => {
@@ -117,6 +140,26 @@ describe('cnnkit train --recipe', () => {
     });
     expect(evaluation.accuracy).toBe(summary.accuracy);
     expect(evaluation.confusionMatrix).toEqual(summary.confusionMatrix);
+
+    // The weights name their model, its widths and the recipe's normalisation, so a copy out
+    // of the run still loads as that AirbenchNet (evaluated without the run's TTA).
+    expect(await metadataOf(summary.weights)).toMatchObject({
+      [WEIGHTS_INFO_KEYS.model]: 'airbench',
+      [WEIGHTS_INFO_KEYS.modelOptions]: '{"numClasses":10,"widths":[16,32,32]}',
+      [WEIGHTS_INFO_KEYS.normalize]: '{"mean":[0.4914,0.4822,0.4465],"std":[0.247,0.2435,0.2616]}',
+    });
+    const copy = join(work, 'fast-weights.safetensors');
+    await cp(summary.weights, copy);
+    const copied = await cnnkit([
+      ...['eval', '--weights', copy, '--data', 'sample', '--backend', 'wasm', '--json'],
+    ]);
+    expect(copied.code).toBe(0);
+    expect(copied.stderr).not.toContain('with the settings of');
+    expect(JSON.parse(copied.stdout)).toMatchObject({
+      model: 'airbench',
+      testTimeAugmentation: 'none',
+      testImages: evaluation.testImages,
+    });
 
     // Resumed from step 6's checkpoint (mid-epoch 2, after the lookahead update of step 5; the
     // run keeps the newest two, 6 and 8): the same weights, metrics and accuracy.

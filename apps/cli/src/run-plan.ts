@@ -41,7 +41,17 @@ type Notify = (line: string) => void;
 function runData(loaded: LoadedData): RunData {
   return {
     source: loaded.source === 'sample' ? 'sample' : resolve(loaded.source),
-    ...fingerprintData(loaded.data),
+    ...fingerprintData(loaded.data, { withClassNames: loaded.kind === 'image-folder' }),
+  };
+}
+
+/** How an image folder was decoded and split, for run.json; undefined for CIFAR-10. */
+function imageSettings(loaded: LoadedData, options: TrainOptions) {
+  if (loaded.image === undefined) return undefined;
+  const split = loaded.report?.split;
+  return {
+    ...loaded.image,
+    valSplit: split?.kind === 'seeded' ? split.valSplit : (options.valSplit ?? null),
   };
 }
 
@@ -56,10 +66,21 @@ function checkLimit(limit: number | null | undefined, data: RunData): void {
 
 /** A new run in `dir`: flags and the data they name. */
 export async function planNewRun(options: TrainOptions, notify: Notify): Promise<RunPlan> {
-  const loaded = await loadData({ data: options.data, cacheDir: options.cacheDir, notify });
+  const loaded = await loadData({
+    data: options.data,
+    cacheDir: options.cacheDir,
+    image: {
+      imageSize: options.imageSize,
+      resize: options.resize,
+      valSplit: options.valSplit,
+      strict: options.strict,
+    },
+    use: 'training',
+    notify,
+  });
   const data = runData(loaded);
   checkLimit(options.limit, data);
-  const settings = settingsFromFlags(options, data);
+  const settings = settingsFromFlags(options, data, imageSettings(loaded, options));
   return {
     settings,
     epochs: settings.epochs,
@@ -169,7 +190,19 @@ export async function planResume(
     : (storedData?.source ?? legacy?.dataSource ?? undefined);
   let loaded: LoadedData;
   try {
-    loaded = await loadData({ data: source, cacheDir: options.cacheDir, notify });
+    loaded = await loadData({
+      data: source,
+      cacheDir: options.cacheDir,
+      // The image folder is decoded and split as when the run started.
+      image: {
+        imageSize: stored.imageSize ?? undefined,
+        resize: stored.resize ?? undefined,
+        valSplit: stored.valSplit ?? undefined,
+        strict: options.strict,
+      },
+      use: 'training',
+      notify,
+    });
   } catch (error) {
     if (given.has('data') || storedData === undefined) throw error;
     throw new UserError(

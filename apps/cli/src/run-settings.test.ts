@@ -17,6 +17,7 @@ const flags = (options: Partial<TrainOptions>): TrainOptions => ({
   seed: 0,
   force: false,
   json: false,
+  freeze: false,
   ...options,
 });
 
@@ -63,10 +64,55 @@ describe('run settings', () => {
         testLimit: null,
         reportEvery: 5,
         checkpointEvery: 7,
+        imageSize: null,
+        resize: null,
+        valSplit: null,
+        initWeights: null,
+        freeze: false,
         data,
       },
       sessions: [session],
     });
+  });
+
+  it('keeps the image-folder and fine-tuning settings of a cnnkit-run/1 run', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'cnnkit-run-')), 'run.json');
+    const image = {
+      imageSize: 64,
+      resize: 'shorter-side',
+      valSplit: 0.2,
+      initWeights: '/w/simple-cnn.safetensors',
+      freeze: true,
+    };
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: 'cnnkit-run/1',
+        settings: { model: 'simple-cnn', data, batchSize: 4, ...image },
+        epochs: 2,
+        sessions: [],
+      }),
+    );
+    const record = await readRunRecord(file);
+    expect(record?.settings).toMatchObject({ ...RECIPES.tutorial, ...image, epochs: 2 });
+  });
+
+  it('records the image folder and --init-weights/--freeze, and names --freeze on a resume', () => {
+    const image = { size: 48, resize: 'squash', valSplit: 0.1 } as const;
+    const options = flags({ recipe: 'fast', initWeights: 'w.safetensors', freeze: true });
+    const settings = settingsFromFlags(options, data, image);
+    expect(settings).toMatchObject({
+      model: 'airbench',
+      imageSize: 48,
+      resize: 'squash',
+      valSplit: 0.1,
+      initWeights: 'w.safetensors',
+      freeze: true,
+    });
+    const { data: _data, ...stored } = settings;
+    expect(conflictingFlags(stored, { ...options, freeze: false }, new Set(['freeze']))).toEqual([
+      { flag: '--freeze', stored: '--freeze', given: '--no-freeze' },
+    ]);
   });
 
   it('fills a recipe from flags, and names a setting it cannot use', () => {

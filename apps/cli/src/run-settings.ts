@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ResizePolicy } from '@cnnkit/contracts';
 import { RECIPES, type RecipeName, type RecipeSettings, recipeSettings } from '@cnnkit/recipes';
 import { writeFileAtomically } from './atomic-file.js';
 import type { TrainOptions } from './cli-program.js';
@@ -26,7 +27,24 @@ export interface RunSettings extends RecipeSettings {
   readonly testLimit: number | null;
   readonly reportEvery: number;
   readonly checkpointEvery: number;
+  /** Image folders: decoded size, resize policy and held-out fraction (null: CIFAR-10). */
+  readonly imageSize: number | null;
+  readonly resize: ResizePolicy | null;
+  readonly valSplit: number | null;
+  /** The weights the run started from (fine-tuning), as given; null: a fresh start. */
+  readonly initWeights: string | null;
+  /** Only the classifier head is trained. */
+  readonly freeze: boolean;
 }
+
+/** Settings that runs from before image folders and fine-tuning did not record. */
+const LATER_SETTINGS = {
+  imageSize: null,
+  resize: null,
+  valSplit: null,
+  initWeights: null,
+  freeze: false,
+} as const satisfies Partial<RunSettings>;
 
 /** One `cnnkit train` invocation on the run: a start or a resume. */
 export interface RunSession {
@@ -52,8 +70,20 @@ export interface RunRecord {
 const REPORT_EVERY: { readonly [name in RecipeName]: number } = { tutorial: 2000, fast: 16 };
 const CHECKPOINT_EVERY = 1000;
 
-/** The settings of a new run from its flags and data; throws a UserError for bad settings. */
-export function settingsFromFlags(options: TrainOptions, data: RunData): RunSettings {
+/**
+ * The settings of a new run from its flags and data; `image` is how an image folder was
+ * decoded (undefined for CIFAR-10), `valSplit` the fraction its seeded split held out.
+ * Throws a UserError for bad settings.
+ */
+export function settingsFromFlags(
+  options: TrainOptions,
+  data: RunData,
+  image?: {
+    readonly size: number;
+    readonly resize: ResizePolicy;
+    readonly valSplit: number | null;
+  },
+): RunSettings {
   let recipe: RecipeSettings;
   try {
     recipe = recipeSettings(options.recipe, recipeOverrides(options));
@@ -68,6 +98,11 @@ export function settingsFromFlags(options: TrainOptions, data: RunData): RunSett
     testLimit: options.testLimit ?? null,
     reportEvery: options.reportEvery ?? REPORT_EVERY[options.recipe],
     checkpointEvery: options.checkpointEvery ?? CHECKPOINT_EVERY,
+    imageSize: image?.size ?? null,
+    resize: image?.resize ?? null,
+    valSplit: image?.valSplit ?? null,
+    initWeights: options.initWeights ?? null,
+    freeze: options.freeze,
   };
 }
 
@@ -93,6 +128,13 @@ export function tutorialRunSettings(old: {
     testLimit: null,
     reportEvery: number('reportEvery', REPORT_EVERY.tutorial),
     checkpointEvery: number('checkpointEvery', CHECKPOINT_EVERY),
+    // Image-folder and fine-tuning runs of cnnkit-run/1 recorded these; older ones did not.
+    imageSize: typeof old.imageSize === 'number' ? old.imageSize : LATER_SETTINGS.imageSize,
+    resize:
+      old.resize === 'shorter-side' || old.resize === 'squash' ? old.resize : LATER_SETTINGS.resize,
+    valSplit: typeof old.valSplit === 'number' ? old.valSplit : LATER_SETTINGS.valSplit,
+    initWeights: typeof old.initWeights === 'string' ? old.initWeights : LATER_SETTINGS.initWeights,
+    freeze: old.freeze === true,
   };
 }
 
@@ -117,6 +159,11 @@ const RUN_FLAGS = [
   ['testLimit', '--test-limit'],
   ['reportEvery', '--report-every'],
   ['checkpointEvery', '--checkpoint-every'],
+  ['imageSize', '--image-size'],
+  ['resize', '--resize'],
+  ['valSplit', '--val-split'],
+  ['initWeights', '--init-weights'],
+  ['freeze', '--freeze'],
 ] as const;
 
 /**
@@ -175,7 +222,9 @@ export async function readRunRecord(file: string): Promise<RunRecord | undefined
   ) {
     throw new Error(`${file} is not a cnnkit run record (format "${RUN_FORMAT}")`);
   }
-  if (format === RUN_FORMAT) return record;
+  if (format === RUN_FORMAT) {
+    return { ...record, settings: { ...LATER_SETTINGS, ...record.settings } };
+  }
   // Before recipes: the tutorial's settings, the run's epochs beside them.
   const old = record as unknown as {
     settings: { readonly [key: string]: unknown; data: RunData };

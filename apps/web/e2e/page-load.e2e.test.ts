@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type LaunchedChromium, launchChromium } from './support/chromium.js';
-import { backendRows, openDemo } from './support/page.js';
+import { backendRows, openDemo, waitForBackendChecks } from './support/page.js';
 import { startPreview } from './support/preview-server.js';
 
 let browser: LaunchedChromium;
@@ -41,4 +41,73 @@ test('the page loads under a sub-path with no console errors, checks backends an
   expect(await page.textContent('#data-status')).toContain('2,000 training and 500 test images');
   expect(await page.textContent('#test-accuracy')).toMatch(/\/ 500 images/);
   expect(errors).toEqual([]);
+});
+
+test('Start unlocks as soon as the first backend works, before the others are checked, and says why until then', async () => {
+  const page = await browser.context.newPage();
+  // Every change of Start, its hint and the backend rows, timed from the page's start.
+  await page.addInitScript(() => {
+    const seen: { ms: number; enabled: boolean; checking: number; rows: number; hint: string }[] =
+      [];
+    Object.assign(window, { startSeen: seen });
+    const record = () => {
+      const start = document.getElementById('start') as HTMLButtonElement | null;
+      if (!start) return;
+      const entry = {
+        ms: performance.now(),
+        enabled: !start.disabled,
+        checking: document.querySelectorAll('.backend-option[data-state="checking"]').length,
+        rows: document.querySelectorAll('.backend-option').length,
+        hint: document.getElementById('start-hint')?.textContent ?? '',
+      };
+      const last = seen.at(-1);
+      if (
+        !last ||
+        last.enabled !== entry.enabled ||
+        last.checking !== entry.checking ||
+        last.rows !== entry.rows ||
+        last.hint !== entry.hint
+      ) {
+        seen.push(entry);
+      }
+    };
+    document.addEventListener('DOMContentLoaded', () => {
+      record();
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+  });
+  await page.goto(preview.url);
+  await waitForBackendChecks(page);
+  const seen = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          startSeen: {
+            ms: number;
+            enabled: boolean;
+            checking: number;
+            rows: number;
+            hint: string;
+          }[];
+        }
+      ).startSeen,
+  );
+  const unlocked = seen.find((entry) => entry.enabled);
+  const allChecked = seen.find((entry) => entry.rows > 0 && entry.checking === 0);
+  console.log(
+    `Start unlocked at ${Math.round(unlocked?.ms ?? -1)} ms, every backend checked at ${Math.round(allChecked?.ms ?? -1)} ms`,
+  );
+  expect(unlocked?.hint).toBe('Ready: trains on wasm.');
+  expect(unlocked?.checking, 'backends still checking when Start unlocked').toBeGreaterThan(0);
+  expect(unlocked?.ms).toBeLessThan(allChecked?.ms ?? 0);
+  // While Start is disabled, the line beside it says what it waits for.
+  const waiting = seen.filter((entry) => !entry.enabled && entry.ms < (unlocked?.ms ?? 0));
+  expect(waiting.length).toBeGreaterThan(0);
+  for (const entry of waiting) expect(entry.hint).toMatch(/^Start unlocks when /);
+  await page.close();
 });

@@ -53,6 +53,14 @@ try {
   const page = await browser.context.newPage();
   await page.goto(`${url}?debug`);
   await page.waitForSelector('body[data-phase="idle"]', { timeout: 180_000 });
+  // Start unlocks after the first backend's check; the others are checked after it.
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('.backend-option').length > 0 &&
+      document.querySelectorAll('.backend-option[data-state="checking"]').length === 0,
+    undefined,
+    { timeout: 180_000 },
+  );
   const rows = await page.$$eval('.backend-option', (elements) =>
     elements.map((row) => ({
       name: row.dataset.backend ?? '',

@@ -12,12 +12,13 @@ export const CHROMIUM_PATH = process.env.CNNKIT_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Flags for headless Chromium on a machine with a closed network and no GPU: the network
  * flags stop background connections (refused here, many at a time), and SwiftShader gives
- * WebGL a software GPU.
+ * WebGL and WebGPU a software GPU. WebGPU needs the GPU process, so `--disable-gpu` is not
+ * passed (with it, navigator.gpu offers no adapter); headless Linux WebGPU is still behind
+ * `--enable-unsafe-webgpu`.
  */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
-  '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
   '--disable-background-networking',
@@ -25,6 +26,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
 ];
 
 /** Starts Chromium with a fresh, throw-away profile directory. */

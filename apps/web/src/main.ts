@@ -6,6 +6,7 @@ import './style.css';
 import { imageFileToRgb } from './image/image-file-to-rgb.js';
 import type {
   BackendName,
+  BackendStatus,
   DataSummary,
   Inspection,
   TrainOutcome,
@@ -15,10 +16,12 @@ import { BackendList } from './ui/backend-list.js';
 import { TrainingCharts } from './ui/charts.js';
 import { acceptDroppedFile, onFileChosen } from './ui/drop-target.js';
 import { type InspectionElements, renderInspection } from './ui/inspection-view.js';
-import { drawRgb } from './ui/rgb-canvas.js';
+import { showMessage } from './ui/message-view.js';
+import { clearCanvas, drawRgb } from './ui/rgb-canvas.js';
 import { runtimeTexts } from './ui/runtime-header.js';
+import { type StartState, startHint, stillChecking } from './ui/start-hint.js';
 import { renderTopK } from './ui/top-k-bars.js';
-import { parseTrainSettings } from './ui/train-settings.js';
+import { parseTrainSettings, SettingsError } from './ui/train-settings.js';
 import { WorkerClient } from './worker-client.js';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -33,6 +36,7 @@ const ui = {
   kernelsItem: byId('runtime-kernels-item'),
   kernels: byId('runtime-kernels'),
   isolated: byId('runtime-isolated'),
+  backendStatus: byId('backend-status'),
   dataStatus: byId('data-status'),
   dataError: byId('data-error'),
   dataProgress: byId<HTMLProgressElement>('data-progress'),
@@ -40,9 +44,11 @@ const ui = {
   form: byId<HTMLFormElement>('train-form'),
   formError: byId('form-error'),
   start: byId<HTMLButtonElement>('start'),
+  startHint: byId('start-hint'),
   pause: byId<HTMLButtonElement>('pause'),
   stop: byId<HTMLButtonElement>('stop'),
   trainStatus: byId('train-status'),
+  inspect: byId('inspect'),
   download: byId<HTMLButtonElement>('download-weights'),
   weightsInput: byId<HTMLInputElement>('weights-input'),
   weightsStatus: byId('weights-status'),
@@ -55,14 +61,26 @@ const inspectionElements: InspectionElements = {
   accuracy: byId('test-accuracy'),
   predictions: byId('predictions'),
   confusion: byId<HTMLTableElement>('confusion'),
+  confusionScroll: byId('confusion-scroll'),
   filters: byId('filters'),
 };
 
-type Phase = 'starting' | 'idle' | 'busy' | 'training' | 'paused';
+type Phase = StartState['phase'];
 let phase: Phase = 'starting';
+/** What a 'busy' phase waits for, as the Start hint words it. */
+let busyWith = '';
 let dataReady = false;
+let trainCount = 0;
 let classNames: readonly string[] = [];
 let lastProgressStep = 0;
+/** The run's latest measured speed: progress events too short to measure carry none. */
+let lastSpeed: number | undefined;
+let lastEpoch = 0;
+let runEpochs = 1;
+const backendStates = new Map<BackendName, BackendStatus['state']>();
+let activeBackend: BackendName | undefined;
+/** The backend the visitor asked for last, while a switch is under way. */
+let wantedBackend: BackendName | undefined;
 
 const charts = new TrainingCharts(byId('chart-loss'), byId('chart-accuracy'), byId('chart-speed'));
 const backends = new BackendList(
@@ -71,10 +89,27 @@ const backends = new BackendList(
 );
 const worker = new WorkerClient(onWorkerEvent);
 
-function setPhase(next: Phase): void {
+function startState(): StartState {
+  return { phase, busyWith, dataReady, activeBackend, backends: backendStates };
+}
+
+function updateHints(): void {
+  const hint = startHint(startState());
+  ui.startHint.textContent = hint;
+  const checking = stillChecking(backendStates);
+  ui.backendStatus.textContent =
+    phase === 'switching' && wantedBackend
+      ? `Switching to ${wantedBackend}…`
+      : checking.length > 0 && activeBackend
+        ? `Still checking ${checking.join(', ')}; ${checking.length === 1 ? 'it becomes' : 'they become'} selectable when done. You can train on ${activeBackend} meanwhile.`
+        : '';
+}
+
+function setPhase(next: Phase, what = ''): void {
   phase = next;
+  busyWith = next === 'busy' ? what : '';
   const running = next === 'training' || next === 'paused';
-  const idle = next === 'idle' && dataReady;
+  const idle = next === 'idle' && dataReady && activeBackend !== undefined;
   ui.start.disabled = !idle;
   ui.pause.disabled = !running;
   ui.pause.textContent = next === 'paused' ? 'Resume' : 'Pause';
@@ -83,25 +118,43 @@ function setPhase(next: Phase): void {
   ui.download.disabled = !(idle || next === 'paused');
   ui.weightsInput.disabled = !idle;
   ui.imageInput.disabled = !dataReady || next === 'starting' || next === 'busy';
-  backends.setEnabled(next === 'idle');
+  // Left enabled while switching: disabling it would drop the keyboard focus to <body>
+  // between two arrow-key presses.
+  backends.setEnabled(next === 'idle' || next === 'switching');
   document.body.dataset.phase = next;
+  updateHints();
 }
 
 function showInspection(inspection: Inspection, what?: string): void {
   renderInspection(inspectionElements, inspection, classNames, what);
+  delete ui.inspect.dataset.stale;
+  ui.inspect.removeAttribute('aria-busy');
+}
+
+/** Marks the inspection as the weights before the run, until the run's first results arrive. */
+function markInspectionStale(): void {
+  ui.inspect.dataset.stale = 'true';
+  ui.inspect.setAttribute('aria-busy', 'true');
+  inspectionElements.accuracy.textContent =
+    'Training: this shows the weights from before the run until the end of the first epoch (or Stop).';
 }
 
 function onWorkerEvent(event: WorkerEvent): void {
   switch (event.type) {
     case 'backend':
       backends.update(event.status, event.active);
+      backendStates.set(event.status.name, event.status.state);
       if (event.active) {
+        activeBackend = event.status.name;
         const texts = runtimeTexts(event.status);
         ui.backend.textContent = texts.backend;
         ui.threads.textContent = texts.threads;
         ui.kernels.textContent = texts.kernels ?? '';
         ui.kernelsItem.hidden = texts.kernels === null;
+      } else if (activeBackend === event.status.name && event.status.state === 'failed') {
+        activeBackend = undefined;
       }
+      updateHints();
       break;
     case 'data-progress':
       ui.dataProgress.hidden = false;
@@ -111,20 +164,24 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'progress': {
       charts.addLosses(event.steps, event.losses);
       const step = event.steps.at(-1) ?? lastProgressStep;
-      if (event.steps.length > 0) charts.addSpeed(step, event.imagesPerSecond);
+      if (event.steps.length > 0 && event.imagesPerSecond !== undefined) {
+        charts.addSpeed(step, event.imagesPerSecond);
+        lastSpeed = event.imagesPerSecond;
+      }
       lastProgressStep = step;
       const loss = event.losses.at(-1);
       ui.trainStatus.textContent =
         `${phase === 'paused' ? 'Paused at' : 'Training:'} epoch ${event.epoch + 1}, batch ${event.batch} / ${event.batchesPerEpoch}, step ${step}` +
         (loss === undefined ? '' : `, loss ${loss.toFixed(3)}`) +
-        (event.imagesPerSecond > 0 ? `, ${event.imagesPerSecond.toFixed(0)} images/s` : '');
+        (lastSpeed ? `, ${lastSpeed.toFixed(0)} images/s` : '');
       break;
     }
     case 'epoch':
+      lastEpoch = event.epoch + 1;
       charts.addEpoch(event.epoch + 1, event.trainAccuracy, event.testAccuracy);
       break;
     case 'inspection':
-      showInspection(event.inspection);
+      showInspection(event.inspection, `Epoch ${lastEpoch} of ${runEpochs}: test accuracy`);
       break;
   }
 }
@@ -134,61 +191,122 @@ function describeData(summary: DataSummary): string {
   return `Data: ${what} — ${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')} test images.`;
 }
 
+function adoptSummary(summary: DataSummary): void {
+  dataReady = true;
+  classNames = summary.classNames;
+  trainCount = summary.trainCount;
+  ui.dataStatus.textContent = describeData(summary);
+}
+
+/**
+ * Switches to `name`. Arrow keys in the radio group ask for one backend after another: the
+ * last one asked for wins, one switch at a time, and the focus stays in the group.
+ */
 async function selectBackend(name: BackendName): Promise<void> {
-  setPhase('busy');
-  try {
-    await worker.request({ type: 'select-backend', backend: name });
-  } catch (error) {
-    ui.trainStatus.textContent = (error as Error).message;
+  wantedBackend = name;
+  if (phase === 'switching') {
+    updateHints();
+    return;
   }
+  if (phase !== 'idle') return;
+  setPhase('switching');
+  while (wantedBackend !== undefined && wantedBackend !== activeBackend) {
+    const target: BackendName = wantedBackend;
+    updateHints();
+    try {
+      await worker.request({ type: 'select-backend', backend: target });
+    } catch (error) {
+      showMessage(ui.trainStatus, (error as Error).message);
+      break;
+    }
+  }
+  wantedBackend = undefined;
   setPhase('idle');
 }
 
 async function loadArchive(file: File): Promise<void> {
   if (phase !== 'idle') return;
   ui.dataError.textContent = '';
-  setPhase('busy');
+  setPhase('busy', 'the archive is read');
   try {
-    const summary = await worker.request({ type: 'load-archive', file });
-    classNames = summary.classNames;
-    ui.dataStatus.textContent = describeData(summary);
+    adoptSummary(await worker.request({ type: 'load-archive', file }));
     showInspection(await worker.request({ type: 'inspect' }), 'Untrained weights: test accuracy');
   } catch (error) {
-    ui.dataError.textContent = (error as Error).message;
+    showMessage(ui.dataError, (error as Error).message);
     ui.dataStatus.textContent = 'The previous data is still loaded.';
   }
   ui.dataProgress.hidden = true;
   setPhase('idle');
 }
 
-async function startTraining(): Promise<void> {
-  if (phase !== 'idle') return;
+function readSettings(): ReturnType<typeof parseTrainSettings> | undefined {
   ui.formError.textContent = '';
-  let settings: ReturnType<typeof parseTrainSettings>;
+  for (const input of ui.form.querySelectorAll('input')) input.removeAttribute('aria-invalid');
   try {
-    settings = parseTrainSettings(
+    return parseTrainSettings(
       Object.fromEntries([...new FormData(ui.form)].map(([k, v]) => [k, String(v)])),
+      trainCount,
     );
   } catch (error) {
     ui.formError.textContent = (error as Error).message;
-    return;
+    if (error instanceof SettingsError) {
+      for (const field of error.fields) {
+        ui.form.querySelector(`input[name="${field}"]`)?.setAttribute('aria-invalid', 'true');
+      }
+      ui.form.querySelector<HTMLInputElement>(`input[name="${error.fields[0]}"]`)?.focus();
+    }
+    return undefined;
   }
-  charts.reset();
+}
+
+function outcomeLabel(outcome: TrainOutcome): string {
+  switch (outcome.reason) {
+    case 'stopped':
+      return `Stopped at step ${outcome.step.toLocaleString('en-US')}: test accuracy`;
+    case 'non-finite-loss':
+      return 'Last good weights: test accuracy';
+    case 'context-lost':
+      return 'Weights kept after the lost context: test accuracy';
+    default:
+      return 'Test accuracy';
+  }
+}
+
+async function startTraining(): Promise<void> {
+  if (phase !== 'idle') return;
+  const settings = readSettings();
+  if (!settings) return;
+  runEpochs = settings.epochs;
+  charts.reset(settings.epochs);
   lastProgressStep = 0;
+  lastSpeed = undefined;
+  lastEpoch = 0;
   setPhase('training');
-  ui.trainStatus.textContent = 'Training: starting…';
+  markInspectionStale();
+  const [checking] = stillChecking(backendStates);
+  ui.trainStatus.textContent =
+    checking === undefined
+      ? 'Training: starting…'
+      : `Training: starting when the check of ${checking} in progress ends…`;
   let outcome: TrainOutcome;
   try {
     outcome = await worker.request({ type: 'train', settings });
   } catch (error) {
     outcome = { reason: 'error', message: (error as Error).message, step: 0 };
   }
-  ui.trainStatus.textContent = outcome.message;
+  // The message and the model it describes appear together.
+  if (outcome.inspection) showInspection(outcome.inspection, outcomeLabel(outcome));
+  showMessage(ui.trainStatus, outcome.message);
   ui.trainStatus.dataset.outcome = outcome.reason;
-  setPhase('idle');
-  if (outcome.reason !== 'completed') {
-    showInspection(await worker.request({ type: 'inspect' }));
+  if (outcome.reason === 'error') {
+    setPhase('busy', 'the model is evaluated');
+    try {
+      showInspection(await worker.request({ type: 'inspect' }));
+    } catch (error) {
+      inspectionElements.accuracy.textContent = (error as Error).message;
+    }
   }
+  setPhase('idle');
 }
 
 async function togglePause(): Promise<void> {
@@ -217,8 +335,9 @@ async function downloadWeights(): Promise<void> {
 
 async function loadWeights(file: File): Promise<void> {
   if (phase !== 'idle') return;
-  setPhase('busy');
+  setPhase('busy', 'the weights are loaded');
   ui.weightsStatus.textContent = `Loading ${file.name}…`;
+  delete ui.weightsStatus.dataset.error;
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const inspection = await worker.request({ type: 'load-weights', bytes, name: file.name }, [
@@ -227,7 +346,8 @@ async function loadWeights(file: File): Promise<void> {
     showInspection(inspection, `${file.name}: test accuracy`);
     ui.weightsStatus.textContent = `Loaded ${file.name}. ${inspectionElements.accuracy.textContent}.`;
   } catch (error) {
-    ui.weightsStatus.textContent = (error as Error).message;
+    ui.weightsStatus.dataset.error = 'true';
+    showMessage(ui.weightsStatus, (error as Error).message);
   }
   setPhase('idle');
 }
@@ -240,8 +360,13 @@ async function classify(file: Blob, name: string): Promise<void> {
     drawRgb(ui.imagePreview, image.pixels, 32, 32);
     const top = await worker.request({ type: 'classify', pixels: image.pixels });
     renderTopK(ui.classifyResult, top, classNames);
+    ui.imagePreview.setAttribute('aria-label', `${name} at 32×32`);
   } catch (error) {
-    ui.classifyError.textContent = (error as Error).message;
+    // The previous image's result must not stay on screen next to this file's error.
+    ui.classifyResult.replaceChildren();
+    clearCanvas(ui.imagePreview);
+    ui.imagePreview.setAttribute('aria-label', 'No image');
+    showMessage(ui.classifyError, (error as Error).message);
   }
 }
 
@@ -252,7 +377,8 @@ ui.form.addEventListener('submit', (event) => {
 ui.pause.addEventListener('click', () => void togglePause());
 ui.stop.addEventListener('click', () => {
   void worker.request({ type: 'stop' });
-  ui.trainStatus.textContent = 'Stopping after the current batch…';
+  ui.trainStatus.textContent =
+    'Stopping after the current batch, then evaluating the model on the test images…';
 });
 ui.download.addEventListener('click', () => void downloadWeights());
 onFileChosen(ui.archiveInput, (file) => void loadArchive(file));
@@ -287,29 +413,32 @@ async function start(): Promise<void> {
   ui.isolated.textContent = self.crossOriginIsolated ? 'yes' : 'no';
   const sample = worker.request({ type: 'load-sample' }).then(
     (summary) => {
-      dataReady = true;
-      classNames = summary.classNames;
-      ui.dataStatus.textContent = describeData(summary);
+      adoptSummary(summary);
+      updateHints();
     },
     (error: Error) => {
-      ui.dataError.textContent = error.message;
+      showMessage(ui.dataError, error.message);
     },
   );
   try {
+    // Resolves as soon as the first backend passed its check; the rest are checked after.
     await worker.request({ type: 'init' });
   } catch (error) {
     ui.backend.textContent = 'none';
-    ui.trainStatus.textContent = (error as Error).message;
+    showMessage(ui.trainStatus, (error as Error).message);
     await sample;
-    setPhase('busy');
+    setPhase('busy', 'a backend works');
     return;
   }
   await sample;
-  // Filled before the controls unlock, so the inspect section has its final size from the start.
   if (dataReady) {
     showInspection(await worker.request({ type: 'inspect' }), 'Untrained weights: test accuracy');
   }
   setPhase('idle');
+  // The other backends are checked now, between the visitor's requests.
+  worker.request({ type: 'check-backends' }).catch((error: Error) => {
+    showMessage(ui.backendStatus, error.message);
+  });
 }
 
 void start();

@@ -70,6 +70,7 @@ export interface Inspection {
 
 export type WorkerRequest =
   | { readonly type: 'init' }
+  | { readonly type: 'check-backends' }
   | { readonly type: 'select-backend'; readonly backend: BackendName }
   | { readonly type: 'load-sample' }
   | { readonly type: 'load-archive'; readonly file: File }
@@ -93,6 +94,7 @@ export type WorkerRequest =
 /** The `result` type of each request. */
 export interface WorkerResults {
   init: { readonly isolated: boolean };
+  'check-backends': null;
   'select-backend': BackendStatus;
   'load-sample': DataSummary;
   'load-archive': DataSummary;
@@ -118,6 +120,11 @@ export interface TrainOutcome {
   readonly reason: 'completed' | 'stopped' | 'non-finite-loss' | 'context-lost' | 'error';
   readonly message: string;
   readonly step: number;
+  /**
+   * The model as the run left it, when that differs from the last epoch's inspection (a
+   * stopped run, a non-finite loss, a lost context): the page shows it with the message.
+   */
+  readonly inspection?: Inspection;
 }
 
 /** Training progress, batched by the worker a few times a second. */
@@ -126,8 +133,11 @@ export interface ProgressEvent {
   /** Per finished batch: step and loss. */
   readonly steps: readonly number[];
   readonly losses: readonly number[];
-  /** Throughput since the previous progress event (warm-up batches included). */
-  readonly imagesPerSecond: number;
+  /**
+   * Throughput since the previous event that had one (warm-up batches included); absent when
+   * too little time passed to measure it.
+   */
+  readonly imagesPerSecond?: number;
   readonly epoch: number;
   readonly batch: number;
   readonly batchesPerEpoch: number;

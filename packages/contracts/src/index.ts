@@ -29,6 +29,7 @@ export {
   softmaxCrossEntropyKernel,
 } from './fused-kernels.js';
 export type { BatchSource, ImageBatch } from './image-batch.js';
+export type { ResizePolicy } from './resize-policy.js';
 export type {
   BatchEndEvent,
   Checkpoint,

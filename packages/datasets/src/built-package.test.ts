@@ -41,16 +41,24 @@ describe('the built package', () => {
         'CIFAR10_STD',
         'DataLoader',
         'alternatingFlip',
+        'browserImageDecoder',
         'cifar10FromArchiveBytes',
         'cifar10FromArchiveStream',
+        'colorJitter',
         'compose',
         'encodeCifar10Batch',
+        'imageFolderFromArchiveStream',
+        'imageFolderFromFiles',
+        'loadImageFolder',
+        'memoryImageCache',
         'normalize',
         'randomCrop',
         'randomHorizontalFlip',
+        'randomResizedCrop',
         'randomTranslate',
         'resizeArea',
         'rgbaToRgb',
+        'sourceRect',
         'toTensor',
         'tutorialTransform',
       ],
@@ -63,11 +71,15 @@ describe('the built package', () => {
         'CIFAR10_URL',
         'checkCachedCifar10',
         'defaultCacheDir',
+        'detectDataFormat',
+        'diskImageCache',
         'downloadCifar10',
         'findCachedCifar10',
         'openCifar10',
         'readCifar10Archive',
         'readCifar10Directory',
+        'readImageFolder',
+        'sharpImageDecoder',
       ],
     ],
   ])('%s exports only its public API', (entry, names) => {
@@ -80,22 +92,31 @@ describe('the built package', () => {
     // index.js and the chunks it shares with node.js must not import fs, http, zlib, …
     const browserFiles = readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'node.js');
     for (const file of browserFiles) {
-      for (const name of importsOf(file)) expect(name).toMatch(/^(\.\/|@cnnkit\/random$|fflate$)/);
+      for (const name of importsOf(file)) {
+        expect(name).toMatch(/^(\.\/|@cnnkit\/random$|fflate$|image-size$)/);
+      }
     }
   });
 
-  it('needs no npm package at run time but its own, @cnnkit/random and fflate (no tar)', () => {
+  // sharp and bmp-ts (Node decoding) are optional peers, loaded by dynamic import only when
+  // an image folder is read in Node.
+  it('needs no npm package at run time but its own, @cnnkit/random, fflate and image-size (no tar, no sharp)', () => {
     const packageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
     expect(Object.keys(packageJson.dependencies).sort()).toEqual([
       '@cnnkit/contracts',
       '@cnnkit/random',
       'fflate',
+      'image-size',
     ]);
+    expect(packageJson.peerDependenciesMeta).toEqual({
+      'bmp-ts': { optional: true },
+      sharp: { optional: true },
+    });
     const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
     for (const file of files) {
       for (const name of importsOf(file)) {
         if (builtinModules.includes(name.replace(/^node:/, ''))) continue;
-        expect(name).toMatch(/^(\.\/|@cnnkit\/(random|contracts)$|fflate$)/);
+        expect(name).toMatch(/^(\.\/|@cnnkit\/(random|contracts)$|fflate$|image-size$)/);
       }
     }
   });

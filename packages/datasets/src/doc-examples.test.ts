@@ -4,8 +4,12 @@ import { describeDocExamples } from '@cnnkit/build-config/doc-examples';
 // the official layout as `cifar-10-batches-bin/`, `cifar-10-binary.tar.gz` (also served over
 // HTTP as `archiveUrl`) and `tarBytes`; `train` and `test` read from it; an empty cache.
 // Examples that download get that local server as their mirror instead of the official URL.
+// Image folders: \`photos/\` with three PNGs of a cat and three of a dog, \`photos.zip\` of it, and
+// \`pngBytes\`, one of those PNGs.
 const context = `
   import { createHash } from 'node:crypto';
+  import sharp from 'sharp';
+  import { zipSync } from 'fflate';
   import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
   import { createServer } from 'node:http';
   import * as tar from 'tar';
@@ -33,6 +37,17 @@ const context = `
       size: archive.length,
     });
   const { train, test } = await readCifar10Directory('cifar-10-batches-bin');
+  const zipped = {};
+  for (const [name, colour] of [['cat', [200, 120, 40]], ['dog', [40, 160, 200]]]) {
+    mkdirSync('photos/' + name, { recursive: true });
+    for (const i of [1, 2, 3]) {
+      const png = await sharp({ create: { width: 40 + i, height: 30, channels: 3, background: { r: colour[0], g: colour[1], b: colour[2] + i } } }).png().toBuffer();
+      writeFileSync('photos/' + name + '/' + i + '.png', png);
+      zipped['photos/' + name + '/' + i + '.png'] = new Uint8Array(png);
+    }
+  }
+  writeFileSync('photos.zip', zipSync(zipped));
+  const pngBytes = new Uint8Array(readFileSync('photos/cat/1.png'));
 `;
 
 describeDocExamples(new URL('..', import.meta.url), {

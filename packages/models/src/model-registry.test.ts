@@ -46,9 +46,17 @@ describe('createModel', () => {
     );
   });
 
-  it('refuses a class count SimpleCNN cannot have', () => {
-    expect(() => createModel('simple-cnn', { seed: 0, numClasses: 3 })).toThrow(
-      'simple-cnn has exactly 10 classes',
+  it('creates SimpleCNN for other class counts and input sizes, refusing impossible ones', () => {
+    const model = createModel('simple-cnn', { seed: 0, numClasses: 3, imageSize: 64 });
+    expect(model.numClasses).toBe(3);
+    const shape = tf.tidy(() => model.logits(tf.zeros([2, 64, 64, 3])).shape);
+    expect(shape).toEqual([2, 3]);
+    model.dispose();
+    expect(() => createModel('simple-cnn', { seed: 0, numClasses: 0 })).toThrow(
+      'SimpleCNN: numClasses must be a positive integer, got 0.',
+    );
+    expect(() => createModel('simple-cnn', { seed: 0, imageSize: 12 })).toThrow(
+      'SimpleCNN: imageSize must be an integer of at least 16',
     );
   });
 });
@@ -71,6 +79,11 @@ describe('describeModel', () => {
       if (model instanceof AirbenchNet || model instanceof ResNet9) {
         expect(about.forwardMacs).toBe(model.forwardMacs());
       }
+      // The head is the classifier: present, last, and shaped by the class count.
+      const names = model.parameters.map((p) => p.name);
+      expect(names.slice(-about.head.length)).toEqual(about.head);
+      const headWeight = model.parameters.find((p) => p.name === about.head[0]);
+      expect(headWeight?.variable.shape).toContain(model.numClasses);
       expect(about.expectedAccuracy.cifar10).toBeGreaterThan(0.5);
       model.dispose();
     }
@@ -86,6 +99,16 @@ describe('describeModel', () => {
       ['airbench', 569_656, 54_223_904, 0.93, 'published'],
       ['resnet9', 6_573_120, 379_261_952, 0.94, 'published'],
     ]);
+  });
+
+  it('sizes SimpleCNN for its class count and input size', () => {
+    const model = createModel('simple-cnn', { seed: 0, numClasses: 3, imageSize: 64 });
+    const about = describeModel('simple-cnn', { seed: 0, numClasses: 3, imageSize: 64 });
+    expect(about.parameters).toBe(model.parameters.reduce((n, p) => n + p.variable.size, 0));
+    expect(about.parameters).toBe(337_891);
+    // conv1 60·60·6·75 + conv2 26·26·16·150 + 2704·120 + 120·84 + 84·3
+    expect(about.forwardMacs).toBe(1_620_000 + 1_622_400 + 324_480 + 10_080 + 252);
+    model.dispose();
   });
 
   it('follows the options given (TSDoc example)', () => {

@@ -1,19 +1,19 @@
 import type { TrainableClassifier } from '@cnnkit/contracts';
 import { AirbenchNet, type AirbenchNetOptions, airbenchNetSize } from './airbench-net.js';
 import { ResNet9, type ResNet9Options, resNet9Size } from './resnet9.js';
-import { SimpleCNN } from './simple-cnn.js';
+import { SimpleCNN, type SimpleCnnOptions, simpleCnnLayouts } from './simple-cnn.js';
 
 /** Options every registered model accepts; each model documents further ones. */
 export interface CreateModelOptions {
   /** Seeds the initial weights; the same seed always gives the same model. */
   readonly seed: number;
-  /** Output classes; default 10 (SimpleCNN has exactly 10). */
+  /** Output classes; default 10 (CIFAR-10). */
   readonly numClasses?: number;
 }
 
 /** The options `createModel` passes on for each name. */
 export interface ModelOptionsByName {
-  'simple-cnn': CreateModelOptions;
+  'simple-cnn': SimpleCnnOptions;
   airbench: AirbenchNetOptions;
   resnet9: ResNet9Options;
 }
@@ -31,6 +31,12 @@ export interface ModelDescription {
   readonly trainableParameters: number;
   /** Multiply-adds of convolutions and linear layers per 32×32 image, forward pass. */
   readonly forwardMacs: number;
+  /**
+   * The classifier layer's tensors (`state_dict` names): their shape follows the class count,
+   * so fine-tuning on other classes re-initialises them, and freezing the features trains
+   * only them. Everything else is the feature extractor.
+   */
+  readonly head: readonly string[];
   /** Test accuracy on CIFAR-10 with its recipe, and where the number comes from. */
   readonly expectedAccuracy: {
     /** Fraction in [0, 1]. */
@@ -46,28 +52,35 @@ interface RegistryEntry<Name extends keyof ModelOptionsByName> {
   readonly describe: (options: ModelOptionsByName[Name]) => Omit<ModelDescription, 'name'>;
 }
 
-function simpleCnnOptions(options: CreateModelOptions): { seed: number } {
-  if (options.numClasses !== undefined && options.numClasses !== 10) {
-    throw new Error(
-      `simple-cnn has exactly 10 classes (the tutorial's network), got numClasses ${options.numClasses}; choose airbench or resnet9 for other class counts.`,
-    );
-  }
-  return { seed: options.seed };
+/** Parameters and multiply-adds of SimpleCNN for its class count and input size. */
+function simpleCnnSize(options: SimpleCnnOptions): { parameters: number; forwardMacs: number } {
+  const layouts = simpleCnnLayouts(options);
+  const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
+  const parameters = layouts.reduce((n, l) => n + size(l.torchShape), 0);
+  const s = options.imageSize ?? 32;
+  const conv1 = (s - 4) ** 2 * 6 * 75;
+  const pooled = Math.floor((s - 4) / 2);
+  const conv2 = (pooled - 4) ** 2 * 16 * 150;
+  const linear = layouts
+    .filter((l) => l.name.startsWith('fc') && l.name.endsWith('.weight'))
+    .reduce((n, l) => n + size(l.torchShape), 0);
+  return { parameters, forwardMacs: conv1 + conv2 + linear };
 }
 
 const REGISTRY: { readonly [Name in keyof ModelOptionsByName]: RegistryEntry<Name> } = {
   'simple-cnn': {
-    create: (options) => SimpleCNN.create(simpleCnnOptions(options)),
+    create: (options) => SimpleCNN.create(options),
     describe: (options) => {
-      simpleCnnOptions(options);
+      // 62,006 parameters and 651,720 MACs for CIFAR-10: conv1 28·28·6·75 + conv2 10·10·16·150
+      // + 400·120 + 120·84 + 84·10.
+      const { parameters, forwardMacs } = simpleCnnSize(options);
       return {
         className: 'SimpleCNN',
-        summary:
-          "PyTorch's CIFAR-10 tutorial net: conv 5×5 6 → pool → conv 5×5 16 → pool → fc 120 → fc 84 → fc 10",
-        parameters: 62_006,
-        trainableParameters: 62_006,
-        // conv1 28·28·6·75 + conv2 10·10·16·150 + 400·120 + 120·84 + 84·10
-        forwardMacs: 352_800 + 240_000 + 48_000 + 10_080 + 840,
+        summary: `PyTorch's CIFAR-10 tutorial net: conv 5×5 6 → pool → conv 5×5 16 → pool → fc 120 → fc 84 → fc ${options.numClasses ?? 10}`,
+        parameters,
+        trainableParameters: parameters,
+        forwardMacs,
+        head: ['fc3.weight', 'fc3.bias'],
         expectedAccuracy: {
           cifar10: 0.54,
           recipe:
@@ -83,6 +96,7 @@ const REGISTRY: { readonly [Name in keyof ModelOptionsByName]: RegistryEntry<Nam
       const size = airbenchNetSize(options);
       return {
         className: 'AirbenchNet',
+        head: ['head.weight'],
         summary:
           'airbench93: whitening conv 2×2 → 3 × [conv 3×3, pool, BatchNorm, GELU, conv 3×3, BatchNorm, GELU] (64/128/128) → max-pool → linear',
         ...size,
@@ -101,6 +115,7 @@ const REGISTRY: { readonly [Name in keyof ModelOptionsByName]: RegistryEntry<Nam
       const size = resNet9Size(options);
       return {
         className: 'ResNet9',
+        head: ['linear.weight'],
         summary:
           "Page's DAWNBench ResNet-9: prep 64 → layer1 128 + residual → layer2 256 → layer3 512 + residual → max-pool → linear, BatchNorm + ReLU",
         ...size,
@@ -134,13 +149,16 @@ function entryFor(name: string): RegistryEntry<ModelName> {
 /**
  * Creates a freshly initialised model by name, so apps can offer a `--model` option
  * without knowing each class. Options beyond `seed` and `numClasses` are the model's own
- * (`AirbenchNetOptions`, `ResNet9Options`).
+ * (`SimpleCnnOptions`' `imageSize`, `AirbenchNetOptions`, `ResNet9Options`).
  *
  * @example
  * ```ts
  * const model = createModel('simple-cnn', { seed: 0 });
  * model.numClasses; // 10
  * model.dispose();
+ * const pets = createModel('simple-cnn', { seed: 0, numClasses: 3, imageSize: 64 });
+ * pets.numClasses; // 3
+ * pets.dispose();
  * const airbench = createModel('airbench', { seed: 0, numClasses: 5, widths: [32, 64, 64] });
  * airbench.numClasses; // 5
  * airbench.dispose();

@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AirbenchNet } from './airbench-net.js';
 import { createModel, type ModelName } from './model-registry.js';
-import type { StateDictModel } from './state-dict-model.js';
 import { useBackend } from './test-support/backends.js';
 import { maxAbsDiff, valuesOf } from './test-support/compare.js';
 import { fixtureTensorsFromBytes } from './test-support/fixtures.js';
@@ -26,6 +25,8 @@ const CASES: readonly { name: ModelName; options: Record<string, unknown> }[] = 
     options: { numClasses: 5, widths: [32, 64, 48], batchNormWeightTrainable: true },
   },
   { name: 'resnet9', options: {} },
+  // fc1's inputs follow the input size (a 9×9 map from 48×48), fc3's outputs the classes.
+  { name: 'simple-cnn', options: { numClasses: 3, imageSize: 48 } },
 ];
 
 // cnnkit writes weights and images; PyTorch (scripts/pytorch/model_logits.py) loads the
@@ -49,8 +50,9 @@ describe.skipIf(!torchAvailable)('weights from cnnkit in PyTorch (live, /usr/bin
     async ({ name, options }) => {
       await useBackend('cpu');
       tensorsBefore = tf.memory().numTensors;
-      const model = createModel(name, { seed: 7, ...options }) as StateDictModel;
-      const images = tf.randomNormal([3, 32, 32, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
+      const model = createModel(name, { seed: 7, ...options });
+      const size = typeof options.imageSize === 'number' ? options.imageSize : 32;
+      const images = tf.randomNormal([3, size, size, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
       // Non-trivial state to carry over: data-derived whitening, running statistics, counts.
       if (model instanceof AirbenchNet) model.initWhitening(images);
       tf.dispose(model.logits(images, { training: true }));
@@ -99,7 +101,7 @@ describe.skipIf(!torchAvailable)('weights from cnnkit in PyTorch (live, /usr/bin
       expect(maxAbsDiff(valuesOf(logits), torch.f32('logits'))).toBeLessThan(1e-4);
       const trainLogits = model.logits(images, { training: true });
       expect(maxAbsDiff(valuesOf(trainLogits), torch.f32('train_logits'))).toBeLessThan(1e-4);
-      for (const buffer of model.buffers) {
+      for (const buffer of model.buffers ?? []) {
         if (buffer.kind === 'batch-count') {
           expect(Array.from(buffer.variable.dataSync()), buffer.name).toEqual(
             torch.ints(buffer.name),

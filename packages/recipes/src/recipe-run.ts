@@ -1,5 +1,5 @@
 import type { TrainableClassifier, TrainingMethod } from '@cnnkit/contracts';
-import { DataLoader, type ImageDataset } from '@cnnkit/datasets';
+import { type BatchTransform, DataLoader, type ImageDataset } from '@cnnkit/datasets';
 import { LookaheadAveraging, SgdOptimizer } from '@cnnkit/trainer';
 import { createRecipeModel, initialiseFromData } from './recipe-model.js';
 import type { RecipeSettings } from './recipe-settings.js';
@@ -19,6 +19,11 @@ export interface RecipeDataOptions {
   readonly testLimit?: number;
   /** Images per evaluation batch; default 500. */
   readonly evalBatchSize?: number;
+  /**
+   * Replaces the recipe's training transform (default `trainTransformFor(settings, size)`):
+   * e.g. an app's own augmentation of photos. It should normalise as the recipe does.
+   */
+  readonly trainTransform?: BatchTransform;
 }
 
 /**
@@ -35,7 +40,7 @@ export function recipeLoaders(
   settings: RecipeSettings,
   options: RecipeDataOptions,
 ): { readonly trainData: DataLoader; readonly testData: DataLoader } {
-  const { train, test, seed, limit, testLimit, evalBatchSize = 500 } = options;
+  const { train, test, seed, limit, testLimit, evalBatchSize = 500, trainTransform } = options;
   return {
     trainData: new DataLoader(train, {
       batchSize: settings.batchSize,
@@ -43,7 +48,7 @@ export function recipeLoaders(
       seed,
       dropLast: settings.dropLast,
       ...(limit !== undefined ? { limit } : {}),
-      transform: trainTransformFor(settings, train.height),
+      transform: trainTransform ?? trainTransformFor(settings, train.height),
     }),
     testData: new DataLoader(test, {
       batchSize: evalBatchSize,

@@ -10,6 +10,7 @@ describeBuiltPackage(new URL('..', import.meta.url), {
       'tensorToBigInt64',
       'tensorToFloat32',
       'tensorValues',
+      'withSafetensorsMetadata',
     ],
   },
 });

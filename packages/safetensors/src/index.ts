@@ -19,3 +19,4 @@ export type {
   SafetensorsDtype,
   TensorToEncode,
 } from './types.js';
+export { withSafetensorsMetadata } from './with-metadata.js';

@@ -2,6 +2,7 @@ import type {
   Checkpoint,
   CheckpointState,
   JsonValue,
+  NamedParameter,
   TrainableClassifier,
   TrainingMethod,
   TrainingState,
@@ -26,9 +27,18 @@ export interface CreateCheckpointOptions {
   readonly averaging?: LookaheadAveraging;
 }
 
+/** Options of {@link restoreCheckpoint}. */
+export interface RestoreCheckpointOptions {
+  /**
+   * The parameters the run's optimizer updated (default `model.parameters`): a run that kept
+   * some frozen passes the same subset it started with.
+   */
+  readonly parameters?: readonly NamedParameter[];
+}
+
 /** What {@link restoreCheckpoint} gives back to continue a run. */
 export interface RestoredTraining {
-  /** A new optimizer over `model.parameters` with the checkpoint's momentum buffers. */
+  /** A new optimizer over `parameters` (default `model.parameters`) with the checkpoint's momentum buffers. */
   readonly optimizer: SgdOptimizer;
   /** Pass as `start` to {@link train}. */
   readonly state: TrainingState;
@@ -103,6 +113,7 @@ export function createCheckpoint(options: CreateCheckpointOptions): Checkpoint {
 export function restoreCheckpoint(
   checkpoint: Checkpoint,
   model: TrainableClassifier,
+  options: RestoreCheckpointOptions = {},
 ): RestoredTraining {
   const { state } = checkpoint;
   if (state?.format !== 'cnnkit-checkpoint/1') {
@@ -120,7 +131,7 @@ export function restoreCheckpoint(
   }
   const buffers = decodeOptimizerState(checkpoint.optimizer, 'checkpoint optimizer state');
   model.loadWeights(checkpoint.weights);
-  const optimizer = new SgdOptimizer(model.parameters, state.optimizer);
+  const optimizer = new SgdOptimizer(options.parameters ?? model.parameters, state.optimizer);
   let averaging: LookaheadAveraging | undefined;
   try {
     optimizer.importMomentumBuffers(buffers);

@@ -8,7 +8,11 @@
  *
  * @packageDocumentation
  */
-export type { CreateCheckpointOptions, RestoredTraining } from './checkpoint.js';
+export type {
+  CreateCheckpointOptions,
+  RestoreCheckpointOptions,
+  RestoredTraining,
+} from './checkpoint.js';
 export { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
 export { crossEntropyLoss } from './cross-entropy.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';

@@ -100,6 +100,11 @@ function checkSgdConfig(config: SgdConfig): ResolvedSgdConfig {
  */
 export class SgdOptimizer {
   readonly config: ResolvedSgdConfig;
+  /**
+   * The names of the parameters this optimizer updates, in order. {@link train} differentiates
+   * only these, so a model's other parameters stay frozen (fine-tuning a head).
+   */
+  readonly parameterNames: readonly string[];
   private readonly parameters: readonly NamedParameter[];
   private readonly groups: readonly ResolvedSgdGroup[];
   private readonly buffers = new Map<string, tf.Variable>();
@@ -114,6 +119,7 @@ export class SgdOptimizer {
       seen.add(name);
     }
     this.parameters = parameters;
+    this.parameterNames = parameters.map((p) => p.name);
     this.groups = resolveSgdGroups(parameters, this.config, this.config.groups ?? []);
     if (this.config.momentum > 0) {
       for (const { name, variable } of parameters) {

@@ -292,6 +292,91 @@ describe.each(['cpu'] as const)('train (%s backend)', (backend) => {
     model.dispose();
   });
 
+  it('freezes by both sources at once: outside the optimizer for the run, trainedForEpochs after its epochs', async () => {
+    const biasAfterEpoch: number[][] = [];
+    const model = new TinyClassifier(TINY_RUN.modelSeed);
+    const value = (name: string) =>
+      Array.from(model.parameters.find((p) => p.name === name)?.variable.dataSync() ?? []);
+    const weightBefore = value('conv.weight');
+    const biasBefore = value('conv.bias');
+    const fcBefore = value('fc.weight');
+    const run = await runTinyTraining({
+      model,
+      optimizer: new SgdOptimizer(
+        model.parameters.filter((p) => p.name !== 'conv.weight'),
+        TINY_RUN.sgd,
+      ),
+      method: { trainedForEpochs: { 'conv.bias': 1 } },
+      onEvent: (e) => {
+        if (e.type === 'epoch-end') biasAfterEpoch.push(value('conv.bias'));
+      },
+    });
+    expect(value('conv.weight')).toEqual(weightBefore);
+    expect(biasAfterEpoch[0]).not.toEqual(biasBefore);
+    expect(biasAfterEpoch[2]).toEqual(biasAfterEpoch[0]);
+    expect(value('fc.weight')).not.toEqual(fcBefore);
+    expect(run.result.state.step).toBe(12);
+    run.dispose();
+  });
+
+  it('keeps parameters outside the optimizer frozen, and resumes such a run exactly', async () => {
+    const byName = (m: TinyClassifier) =>
+      new Map(m.parameters.map((p) => [p.name, Array.from(p.variable.dataSync())]));
+    const initial = new TinyClassifier(TINY_RUN.modelSeed);
+    const before = byName(initial);
+    initial.dispose();
+    const headOnly = (model: TinyClassifier) =>
+      model.parameters.filter((p) => p.name.startsWith('fc.'));
+    const model = new TinyClassifier(TINY_RUN.modelSeed);
+    const checkpoints = new Map<number, Checkpoint>();
+    const frozen = await runTinyTraining({
+      model,
+      optimizer: new SgdOptimizer(headOnly(model), TINY_RUN.sgd),
+      checkpointEvery: 3,
+      onEvent: (e) => {
+        if (e.type === 'checkpoint') checkpoints.set(e.step, e.checkpoint);
+      },
+    });
+    const after = byName(frozen.model);
+    expect(after.get('conv.weight')).toEqual(before.get('conv.weight'));
+    expect(after.get('conv.bias')).toEqual(before.get('conv.bias'));
+    expect(after.get('fc.weight')).not.toEqual(before.get('fc.weight'));
+    const losses = lossesByStep(frozen.events);
+    expect(losses.get(12)).toBeLessThan(losses.get(1) as number);
+
+    const resumedModel = new TinyClassifier(99);
+    const restored = restoreCheckpoint(checkpoints.get(6) as Checkpoint, resumedModel, {
+      parameters: headOnly(resumedModel),
+    });
+    expect(restored.optimizer.parameterNames).toEqual(['fc.weight', 'fc.bias']);
+    const resumed = await runTinyTraining({
+      model: resumedModel,
+      optimizer: restored.optimizer,
+      start: restored.state,
+    });
+    expect(byName(resumed.model)).toEqual(after);
+    resumed.dispose();
+    frozen.dispose();
+  });
+
+  it('refuses an optimizer over parameters the model does not have', async () => {
+    const model = new TinyClassifier(1);
+    const other = new TinyClassifier(1, 3, { withConv: false });
+    const stray = {
+      name: 'head.weight',
+      variable: (other.parameters[0] as { variable: tf.Variable }).variable,
+    };
+    const optimizer = new SgdOptimizer([stray], { lr: 0.1 });
+    await expect(
+      train({ model, optimizer, trainData: tinySources().trainData, epochs: 1 }),
+    ).rejects.toThrow(
+      'train: the optimizer updates head.weight, which the model does not have; build the optimizer over model.parameters.',
+    );
+    optimizer.dispose();
+    other.dispose();
+    model.dispose();
+  });
+
   it('rejects bad options, quoting the value', async () => {
     const model = new TinyClassifier(1);
     const optimizer = new SgdOptimizer(model.parameters, { lr: 0.1 });

@@ -25,7 +25,11 @@ import { checkTrainingState, initialTrainingState } from './training-state.js';
 /** Options of {@link train}. */
 export interface TrainOptions extends TrainingEventSinks {
   readonly model: TrainableClassifier;
-  /** Built over `model.parameters`; restored from a checkpoint when resuming. */
+  /**
+   * Built over `model.parameters`, or over some of them to keep the others frozen (only the
+   * optimizer's parameters are differentiated and updated); restored from a checkpoint when
+   * resuming.
+   */
   readonly optimizer: SgdOptimizer;
   readonly trainData: BatchSource;
   /** Evaluated at the end of every epoch. */
@@ -154,14 +158,25 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   let state: TrainingState = start;
   let dispatched = start.step; // steps queued so far: the schedule's step index
+  const updated = new Set(optimizer.parameterNames);
+  const optimized = model.parameters.filter((p) => updated.has(p.name));
+  if (optimized.length !== updated.size) {
+    const known = new Set(model.parameters.map((p) => p.name));
+    throw new Error(
+      `train: the optimizer updates ${optimizer.parameterNames.filter((n) => !known.has(n)).join(', ')}, which the model does not have; build the optimizer over model.parameters.`,
+    );
+  }
   // Sticky "every loss so far was finite" flag, so updates queued behind a NaN are skipped too.
   const healthy = tf.tidy(() => tf.variable(tf.scalar(true, 'bool'), false));
   const inFlight = new Set<DispatchedStep>();
   let lastSettled = performance.now();
 
   const dispatch = (batch: ImageBatch, epoch: number, index: number): DispatchedStep => {
+    // One freezing mechanism, two sources: parameters left out of the optimizer are frozen for
+    // the whole run (fine-tuning a head), method.freeze ones after their epochs. Neither gets a
+    // gradient: backpropagation stops at them.
     const frozen = frozenParameters(method, epoch);
-    const trained = model.parameters.filter((p) => !frozen.has(p.name));
+    const trained = optimized.filter((p) => !frozen.has(p.name));
     const lrFactor = learningRateFactor(lrSchedule, dispatched, totalSteps);
     dispatched++;
     const done = dispatched;

@@ -5,12 +5,12 @@
  * dx[b, oh·strideH − top + fh·dh, ow·strideW − left + fw·dw, :] += cols[p, fh, fw, :] for every
  * dy pixel p = (b, oh, ow) and filter tap, dropping taps that fall outside dx (the padding).
  * dx is NHWC [batch, inH, inW, inC] and written whole (zeroed first). With cols = dy·Wᵀ this is
- * the input gradient without the zero work of a full convolution.
+ * the input gradient without the zero work of a full convolution. A part is one image b:
+ * parts [partFrom, partTo) of batch are written.
  */
 export function col2im(
   cols: usize,
   dx: usize,
-  batch: i32,
   inH: i32,
   inW: i32,
   inC: i32,
@@ -24,12 +24,15 @@ export function col2im(
   dilationW: i32,
   top: i32,
   left: i32,
+  partFrom: i32,
+  partTo: i32,
 ): void {
-  memory.fill(dx, 0, (<usize>batch * <usize>inH * <usize>inW * <usize>inC) << 2);
+  const imageBytes = (<usize>inH * <usize>inW * <usize>inC) << 2;
+  memory.fill(dx + <usize>partFrom * imageBytes, 0, <usize>(partTo - partFrom) * imageBytes);
   const pixel = (<usize>inC) << 2;
   const tapRow = <usize>filterW * pixel;
-  let from = cols;
-  for (let b = 0; b < batch; b++) {
+  let from = cols + <usize>partFrom * <usize>(outH * outW * filterH) * tapRow;
+  for (let b = partFrom; b < partTo; b++) {
     const image = dx + ((<usize>b * <usize>inH * <usize>inW * <usize>inC) << 2);
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {

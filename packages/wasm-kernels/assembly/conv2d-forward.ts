@@ -285,13 +285,13 @@ function pixel(
  *   x[b, oh·strideH + fh·dilationH, ow·strideW + fw·dilationW, ci] · w[fh, fw, ci, co]
  * for x [batch, xRows, xCols, inC] (padding already applied, large enough for every tap),
  * w [filterH, filterW, inC, outCp] with outCp = outC rounded up to a multiple of 4 (zeros past
- * outC) and out [batch, outH, outW, outC], written whole.
+ * outC) and out [batch, outH, outW, outC]. A part is one output row (b, oh), b·outH + oh:
+ * parts [partFrom, partTo) of batch·outH are written.
  */
 export function conv2dForward(
   x: usize,
   w: usize,
   out: usize,
-  batch: i32,
   xRows: i32,
   xCols: i32,
   inC: i32,
@@ -304,6 +304,8 @@ export function conv2dForward(
   strideW: i32,
   dilationH: i32,
   dilationW: i32,
+  partFrom: i32,
+  partTo: i32,
 ): void {
   const vectors = (outC + 3) >> 2;
   const pixelBytes = (<usize>inC) << 2;
@@ -321,101 +323,101 @@ export function conv2dForward(
   // one for itself); 12 sums measured 1.3–1.6× slower from spilling.
   const tileVectors = min(vectors, 4);
   const tilePixels = tileVectors === 4 ? 2 : tileVectors === 3 ? 3 : tileVectors === 2 ? 4 : 8;
-  for (let b = 0; b < batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      const xRow = x + <usize>b * xImage + <usize>(oh * strideH) * xRowBytes;
-      const outRow = out + <usize>(b * outH + oh) * <usize>outW * outPixel;
-      if (outW < tilePixels) {
-        for (let ow = 0; ow < outW; ow++) {
-          pixel(
-            xRow + <usize>ow * colStep,
-            w,
-            outRow + <usize>ow * outPixel,
-            vectors,
+  for (let part = partFrom; part < partTo; part++) {
+    const b = part / outH;
+    const oh = part % outH;
+    const xRow = x + <usize>b * xImage + <usize>(oh * strideH) * xRowBytes;
+    const outRow = out + <usize>(b * outH + oh) * <usize>outW * outPixel;
+    if (outW < tilePixels) {
+      for (let ow = 0; ow < outW; ow++) {
+        pixel(
+          xRow + <usize>ow * colStep,
+          w,
+          outRow + <usize>ow * outPixel,
+          vectors,
+          filterH,
+          segments,
+          runBytes,
+          xTapRow,
+          xSegStep,
+          wTapRow,
+          outC,
+        );
+      }
+      continue;
+    }
+    for (let first = 0; ; first += tileVectors) {
+      const v = min(first, vectors - tileVectors);
+      const wp = w + ((<usize>v) << 4);
+      const lanes = outC - 4 * v;
+      for (let start = 0; ; start += tilePixels) {
+        const ow = min(start, outW - tilePixels);
+        const xAt = xRow + <usize>ow * colStep;
+        const outAt = outRow + <usize>ow * outPixel + ((<usize>v) << 4);
+        if (tileVectors === 4) {
+          tile4x2(
+            xAt,
+            wp,
+            outAt,
             filterH,
             segments,
             runBytes,
             xTapRow,
             xSegStep,
+            colStep,
             wTapRow,
-            outC,
+            outPixel,
+            lanes,
+          );
+        } else if (tileVectors === 3) {
+          tile3x3(
+            xAt,
+            wp,
+            outAt,
+            filterH,
+            segments,
+            runBytes,
+            xTapRow,
+            xSegStep,
+            colStep,
+            wTapRow,
+            outPixel,
+            lanes,
+          );
+        } else if (tileVectors === 2) {
+          tile2x4(
+            xAt,
+            wp,
+            outAt,
+            filterH,
+            segments,
+            runBytes,
+            xTapRow,
+            xSegStep,
+            colStep,
+            wTapRow,
+            outPixel,
+            lanes,
+          );
+        } else {
+          tile1x8(
+            xAt,
+            wp,
+            outAt,
+            filterH,
+            segments,
+            runBytes,
+            xTapRow,
+            xSegStep,
+            colStep,
+            wTapRow,
+            outPixel,
+            lanes,
           );
         }
-        continue;
+        if (ow + tilePixels >= outW) break;
       }
-      for (let first = 0; ; first += tileVectors) {
-        const v = min(first, vectors - tileVectors);
-        const wp = w + ((<usize>v) << 4);
-        const lanes = outC - 4 * v;
-        for (let start = 0; ; start += tilePixels) {
-          const ow = min(start, outW - tilePixels);
-          const xAt = xRow + <usize>ow * colStep;
-          const outAt = outRow + <usize>ow * outPixel + ((<usize>v) << 4);
-          if (tileVectors === 4) {
-            tile4x2(
-              xAt,
-              wp,
-              outAt,
-              filterH,
-              segments,
-              runBytes,
-              xTapRow,
-              xSegStep,
-              colStep,
-              wTapRow,
-              outPixel,
-              lanes,
-            );
-          } else if (tileVectors === 3) {
-            tile3x3(
-              xAt,
-              wp,
-              outAt,
-              filterH,
-              segments,
-              runBytes,
-              xTapRow,
-              xSegStep,
-              colStep,
-              wTapRow,
-              outPixel,
-              lanes,
-            );
-          } else if (tileVectors === 2) {
-            tile2x4(
-              xAt,
-              wp,
-              outAt,
-              filterH,
-              segments,
-              runBytes,
-              xTapRow,
-              xSegStep,
-              colStep,
-              wTapRow,
-              outPixel,
-              lanes,
-            );
-          } else {
-            tile1x8(
-              xAt,
-              wp,
-              outAt,
-              filterH,
-              segments,
-              runBytes,
-              xTapRow,
-              xSegStep,
-              colStep,
-              wTapRow,
-              outPixel,
-              lanes,
-            );
-          }
-          if (ow + tilePixels >= outW) break;
-        }
-        if (v + tileVectors >= vectors) break;
-      }
+      if (v + tileVectors >= vectors) break;
     }
   }
 }

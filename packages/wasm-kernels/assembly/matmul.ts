@@ -103,12 +103,15 @@ function element(
   return sum;
 }
 
-/** C = A·Bᵀ-style dot products: A rows and stored B rows both contiguous along k. */
-function matmulDots(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+/**
+ * Rows rowFrom..rowTo − 1 of C = A·Bᵀ-style dot products: A rows and stored B rows both
+ * contiguous along k.
+ */
+function matmulDots(a: usize, b: usize, c: usize, rowFrom: i32, rowTo: i32, n: i32, k: i32): void {
   const kv = k & ~3;
   const row = (<usize>k) << 2;
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
+  let i = rowFrom;
+  for (; i + 1 < rowTo; i += 2) {
     let j = 0;
     for (; j + 3 < n; j += 4) {
       let s00 = f32x4.splat(0);
@@ -189,7 +192,7 @@ function matmulDots(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void 
       );
     }
   }
-  for (; i < m; i++) {
+  for (; i < rowTo; i++) {
     for (let j = 0; j < n; j++) {
       store<f32>(
         c + ((<usize>i * <usize>n + <usize>j) << 2),
@@ -216,7 +219,9 @@ function dot(x: usize, y: usize, k: i32): f32 {
 
 /**
  * C[m×n] = op(A)·op(B), row-major, op = transpose when asked: A is [m×k] (stored [k×m] when
- * transposeA is not 0), B is [k×n] (stored [n×k] when transposeB is not 0).
+ * transposeA is not 0), B is [k×n] (stored [n×k] when transposeB is not 0). A part is four rows
+ * of C (the last part may have fewer): parts [partFrom, partTo) of ⌈m / 4⌉ are written. Every
+ * element is computed the same way whatever rows are computed with it.
  */
 export function matmul(
   a: usize,
@@ -227,17 +232,21 @@ export function matmul(
   k: i32,
   transposeA: i32,
   transposeB: i32,
+  partFrom: i32,
+  partTo: i32,
 ): void {
+  const rowFrom = partFrom << 2;
+  const rowTo = min(partTo << 2, m);
   // Byte steps of A along its rows (i) and along the shared dimension (p).
   const rowStep: usize = transposeA ? 4 : (<usize>k) << 2;
   const depthStep: usize = transposeA ? (<usize>m) << 2 : 4;
   if (transposeB) {
     if (!transposeA) {
-      matmulDots(a, b, c, m, n, k);
+      matmulDots(a, b, c, rowFrom, rowTo, n, k);
       return;
     }
     const bColumn: usize = (<usize>k) << 2;
-    for (let i = 0; i < m; i++) {
+    for (let i = rowFrom; i < rowTo; i++) {
       for (let j = 0; j < n; j++) {
         store<f32>(
           c + ((<usize>i * <usize>n + <usize>j) << 2),
@@ -250,8 +259,8 @@ export function matmul(
   const n8 = n & ~7;
   const n4 = n & ~3;
   const bDepth: usize = (<usize>n) << 2;
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
+  let i = rowFrom;
+  for (; i + 3 < rowTo; i += 4) {
     for (let j = 0; j < n8; j += 8) rows4cols8(a, b, c, i, j, n, k, rowStep, depthStep);
     for (let r = i; r < i + 4; r++) {
       for (let j = n8; j < n4; j += 4) row1cols4(a, b, c, r, j, n, k, rowStep, depthStep);
@@ -263,7 +272,7 @@ export function matmul(
       }
     }
   }
-  for (; i < m; i++) {
+  for (; i < rowTo; i++) {
     for (let j = 0; j < n4; j += 4) row1cols4(a, b, c, i, j, n, k, rowStep, depthStep);
     for (let j = n4; j < n; j++) {
       store<f32>(

@@ -3,13 +3,13 @@
 /**
  * Each dy value goes to the first maximum of its window (strictly greater than everything
  * before it, starting from −∞; a window with no such value drops its gradient). dx is written
- * whole. Windows may overlap (contributions add up) and reach into padding.
+ * whole. Windows may overlap (contributions add up) and reach into padding. A part is one image
+ * b: parts [partFrom, partTo) of the batch are written.
  */
 export function maxPoolGrad(
   x: usize,
   dy: usize,
   dx: usize,
-  batch: i32,
   inH: i32,
   inW: i32,
   channels: i32,
@@ -21,8 +21,11 @@ export function maxPoolGrad(
   strideW: i32,
   padTop: i32,
   padLeft: i32,
+  partFrom: i32,
+  partTo: i32,
 ): void {
-  memory.fill(dx, 0, (<usize>batch * <usize>inH * <usize>inW * <usize>channels) << 2);
+  const imageBytes = (<usize>inH * <usize>inW * <usize>channels) << 2;
+  memory.fill(dx + <usize>partFrom * imageBytes, 0, <usize>(partTo - partFrom) * imageBytes);
   // Windows that cannot overlap (stride ≥ window) own their dx elements: results are stored,
   // not added, so the last group of 4 channels may overlap the previous one (same values
   // stored twice) and no channel needs the scalar path when there are at least 4.
@@ -31,7 +34,7 @@ export function maxPoolGrad(
   const pixel = (<usize>channels) << 2;
   const negInf = f32x4.splat(-Infinity);
   const none = i32x4.splat(-1);
-  for (let b = 0; b < batch; b++) {
+  for (let b = partFrom; b < partTo; b++) {
     const image = <usize>b * <usize>inH * <usize>inW;
     for (let oh = 0; oh < outH; oh++) {
       const r0 = oh * strideH - padTop;

@@ -2,12 +2,12 @@
 
 /**
  * planar[b, ch, r, col] = src[b, r − top, col − left, ch] (NHWC, height × width) where that is
- * inside src, else 0. planar is [batch, channels, rows, cols].
+ * inside src, else 0. planar is [batch, channels, rows, cols]. A part is one image b: parts
+ * [partFrom, partTo) of batch are written.
  */
 export function toPaddedPlanar(
   src: usize,
   planar: usize,
-  batch: i32,
   height: i32,
   width: i32,
   channels: i32,
@@ -15,8 +15,11 @@ export function toPaddedPlanar(
   cols: i32,
   top: i32,
   left: i32,
+  partFrom: i32,
+  partTo: i32,
 ): void {
-  memory.fill(planar, 0, (<usize>batch * <usize>channels * <usize>rows * <usize>cols) << 2);
+  const image = (<usize>channels * <usize>rows * <usize>cols) << 2;
+  memory.fill(planar + <usize>partFrom * image, 0, <usize>(partTo - partFrom) * image);
   // Source columns whose planar column is inside the row.
   const wStart = max(0, -left);
   const wEnd = min(width, cols - left);
@@ -25,7 +28,7 @@ export function toPaddedPlanar(
   const pixel = (<usize>channels) << 2;
   const run = wEnd - wStart;
   const run4 = run & ~3;
-  for (let b = 0; b < batch; b++) {
+  for (let b = partFrom; b < partTo; b++) {
     for (let h = 0; h < height; h++) {
       const r = h + top;
       if (r < 0 || r >= rows) continue;

@@ -12,6 +12,7 @@ describeBuiltPackage(new URL('..', import.meta.url), {
     names: [
       'prepareWasmTrainingKernels',
       'registerWasmTrainingKernels',
+      'setWasmTrainingThreads',
       'simdVariant',
       'startWasmTraining',
       'supportedTfjsVersion',
@@ -32,7 +33,7 @@ function importInFreshNode(entry: string): string {
 describe('the other built entries', () => {
   it('export only their public API', () => {
     expect(importInFreshNode('@cnnkit/wasm-kernels/node')).toBe(
-      'enableRelaxedSimd,startWasmTraining',
+      'enableRelaxedSimd,setWasmTrainingThreads,startWasmTraining',
     );
     expect(importInFreshNode('@cnnkit/wasm-kernels/vite')).toBe('cnnkitWasm');
   });
@@ -45,7 +46,7 @@ describe('the other built entries', () => {
 });
 
 describe('the built browser entry', () => {
-  it('imports no Node built-ins (node:v8 stays in the /node entry, node:module in /vite)', () => {
+  it('imports no Node built-ins (node:v8, node:os and node:worker_threads stay in the /node entry, node:module in /vite)', () => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
     const builtIns = (file: string) =>
       [...readFileSync(join(dist, file), 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)]
@@ -58,7 +59,7 @@ describe('the built browser entry', () => {
     expect(browserFiles).toContain('index.js');
     expect(browserFiles).toContain('wasm-paths.js');
     for (const file of browserFiles) expect(builtIns(file), file).toEqual([]);
-    expect(builtIns('node.js')).toEqual(['v8']);
+    expect(builtIns('node.js').sort()).toEqual(['os', 'v8', 'worker_threads']);
     expect(builtIns('vite.js').sort()).toEqual(['module', 'path']);
   });
 });

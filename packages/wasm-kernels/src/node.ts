@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export { enableRelaxedSimd } from './enable-relaxed-simd.js';
+export { setWasmTrainingThreads } from './set-wasm-training-threads.js';
 export { startWasmTraining } from './start-wasm-training-node.js';
 export type { StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';

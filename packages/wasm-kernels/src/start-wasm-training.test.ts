@@ -21,11 +21,11 @@ describe('startWasmTraining (main entry, in Node)', () => {
         kernels: simdVariant(),
         detail:
           `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (${label}), 1 thread ` +
-          '(4 threads requested, but tfjs-backend-wasm runs single-threaded in Node)',
+          "(4 threads requested, but this entry starts no threads in Node (import startWasmTraining from '@cnnkit/wasm-kernels/node'))",
       });
       expect(warn.mock.calls).toEqual([
         [
-          '@cnnkit/wasm-kernels: 4 threads requested, but tfjs-backend-wasm runs single-threaded in Node; running on 1 thread.',
+          "@cnnkit/wasm-kernels: 4 threads requested, but this entry starts no threads in Node (import startWasmTraining from '@cnnkit/wasm-kernels/node'); running on 1 thread.",
         ],
       ]);
     } finally {
@@ -44,9 +44,9 @@ describe('startWasmTraining (main entry, in Node)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it.each([0, 2.5, -1])('rejects threads: %s, quoting it', async (threads) => {
+  it.each([0, 2.5, -1, 65])('rejects threads: %s, quoting it', async (threads) => {
     await expect(startWasmTraining({ threads })).rejects.toThrow(
-      `@cnnkit/wasm-kernels: threads must be a whole number >= 1, got ${threads}.`,
+      `@cnnkit/wasm-kernels: threads must be a whole number from 1 to 64, got ${threads}.`,
     );
   });
 });

@@ -2,6 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 import { simdVariant } from './simd/simd-kernels.js';
+import type { WasmMemory } from './simd/webassembly-api.js';
+import { maxThreads } from './threads/control-block.js';
+import type { SpawnPoolWorker } from './threads/kernel-pool.js';
+import { startKernelThreads } from './threads/kernel-threads.js';
+import { spawnWebWorker } from './threads/spawn-web-worker.js';
+import { startWithSharedMemory } from './threads/start-with-shared-memory.js';
 import type { StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';
 import { explainWasmStartFailure, reasonOf } from './wasm-start-failure.js';
 
@@ -13,26 +19,37 @@ const kernelLabels: Record<WasmTrainingInfo['kernels'], string> = {
   none: 'fallbacks: the SIMD module did not start',
 };
 
-/** After this long a threaded start that has not finished is probably stuck (see the notice). */
-const slowThreadedStartMs = 20_000;
-
 let startup: Promise<WasmTrainingInfo> | undefined;
+
+/** How a platform's entry starts threads: Node's worker_threads, or Web Workers. */
+export interface ThreadsPlatform {
+  /** Starts a pool worker. */
+  readonly spawn: SpawnPoolWorker;
+  /** The threads used when none are asked for: the logical cores. */
+  defaultThreads(): number;
+  /** Why threads cannot run here, or undefined when they can. */
+  whyNoThreads(): string | undefined;
+}
 
 /**
  * Starts TensorFlow.js's wasm backend for training: imports and registers
- * `@tensorflow/tfjs-backend-wasm`, applies `wasmPaths` and `threads`, runs
- * `await tf.setBackend('wasm')`, registers cnnkit's training kernels
- * ({@link registerWasmTrainingKernels}) and starts their SIMD module without blocking. Resolves
- * with what runs. Calling it again returns the first call's result.
+ * `@tensorflow/tfjs-backend-wasm`, applies `wasmPaths`, runs `await tf.setBackend('wasm')`,
+ * registers cnnkit's training kernels ({@link registerWasmTrainingKernels}), starts their SIMD
+ * module without blocking and, for more than one thread, the kernel threads: Web Workers that
+ * share the backend's heap and take their part of every large kernel call. Resolves with what
+ * runs. Calling it again returns the first call's result; `setWasmTrainingThreads()` changes
+ * the number of threads later.
+ *
+ * `threads` defaults to the logical cores (`navigator.hardwareConcurrency`). Threads need a
+ * cross-origin isolated page (SharedArrayBuffer); elsewhere it runs on 1 thread, with one
+ * console warning and the reason in `detail`.
  *
  * Rejects with one error saying why the backend did not start and what to do, e.g. when a
  * .wasm URL answers with a web page instead of the file ("… is not a .wasm file (text/html,
  * starting "<!doctype html>…") … Serve tfjs-backend-wasm's .wasm files and pass … wasmPaths").
- * Threads requested where the platform has none (a page that is not cross-origin isolated,
- * Node) give 1 thread, one console warning and the reason in `detail`.
  *
- * In Node, import it from `@cnnkit/wasm-kernels/node`, which also turns on relaxed SIMD on
- * Node 20.
+ * In Node, import it from `@cnnkit/wasm-kernels/node`, which starts threads as worker_threads
+ * and turns on relaxed SIMD on Node 20; this entry runs on 1 thread in Node.
  *
  * @example
  * ```ts
@@ -40,7 +57,7 @@ let startup: Promise<WasmTrainingInfo> | undefined;
  * import { startWasmTraining } from '@cnnkit/wasm-kernels';
  *
  * // In a browser: startWasmTraining({ wasmPaths }) — see the README.
- * const info = await startWasmTraining();
+ * const info = await startWasmTraining({ threads: 1 });
  * tf.getBackend(); // 'wasm'
  * info.threads; // 1
  * ['relaxed-simd', 'simd'].includes(info.kernels); // true
@@ -50,21 +67,39 @@ let startup: Promise<WasmTrainingInfo> | undefined;
 export function startWasmTraining(
   options: StartWasmTrainingOptions = {},
 ): Promise<WasmTrainingInfo> {
+  return startWasmTrainingOn(webThreads, options);
+}
+
+/** {@link startWasmTraining} with a platform's way of starting threads. */
+export function startWasmTrainingOn(
+  platform: ThreadsPlatform,
+  options: StartWasmTrainingOptions,
+): Promise<WasmTrainingInfo> {
   const { threads } = options;
-  if (threads != null && (!Number.isInteger(threads) || threads < 1)) {
+  if (threads != null && !isThreadCount(threads)) {
     return Promise.reject(
-      new Error(`@cnnkit/wasm-kernels: threads must be a whole number >= 1, got ${threads}.`),
+      new Error(
+        `@cnnkit/wasm-kernels: threads must be a whole number from 1 to ${maxThreads}, got ${threads}.`,
+      ),
     );
   }
-  startup ??= start(options).catch((error: unknown) => {
+  startup ??= start(platform, options).catch((error: unknown) => {
     startup = undefined;
     throw error;
   });
   return startup;
 }
 
-async function start(options: StartWasmTrainingOptions): Promise<WasmTrainingInfo> {
-  const requested = options.threads;
+/** Whether `threads` is a thread count a pool can have. */
+export function isThreadCount(threads: number): boolean {
+  return Number.isInteger(threads) && threads >= 1 && threads <= maxThreads;
+}
+
+async function start(
+  platform: ThreadsPlatform,
+  options: StartWasmTrainingOptions,
+): Promise<WasmTrainingInfo> {
+  const requested = options.threads ?? Math.max(1, Math.min(maxThreads, platform.defaultThreads()));
   let wasm: TfjsBackendWasm;
   try {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -75,24 +110,21 @@ async function start(options: StartWasmTrainingOptions): Promise<WasmTrainingInf
   }
   // Settings apply to the backend's first start only (tfjs starts it once per page or process).
   const firstStart = !('wasm' in tf.engine().registry);
-  const canThread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
-  let notice: string | undefined;
-  if (requested != null && requested > 1 && !canThread) {
-    notice = `${requested} threads requested, but ${whyNoThreads()}`;
-    console.warn(`@cnnkit/wasm-kernels: ${notice}; running on 1 thread.`);
-  }
+  let notice = requested > 1 ? platform.whyNoThreads() : undefined;
   if (firstStart) {
     if (options.wasmPaths != null) wasm.setWasmPaths(options.wasmPaths);
-    // threads: 1 selects its single-threaded build: no pthread workers at all.
-    if (requested === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    else if (requested != null && canThread) wasm.setThreadsCount(requested);
+    // cnnkit's kernel threads replace tfjs's pthread build, which Node never gets and which
+    // browsers get with a pool of half the cores that only its XNNPACK kernels use.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
-  const threaded = firstStart && canThread && requested !== 1;
+  const shareHeap = firstStart && requested > 1 && notice == null;
 
   const capture = captureInitError();
   let started: boolean;
+  let memory: WasmMemory | undefined;
   try {
-    started = await withSlowStartNotice(tf.setBackend('wasm'), threaded);
+    if (shareHeap) ({ result: started, memory } = await startWithSharedMemory(setWasmBackend));
+    else started = await setWasmBackend();
   } finally {
     capture.restore();
   }
@@ -103,12 +135,27 @@ async function start(options: StartWasmTrainingOptions): Promise<WasmTrainingInf
   }
   registerWasmTrainingKernels();
   const kernels = (await prepareWasmTrainingKernels()) ? simdVariant() : 'none';
-  const threads = threadsCount(wasm);
-  if (notice == null && requested != null && threads < requested && threaded) {
-    // tfjs-backend-wasm 4.22 caps its thread pool at half the logical cores (at most 8).
-    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-      ?.hardwareConcurrency;
-    notice = `${requested} threads requested, but tfjs-backend-wasm uses at most half of the ${cores ?? 'unknown number of'} logical cores, up to 8`;
+  let threads = 1;
+  if (requested > 1 && notice == null) {
+    if (memory == null) {
+      notice = firstStart
+        ? "tfjs-backend-wasm's heap could not be shared"
+        : 'the wasm backend was started before startWasmTraining(), without a shared heap';
+    } else if (kernels === 'none') {
+      notice = "cnnkit's SIMD module did not start";
+    } else {
+      try {
+        threads = await startKernelThreads(memory, platform.spawn, requested);
+      } catch (error) {
+        notice = `the kernel threads did not start (${reasonOf(error)})`;
+      }
+    }
+  }
+  if (notice != null) {
+    notice = `${requested} threads requested, but ${notice}`;
+    if (options.warn !== false) {
+      console.warn(`@cnnkit/wasm-kernels: ${notice}; running on 1 thread.`);
+    }
   }
   const detail =
     `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} + cnnkit kernels (${kernelLabels[kernels]}), ` +
@@ -116,24 +163,33 @@ async function start(options: StartWasmTrainingOptions): Promise<WasmTrainingInf
   return { tfjsWasmVersion: wasm.version_wasm, threads, kernels, detail };
 }
 
-function whyNoThreads(): string {
-  if (tf.env().getBool('IS_NODE')) return 'tfjs-backend-wasm runs single-threaded in Node';
-  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
-    return (
-      'the page is not cross-origin isolated: serve it with the headers ' +
-      '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"'
-    );
-  }
-  return 'this browser has no WebAssembly threads';
-}
+const setWasmBackend = (): Promise<boolean> => tf.setBackend('wasm');
 
-function threadsCount(wasm: TfjsBackendWasm): number {
-  try {
-    return wasm.getThreadsCount();
-  } catch {
-    return 1;
-  }
-}
+/** Web Workers, where the page is cross-origin isolated. */
+const webThreads: ThreadsPlatform = {
+  spawn: spawnWebWorker,
+  defaultThreads: () =>
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency ?? 1,
+  whyNoThreads() {
+    if (tf.env().getBool('IS_NODE')) {
+      return "this entry starts no threads in Node (import startWasmTraining from '@cnnkit/wasm-kernels/node')";
+    }
+    if (
+      typeof SharedArrayBuffer === 'undefined' ||
+      (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true
+    ) {
+      return (
+        'the page is not cross-origin isolated: serve it with the headers ' +
+        '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"'
+      );
+    }
+    if (typeof (globalThis as { Worker?: unknown }).Worker !== 'function') {
+      return 'Web Workers cannot be started here';
+    }
+    return undefined;
+  },
+};
 
 /**
  * tfjs-core turns a failed backend start into `setBackend() === false` (printing the reason
@@ -162,22 +218,4 @@ function captureInitError(): { error(): unknown; restore(): void } {
       entry.factory = factory;
     },
   };
-}
-
-/**
- * `starting`, with one console warning if the threaded build has not started after a while:
- * when a bundler has broken its pthread workers, tfjs's start never finishes and says nothing.
- */
-function withSlowStartNotice<T>(starting: Promise<T>, threaded: boolean): Promise<T> {
-  if (!threaded) return starting;
-  const timer = setTimeout(() => {
-    console.warn(
-      "@cnnkit/wasm-kernels: tfjs-backend-wasm's multi-threaded build has not started after " +
-        `${slowThreadedStartMs / 1000} s. If the console shows worker errors such as "e is not ` +
-        'defined", a minifier broke its pthread workers: add cnnkitWasm() from ' +
-        "'@cnnkit/wasm-kernels/vite' to the Vite config (plugins and worker.plugins), or pass " +
-        'threads: 1.',
-    );
-  }, slowThreadedStartMs);
-  return starting.finally(() => clearTimeout(timer));
 }

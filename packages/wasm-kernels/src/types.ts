@@ -15,13 +15,13 @@ export interface RegisteredKernels {
 export interface WasmTrainingInfo {
   /** '@tensorflow/tfjs-backend-wasm' version, e.g. '4.22.0'. */
   readonly tfjsWasmVersion: string;
-  /** Threads tfjs-backend-wasm computes with (1 when single-threaded). */
+  /** Threads cnnkit's kernels compute with (1: the calling thread alone). */
   readonly threads: number;
   /** Which build of cnnkit's SIMD kernel module runs, or 'none' when its fallbacks run. */
   readonly kernels: 'relaxed-simd' | 'simd' | 'none';
   /**
    * One line for people, e.g. "@tensorflow/tfjs-backend-wasm 4.22.0 + cnnkit kernels (relaxed
-   * SIMD, FMA), 1 thread", with the reason when fewer threads run than were asked for.
+   * SIMD, FMA), 2 threads", with the reason when fewer threads run than were asked for.
    */
   readonly detail: string;
 }
@@ -36,9 +36,14 @@ export interface StartWasmTrainingOptions {
    */
   readonly wasmPaths?: string | Record<string, string>;
   /**
-   * Threads for tfjs-backend-wasm where the platform allows them (a cross-origin isolated
-   * page); default: tfjs's own choice (the number of logical cores there). 1 selects its
-   * single-threaded build.
+   * Threads for cnnkit's kernels, 1 to 64 (default: the logical cores), where the platform
+   * allows them: Node through `@cnnkit/wasm-kernels/node`, browsers in a cross-origin isolated
+   * page. Results do not depend on it.
    */
   readonly threads?: number;
+  /**
+   * Whether to print one console warning when fewer threads run than asked for (default true);
+   * `detail` says why either way, so apps that show it pass false.
+   */
+  readonly warn?: boolean;
 }

@@ -1,9 +1,8 @@
-import { CIFAR10_CLASS_NAMES, type RgbImage } from '@cnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../backend.js';
 import type { PredictOptions } from '../cli-program.js';
 import { readImageFile } from '../image-file.js';
-import { loadSimpleCnn } from '../model-weights.js';
+import { loadModelForWeights } from '../model-weights.js';
 import { checkFiniteWeights } from '../non-finite-weights.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
@@ -13,40 +12,46 @@ interface Prediction {
   readonly top: { readonly label: string; readonly probability: number }[];
 }
 
-/** `cnnkit predict`: top-k CIFAR-10 classes for each image, with softmax probabilities. */
+/**
+ * `cnnkit predict`: the top-k classes of each image with softmax probabilities, named, sized,
+ * resized and normalised as the weights' metadata says (CIFAR-10's defaults without it).
+ */
 export async function predictCommand(files: string[], options: PredictOptions): Promise<void> {
-  await selectBackend({ requested: options.backend, log: notify });
-  // One at a time: each decoded image may take hundreds of MB before it is resized.
-  const images: RgbImage[] = [];
-  for (const file of files) images.push(await readImageFile(file, 32));
-  const model = await loadSimpleCnn(options.weights);
+  await selectBackend({ requested: options.backend, threads: options.threads, log: notify });
+  const { model, info } = await loadModelForWeights(options.weights);
+  const [size] = info.inputShape;
+  const { mean, std } = info.normalize;
+  let values: number[][];
   try {
     checkFiniteWeights(options.weights, model.saveWeights(), {
       allow: options.allowNonFinite,
       notify,
     });
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  const k = Math.min(options.top, model.numClasses);
-  const probabilities = tf.tidy(() => {
-    const pixels = new Float32Array(images.length * 32 * 32 * 3);
-    // The tutorial's ToTensor + Normalize(0.5, 0.5): [0, 255] → [-1, 1].
-    images.forEach((image, i) => {
-      for (let j = 0; j < image.pixels.length; j++) {
-        pixels[i * 3072 + j] = (image.pixels[j] as number) / 127.5 - 1;
-      }
+    // One at a time: each decode may take hundreds of MB before it is resized.
+    const images: Uint8Array[] = [];
+    for (const file of files) images.push(await readImageFile(file, { size, resize: info.resize }));
+    const imageBytes = size * size * 3;
+    const probabilities = tf.tidy(() => {
+      const pixels = new Float32Array(images.length * imageBytes);
+      images.forEach((image, i) => {
+        for (let j = 0; j < imageBytes; j++) {
+          const channel = j % 3;
+          pixels[i * imageBytes + j] =
+            ((image[j] as number) / 255 - (mean[channel] as number)) / (std[channel] as number);
+        }
+      });
+      return tf.softmax(model.logits(tf.tensor4d(pixels, [images.length, size, size, 3])));
     });
-    return tf.softmax(model.logits(tf.tensor4d(pixels, [images.length, 32, 32, 3])));
-  });
-  const values = (await probabilities.array()) as number[][];
-  probabilities.dispose();
-  model.dispose();
+    values = (await probabilities.array()) as number[][];
+    probabilities.dispose();
+  } finally {
+    model.dispose();
+  }
+  const k = Math.min(options.top, info.classNames.length);
   const predictions: Prediction[] = files.map((file, i) => ({
     file,
     top: (values[i] as number[])
-      .map((probability, c) => ({ label: CIFAR10_CLASS_NAMES[c] ?? String(c), probability }))
+      .map((probability, c) => ({ label: info.classNames[c] ?? String(c), probability }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, k),
   }));
@@ -54,11 +59,12 @@ export async function predictCommand(files: string[], options: PredictOptions): 
     process.stdout.write(`${JSON.stringify(predictions)}\n`);
     return;
   }
+  const width = Math.max(10, ...info.classNames.map((name) => name.length));
   for (const p of predictions) {
     process.stdout.write(`${p.file}\n`);
     for (const { label, probability } of p.top) {
       process.stdout.write(
-        `  ${label.padEnd(10)} ${(100 * probability).toFixed(1).padStart(5)} %\n`,
+        `  ${label.padEnd(width)} ${(100 * probability).toFixed(1).padStart(5)} %\n`,
       );
     }
   }

@@ -1,15 +1,39 @@
 import { rmdir, stat } from 'node:fs/promises';
-import type { EpochRecord, EvaluationResult, JsonValue } from '@cnnkit/contracts';
+import type { EpochRecord, EvaluationResult, JsonValue, TrainingMethod } from '@cnnkit/contracts';
+import {
+  type BatchTransform,
+  colorJitter,
+  compose,
+  normalize,
+  randomHorizontalFlip,
+  randomResizedCrop,
+  toTensor,
+} from '@cnnkit/datasets';
 import { describeModel } from '@cnnkit/models';
-import { createRecipeModel, type RecipeRun, recipeLoaders, startRecipeRun } from '@cnnkit/recipes';
-import { createCheckpoint, NonFiniteLossError, restoreCheckpoint, train } from '@cnnkit/trainer';
+import {
+  initialiseFromData,
+  recipeLoaders,
+  sgdConfigFor,
+  trainingMethodFor,
+} from '@cnnkit/recipes';
+import {
+  createCheckpoint,
+  LookaheadAveraging,
+  NonFiniteLossError,
+  restoreCheckpoint,
+  SgdOptimizer,
+  train,
+} from '@cnnkit/trainer';
 import { openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
 import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';
+import type { LoadedData } from '../data-source.js';
 import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
+import { describeSplit } from '../image-folder-report.js';
 import { abortOnSignals } from '../interrupt.js';
 import { invocation, shellWord, suggestedCommand } from '../invocation.js';
+import { normalizeOf } from '../model-weights.js';
 import { outOfMemoryError } from '../out-of-memory.js';
 import { plural } from '../plural.js';
 import { createProgressDisplay } from '../progress-display.js';
@@ -23,12 +47,33 @@ import {
   runPaths,
 } from '../run-directory.js';
 import { acquireRunLock } from '../run-lock.js';
+import { createRunModel, startFromWeights } from '../run-model.js';
 import { planNewRun, planResume, type RunPlan } from '../run-plan.js';
-import { RUN_FORMAT, type RunRecord, writeRunRecord } from '../run-settings.js';
+import { RUN_FORMAT, type RunRecord, type RunSettings, writeRunRecord } from '../run-settings.js';
 import { formatEvaluation, perClassRecord } from '../run-summary.js';
 import { exitCodes, UsageError, UserError } from '../user-errors.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
+
+/**
+ * The tutorial's `--augment` (crop-flip) on photos: a random part of at least a quarter of the
+ * (already resized) image, flips and mild colour changes, on [0, 1] floats before
+ * normalisation as torchvision usually orders them. CIFAR-10 keeps the recipe's own transform,
+ * and so does flip-translate, which suits any image size. Undefined: the recipe's.
+ */
+function photoTransform(settings: RunSettings, loaded: LoadedData): BatchTransform | undefined {
+  if (!settings.augment || settings.augmentation !== 'crop-flip' || loaded.kind === 'cifar10') {
+    return undefined;
+  }
+  const { mean, std } = normalizeOf(settings.normalization);
+  return compose(
+    randomResizedCrop(loaded.data.train.height, { scale: [0.25, 1] }),
+    randomHorizontalFlip(0.5),
+    toTensor(),
+    colorJitter({ brightness: 0.2, contrast: 0.2, saturation: 0.2 }),
+    normalize(mean, std),
+  );
+}
 
 /** What the run is writing at the moment, for the message when the disk says no. */
 interface Activity {
@@ -40,6 +85,11 @@ function checkFlagCombinations(options: TrainOptions): void {
   if (options.resume !== undefined && options.force) {
     throw new UsageError(
       '--force starts a new run and cannot be used with --resume; use --out <dir> --force.',
+    );
+  }
+  if (options.freeze && options.initWeights === undefined && options.resume === undefined) {
+    throw new UsageError(
+      '--freeze keeps the feature layers of --init-weights fixed; give --init-weights <file.safetensors> too.',
     );
   }
   if (options.resume !== undefined && options.out !== undefined && options.out !== options.resume) {
@@ -199,55 +249,74 @@ async function trainRun(
     ...(settings.limit === null ? {} : { limit: settings.limit }),
     ...(settings.testLimit == null ? {} : { testLimit: settings.testLimit }),
   };
+  const trainTransform = photoTransform(settings, loaded);
   let loaders: ReturnType<typeof recipeLoaders>;
   try {
-    loaders = recipeLoaders(settings, dataOptions);
+    loaders = recipeLoaders(settings, {
+      ...dataOptions,
+      ...(trainTransform ? { trainTransform } : {}),
+    });
   } catch (error) {
     throw new UserError((error as Error).message);
   }
   const { trainData, testData } = loaders;
 
-  const backend = await selectBackend({ requested: options.backend, log: notify });
+  const backend = await selectBackend({
+    requested: options.backend,
+    threads: options.threads,
+    log: notify,
+  });
   await recordSession(dir, plan, backend.name, activity);
   onRecorded();
 
-  let run: Pick<RecipeRun, 'model' | 'optimizer' | 'method' | 'averaging' | 'dispose'>;
+  const run = createRunModel(settings, loaded);
+  const { model } = run;
+  let optimizer: SgdOptimizer;
+  let method: TrainingMethod;
+  let averaging: LookaheadAveraging | undefined;
   if (plan.checkpoint) {
     const { start } = plan;
     notify(
       `resuming ${dir} at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step})`,
     );
-    const model = createRecipeModel(settings, {
-      seed: settings.seed,
-      numClasses: classNames.length,
-    });
     try {
-      const restored = restoreCheckpoint(plan.checkpoint, model);
-      run = {
-        model,
-        optimizer: restored.optimizer,
-        method: restored.method,
-        ...(restored.averaging ? { averaging: restored.averaging } : {}),
-        dispose() {
-          restored.averaging?.dispose();
-          restored.optimizer.dispose();
-          model.dispose();
-        },
-      };
+      const restored = restoreCheckpoint(plan.checkpoint, model, { parameters: run.trained });
+      ({ optimizer, method, averaging } = restored);
     } catch (error) {
       model.dispose();
       throw new UserError(`cannot resume ${dir}: ${(error as Error).message}`);
     }
   } else {
     try {
-      run = await startRecipeRun(settings, dataOptions);
+      if (settings.initWeights !== null) {
+        for (const line of await startFromWeights(run, settings, settings.initWeights)) {
+          notify(line);
+        }
+      } else {
+        await initialiseFromData(model, settings, loaded.data.train, {
+          ...(settings.limit === null ? {} : { limit: settings.limit }),
+        });
+      }
     } catch (error) {
-      throw new UserError((error as Error).message);
+      model.dispose();
+      throw error instanceof UserError ? error : new UserError((error as Error).message);
     }
+    optimizer = new SgdOptimizer(run.trained, sgdConfigFor(settings));
+    method = trainingMethodFor(settings, model);
+    averaging = method.lookahead ? LookaheadAveraging.forModel(model, method.lookahead) : undefined;
   }
-  const { model, optimizer, method, averaging } = run;
+  const disposeRun = () => {
+    averaging?.dispose();
+    optimizer.dispose();
+    model.dispose();
+  };
   const config = checkpointConfig(plan);
 
+  if (loaded.report) {
+    notify(
+      `${loaded.source}: ${plural(classNames.length, 'class', 'classes')} (${classNames.join(', ')}), ${loaded.data.train.height}×${loaded.data.train.width} (${loaded.image?.resize}); ${describeSplit(loaded.report)}`,
+    );
+  }
   notify(
     `training ${describeModel(settings.model).className} with the ${settings.recipe} recipe on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
       `${plural(plan.epochs, 'epoch')}, batch ${settings.batchSize}, lr ${settings.lr}, momentum ${settings.momentum}, seed ${settings.seed}; ` +
@@ -337,7 +406,7 @@ async function trainRun(
     });
     // A full wasm heap is damaged: disposing would trap again.
     if (outOfMemory) throw outOfMemory;
-    run.dispose();
+    disposeRun();
     throw error;
   } finally {
     interrupt.release();
@@ -359,7 +428,7 @@ async function trainRun(
         ...(averaging ? { averaging } : {}),
       }),
     );
-    run.dispose();
+    disposeRun();
     notify(
       `stopped at step ${result.state.step}; continue with: ${suggestedCommand('train', '--resume', shellWord(dir))}`,
     );
@@ -370,7 +439,7 @@ async function trainRun(
   activity.path = paths.weights;
   activity.doing = 'writing the final weights';
   await writeFileAtomically(paths.weights, model.saveWeights());
-  run.dispose();
+  disposeRun();
   const final = lastTest ?? result.state.history.at(-1)?.test;
   if (!final) throw new Error('training finished without a test evaluation');
   printSummary(dir, plan, options, {
@@ -439,6 +508,7 @@ function printSummary(
   const summary = {
     accuracy: final.accuracy,
     loss: final.loss,
+    classNames: run.classNames,
     perClassAccuracy: perClassRecord(run.classNames, final.perClassAccuracy),
     confusionMatrix: final.confusionMatrix,
     testImages: final.count,
@@ -449,6 +519,12 @@ function printSummary(
     trainSeconds: run.trainSeconds,
     backend: run.backend,
     data: plan.data.source,
+    ...(plan.data.report
+      ? {
+          split: describeSplit(plan.data.report),
+          skippedFiles: plan.data.report.skipped,
+        }
+      : {}),
     weights: paths.weights,
     runDirectory: dir,
     config: checkpointConfig(plan),

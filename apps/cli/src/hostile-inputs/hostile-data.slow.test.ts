@@ -75,7 +75,8 @@ describe('complete multi-GB hostile archives given to `cnnkit eval`', () => {
     await writeGzip(bomb, [20_000_000_000]);
     expectRefused(
       await evalOn(bomb),
-      `${bomb}: unpacks to more than 200,000,000 bytes, the most a CIFAR-10 archive holds; stopped reading. It is not a CIFAR-10 archive.`,
+      // Zeros read as a tar are its end: no CIFAR-10 entry, no class folder, nothing inflated past that.
+      `${bomb} has no class folders: put each class's images in a folder named after the class (${bomb}/<class>/<image>).`,
     );
   });
 

@@ -79,7 +79,8 @@ describe('hostile data given to `cnnkit eval --data`', () => {
     await writeGzipMembers(bomb, [4 * 1024 ** 3]);
     expectRefused(
       await evalOn(bomb),
-      `${bomb}: unpacks to more than 200,000,000 bytes, the most a CIFAR-10 archive holds; stopped reading. It is not a CIFAR-10 archive.`,
+      // Zeros read as a tar are its end: no CIFAR-10 entry, no class folder, nothing inflated past that.
+      `${bomb} has no class folders: put each class's images in a folder named after the class (${bomb}/<class>/<image>).`,
     );
   });
 
@@ -103,7 +104,7 @@ describe('hostile data given to `cnnkit eval --data`', () => {
     await truncate(sparse, 9_000_000_000);
     expectRefused(
       await evalOn(sparse),
-      `${sparse}: 9,000,000,000 bytes, more than a CIFAR-10 archive holds (at most 200,000,000 bytes); it is not a CIFAR-10 archive.`,
+      `${sparse}: not a .zip, .tar or .tar.gz archive (nor a folder); give a folder of class folders or an archive of one.`,
     );
   });
 

@@ -3,11 +3,12 @@
 // preloaded module writes `process.resourceUsage().maxRSS` (the kernel's high-water mark for
 // the whole process) to a file as the process exits, on any platform and without /usr/bin/time.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const cnnkitBin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -64,7 +65,7 @@ export async function runCnnkit(
     );
     clearTimeout(timer);
     const peak = await readFile(peakFile, 'utf8').then(Number, () => undefined);
-    return {
+    const run: MeasuredRun = {
       code,
       signal,
       stdout,
@@ -73,9 +74,31 @@ export async function runCnnkit(
       seconds: (performance.now() - started) / 1000,
       timedOut,
     };
+    recordForReport(args, run);
+    return run;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * With CNNKIT_HOSTILE_REPORT=<file>, every measured run appends one JSON line (test name,
+ * arguments, exit code, peak RSS, seconds, first error line) so the suite's results can be
+ * tabulated for a report (`scripts/hostile-inputs-table.mjs`) without changing what it asserts.
+ */
+function recordForReport(args: readonly string[], run: MeasuredRun): void {
+  const file = process.env.CNNKIT_HOSTILE_REPORT;
+  if (!file) return;
+  const line = {
+    test: expect.getState().currentTestName ?? '',
+    args,
+    code: run.code,
+    signal: run.signal,
+    peakRssBytes: run.peakRssBytes ?? null,
+    seconds: Math.round(run.seconds * 10) / 10,
+    message: errorLines(run)[0] ?? '',
+  };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
 /** The bound the issue sets for any hostile input. */

@@ -6,8 +6,15 @@ export interface OpenedPage {
   readonly errors: string[];
 }
 
-/** Opens the demo and waits until backends are checked and the sample is loaded. */
-export async function openDemo(context: BrowserContext, url: string): Promise<OpenedPage> {
+/**
+ * Opens the demo and waits until it is ready to train (the first backend checked, the sample
+ * loaded and inspected) and, unless `allChecked` is false, every other backend is checked.
+ */
+export async function openDemo(
+  context: BrowserContext,
+  url: string,
+  { allChecked = true }: { readonly allChecked?: boolean } = {},
+): Promise<OpenedPage> {
   const page = await context.newPage();
   const errors: string[] = [];
   const log: string[] = [];
@@ -25,6 +32,7 @@ export async function openDemo(context: BrowserContext, url: string): Promise<Op
   await page.goto(url);
   try {
     await page.waitForSelector('body[data-phase="idle"]', { timeout: 40_000 });
+    if (allChecked) await waitForBackendChecks(page);
   } catch (error) {
     const text = (await page.textContent('main').catch(() => '')) ?? '';
     throw new Error(
@@ -32,6 +40,17 @@ export async function openDemo(context: BrowserContext, url: string): Promise<Op
     );
   }
   return { page, errors };
+}
+
+/** Waits until no backend row says 'checking' (they are checked after the first works). */
+export async function waitForBackendChecks(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('.backend-option').length > 0 &&
+      document.querySelectorAll('.backend-option[data-state="checking"]').length === 0,
+    undefined,
+    { timeout },
+  );
 }
 
 /** Backend rows as the page shows them: state and detail text. */

@@ -1,3 +1,4 @@
+import { accuracyText } from '../accuracy-text.js';
 import type { EvaluationSummary, Inspection } from '../protocol.js';
 import { rgbCanvas } from './rgb-canvas.js';
 import { renderTopK } from './top-k-bars.js';
@@ -6,13 +7,16 @@ export interface InspectionElements {
   readonly accuracy: HTMLElement;
   readonly predictions: HTMLElement;
   readonly confusion: HTMLTableElement;
+  /** The confusion matrix's scroll container. */
+  readonly confusionScroll: HTMLElement;
   readonly filters: HTMLElement;
 }
 
-/** "Test accuracy 41.2 % (206 / 500 images), loss 1.62" — exact counts, as `cnnkit eval` reports. */
+const overflowChecks = new WeakMap<HTMLElement, () => void>();
+
+/** "Test accuracy 41.2 % (206 / 500 images), loss 1.6200" — exact counts, as `cnnkit eval` reports. */
 export function accuracyLine(evaluation: EvaluationSummary, what = 'Test accuracy'): string {
-  const count = (n: number) => n.toLocaleString('en-US');
-  return `${what} ${(100 * evaluation.accuracy).toFixed(1)} % (${count(evaluation.correct)} / ${count(evaluation.count)} images), loss ${evaluation.loss.toFixed(4)}`;
+  return `${accuracyText(evaluation, what)}, loss ${evaluation.loss.toFixed(4)}`;
 }
 
 function renderConfusion(
@@ -21,12 +25,19 @@ function renderConfusion(
   classNames: readonly string[],
 ): void {
   const head = document.createElement('tr');
-  head.append(document.createElement('th'));
+  const corner = document.createElement('th');
+  corner.scope = 'col';
+  corner.className = 'corner';
+  corner.textContent = 'true \\ predicted';
+  head.append(corner);
   for (const name of classNames) {
     const th = document.createElement('th');
     th.scope = 'col';
-    th.textContent = name.slice(0, 4);
-    th.title = name;
+    // Whole names, written vertically: ten of them fit a phone's width.
+    const text = document.createElement('span');
+    text.className = 'vertical';
+    text.textContent = name;
+    th.append(text);
     head.append(th);
   }
   const perClass = document.createElement('th');
@@ -59,6 +70,18 @@ function renderConfusion(
   table.replaceChildren(head, ...rows);
 }
 
+/**
+ * Marks `scroller` with `data-overflows` while its content is wider than it (a confusion
+ * matrix on a phone), which shows the scroll hint beside it; kept up to date on resizes.
+ */
+export function watchOverflow(scroller: HTMLElement): () => void {
+  const update = () => {
+    scroller.toggleAttribute('data-overflows', scroller.scrollWidth > scroller.clientWidth + 1);
+  };
+  new ResizeObserver(update).observe(scroller);
+  return update;
+}
+
 /** Draws an {@link Inspection}: accuracy line, prediction grid, confusion matrix, conv1 filters. */
 export function renderInspection(
   elements: InspectionElements,
@@ -73,16 +96,20 @@ export function renderInspection(
       const wrong = predicted !== sample.label;
       const item = document.createElement('li');
       if (wrong) item.className = 'wrong';
+      // The true class and a verdict; the prediction itself heads the top-3 bars below.
       const truth = document.createElement('span');
       truth.className = 'truth';
-      truth.append(`true: ${classNames[sample.label]} · predicted: ${classNames[predicted ?? 0]} `);
-      if (wrong) {
-        const mark = document.createElement('span');
-        mark.className = 'wrong-mark';
-        mark.textContent = '✗';
-        mark.setAttribute('aria-label', 'wrong');
-        truth.append(mark);
-      }
+      const trueLine = document.createElement('span');
+      trueLine.textContent = `true: ${classNames[sample.label]}`;
+      const verdict = document.createElement('span');
+      verdict.className = wrong ? 'verdict wrong-mark' : 'verdict';
+      verdict.textContent = wrong ? '✗ wrong' : '✓ right';
+      // Read as one sentence; each part has its own line on screen.
+      const separator = document.createElement('span');
+      separator.className = 'visually-hidden';
+      separator.textContent = ', ';
+      truth.append(trueLine, separator, verdict);
+      truth.title = `true: ${classNames[sample.label]} · predicted: ${classNames[predicted ?? 0]}`;
       const bars = document.createElement('ol');
       bars.className = 'bars';
       bars.setAttribute('aria-label', 'top 3');
@@ -96,6 +123,12 @@ export function renderInspection(
     }),
   );
   renderConfusion(elements.confusion, inspection.evaluation, classNames);
+  let checkOverflow = overflowChecks.get(elements.confusionScroll);
+  if (!checkOverflow) {
+    checkOverflow = watchOverflow(elements.confusionScroll);
+    overflowChecks.set(elements.confusionScroll, checkOverflow);
+  }
+  checkOverflow();
   elements.filters.replaceChildren(
     ...inspection.filters.map((filter, i) =>
       rgbCanvas(filter, inspection.filterSize, `conv1 filter ${i + 1}`),

@@ -19,6 +19,11 @@ export function drawRgb(
   context.putImageData(image, 0, 0);
 }
 
+/** Empties a canvas (transparent), keeping its size. */
+export function clearCanvas(canvas: HTMLCanvasElement): void {
+  canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+}
+
 /** A new canvas showing RGB bytes, with an accessible name. */
 export function rgbCanvas(pixels: Uint8Array, size: number, label: string): HTMLCanvasElement {
   const canvas = document.createElement('canvas');

@@ -1,16 +1,35 @@
 import type { TrainSettings } from '../protocol.js';
 
+/** The settings form's values were not valid: `fields` names the bad inputs. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+
+  constructor(
+    message: string,
+    /** The form inputs' names (lr, momentum, batchSize, epochs, seed, limit) that are wrong. */
+    readonly fields: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Reads and validates the training form's values. Throws one message naming every bad field,
- * so the visitor fixes them all at once.
+ * Reads and validates the training form's values; `trainImages` is how many training images
+ * the loaded data has (the most "Training images" may ask for). Throws one
+ * {@link SettingsError} naming every bad field, so the visitor fixes them all at once.
  */
-export function parseTrainSettings(values: Readonly<Record<string, string>>): TrainSettings {
+export function parseTrainSettings(
+  values: Readonly<Record<string, string>>,
+  trainImages: number,
+): TrainSettings {
   const problems: string[] = [];
+  const fields: string[] = [];
   const number = (name: string, label: string, check: (v: number) => boolean, rule: string) => {
     const text = (values[name] ?? '').trim();
     const value = Number(text);
     if (text === '' || !Number.isFinite(value) || !check(value)) {
       problems.push(`${label} must be ${rule} (got "${text}")`);
+      fields.push(name);
     }
     return value;
   };
@@ -28,10 +47,12 @@ export function parseTrainSettings(values: Readonly<Record<string, string>>): Tr
         : number(
             'limit',
             'training images',
-            integer(1, 1_000_000),
-            'empty (all) or an integer ≥ 1',
+            integer(1, trainImages),
+            `empty (all) or an integer from 1 to ${trainImages.toLocaleString('en-US')}, the images loaded`,
           ),
   };
-  if (problems.length > 0) throw new Error(`Fix the settings: ${problems.join('; ')}.`);
+  if (problems.length > 0) {
+    throw new SettingsError(`Fix the settings: ${problems.join('; ')}.`, fields);
+  }
   return settings;
 }

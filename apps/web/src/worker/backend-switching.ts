@@ -1,5 +1,7 @@
-import type { BackendAvailability } from '@cnnkit/backends';
+import { type BackendAvailability, BackendSelectionError } from '@cnnkit/backends';
 import type { BackendName, BackendStatus } from '../protocol.js';
+import { firstLine } from './first-line.js';
+import { modelBytes } from './model-bytes.js';
 import { watchWebglContext } from './webgl-context.js';
 import type { WorkerSession } from './worker-session.js';
 
@@ -23,11 +25,32 @@ function statusOf(report: BackendAvailability): BackendStatus {
   };
 }
 
+/** Starts and checks one backend (leaving it active when it works) and reports it. */
+async function checkBackend(session: WorkerSession, name: BackendName): Promise<boolean> {
+  const candidate = session.backends.candidates.find((c) => c.name === name);
+  const experimental = candidate?.experimental === true;
+  try {
+    const { description } = await session.backends.select({ requested: name });
+    session.setStatus(statusOf({ name, ok: true, experimental, description }));
+    return true;
+  } catch (error) {
+    // The registry's message adds the hint for a CLI user; the page shows the reason alone.
+    const reason =
+      error instanceof BackendSelectionError
+        ? (error.failures[0]?.reason ?? firstLine(error))
+        : firstLine(error);
+    session.setStatus({ name, state: 'failed', detail: reason, experimental });
+    return false;
+  }
+}
+
 /**
- * Starts and checks every backend, reporting each to the page as it is known, then activates
- * the first that works. Throws when none does.
+ * Checks the backends in the list's order until one works and makes it the active one, so the
+ * visitor can train as soon as the default backend is ready (wasm: a few seconds); the
+ * others wait for {@link checkRemainingBackends}. Throws when no backend works.
  */
-export async function checkBackends(session: WorkerSession): Promise<void> {
+export async function checkFirstBackend(session: WorkerSession): Promise<void> {
+  const names = session.backends.candidates.map(({ name }) => name);
   for (const { name, experimental } of session.backends.candidates) {
     session.setStatus({
       name,
@@ -36,12 +59,32 @@ export async function checkBackends(session: WorkerSession): Promise<void> {
       experimental: !!experimental,
     });
   }
-  const reports = await session.backends.availability({
-    onReport: (report) => session.setStatus(statusOf(report)),
-  });
-  const first = reports.find((report) => report.ok);
-  if (!first) throw new Error('no TensorFlow.js backend passed the training check in this browser');
-  await activateBackend(session, first.name);
+  for (const name of names) {
+    if (await checkBackend(session, name)) {
+      await activateBackend(session, name);
+      return;
+    }
+  }
+  throw new Error('no TensorFlow.js backend passed the training check in this browser');
+}
+
+/**
+ * Checks every backend not checked yet, one per task of the session's queue (see
+ * {@link WorkerSession.exclusive}), so the page's requests (a training run) go between two
+ * checks instead of after all of them. The page shows each as it is known.
+ */
+export async function checkRemainingBackends(session: WorkerSession): Promise<void> {
+  const unchecked = session.backends.candidates.filter(
+    ({ name }) => session.statuses.get(name)?.state === 'checking',
+  );
+  for (const { name } of unchecked) {
+    await session.exclusive(async () => {
+      await checkBackend(session, name);
+      // The check left its backend active: back to the one the model lives on.
+      const active = session.activeBackend;
+      if (active !== undefined) await session.backends.select({ requested: active });
+    });
+  }
 }
 
 /** Moves the model (with its weights) to backend `name` and makes it the active one. */
@@ -54,7 +97,7 @@ export async function activateBackend(
     throw new Error(`backend ${name} is not available: ${status?.detail ?? 'not checked yet'}`);
   }
   session.requireIdle('switching backends');
-  const weights = session.model?.saveWeights();
+  const weights = session.model ? await modelBytes(session.model) : undefined;
   session.model?.dispose();
   session.model = undefined;
   await session.backends.select({ requested: name });
@@ -82,7 +125,7 @@ async function onWebglContextLost(session: WorkerSession): Promise<void> {
     // The run ends itself and then calls recoverFromLostContext.
     session.run.loseContext();
   } else if (session.activeBackend === 'webgl') {
-    await recoverFromLostContext(session);
+    await session.exclusive(() => recoverFromLostContext(session));
   }
 }
 

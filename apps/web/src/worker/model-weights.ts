@@ -1,11 +1,18 @@
+import type { WeightsInfo } from '@cnnkit/models';
 import type { Inspection } from '../protocol.js';
-import { firstLine } from './first-line.js';
+import { errorMessage } from './error-message.js';
 import { inspect } from './inspection.js';
+import { modelBytes } from './model-bytes.js';
+import { loadedWeightsInfo, pageWeightsInfo, withInfo } from './weights-info.js';
 import type { WorkerSession } from './worker-session.js';
 
-/** The model's weights as safetensors bytes (PyTorch names and layouts). */
-export function saveWeights(session: WorkerSession): Uint8Array {
-  return session.currentModel().saveWeights();
+/**
+ * The model's weights as safetensors bytes (PyTorch names and layouts), with cnnkit's
+ * metadata (model, class names, input shape, normalisation) as `cnnkit train` writes it.
+ */
+export async function saveWeights(session: WorkerSession): Promise<Uint8Array> {
+  const info = session.weightsInfo ?? pageWeightsInfo(session.requireData().train.classNames);
+  return withInfo(await modelBytes(session.currentModel()), info);
 }
 
 /**
@@ -18,11 +25,15 @@ export async function loadWeights(
   name: string,
 ): Promise<Inspection> {
   session.requireIdle('loading weights');
+  let info: WeightsInfo;
   try {
+    info = loadedWeightsInfo(bytes, name, session.requireData().train.classNames);
     session.currentModel().loadWeights(bytes);
   } catch (error) {
-    throw new Error(`${name}: ${firstLine(error)}`);
+    // Every problem, one per line: the page lists them.
+    throw new Error(`${name}: ${errorMessage(error)}`);
   }
   session.lastGoodWeights = bytes;
+  session.weightsInfo = info;
   return inspect(session);
 }

@@ -6,7 +6,14 @@ const PROGRESS_MS = 250;
 
 /**
  * Collects finished batches and posts them to the page a few times a second, with the
- * throughput since the previous post.
+ * throughput since the previous measured post, and keeps the run's average throughput.
+ *
+ * Throughput is measured from batch end to batch end. The trainer evaluates the test set
+ * before it reports an epoch's end, and a pause waits before it is noticed; a post made then
+ * still ends its interval at the last batch, so neither shows up as a drop in speed. Such a
+ * post can cover only a few milliseconds (the trainer settles an epoch's last batch right
+ * after the one before it), far too little to measure: it carries no speed, and its batches
+ * and time count in the next one, so no false peak shows either.
  */
 export class ProgressReporter {
   /** The step of the last finished batch. */
@@ -16,6 +23,12 @@ export class ProgressReporter {
   private images = 0;
   private position = { epoch: 0, batch: 0 };
   private since = performance.now();
+  private lastBatchAt = this.since;
+  private totalImages = 0;
+  private totalSeconds = 0;
+  /** Images and training seconds of posts too short to give a speed, not yet in one. */
+  private carriedImages = 0;
+  private carriedSeconds = 0;
 
   constructor(
     private readonly post: (event: WorkerEvent) => void,
@@ -28,18 +41,26 @@ export class ProgressReporter {
     this.images += event.batchSize;
     this.lastStep = event.step;
     this.position = { epoch: event.epoch, batch: event.batch + 1 };
-    if (performance.now() - this.since >= PROGRESS_MS) this.flush();
+    this.lastBatchAt = performance.now();
+    if (this.lastBatchAt - this.since >= PROGRESS_MS) this.flush();
   }
 
   /** Posts what was collected since the last post (possibly nothing, to update the status). */
   flush(): void {
-    const now = performance.now();
-    const seconds = (now - this.since) / 1000;
+    const end = this.images > 0 ? this.lastBatchAt : this.since;
+    const seconds = (end - this.since) / 1000;
+    this.totalImages += this.images;
+    this.totalSeconds += seconds;
+    const images = this.carriedImages + this.images;
+    const measured = this.carriedSeconds + seconds;
+    const speed = images > 0 && measured * 1000 >= PROGRESS_MS;
+    this.carriedImages = speed ? 0 : images;
+    this.carriedSeconds = speed ? 0 : measured;
     this.post({
       type: 'progress',
       steps: this.steps,
       losses: this.losses,
-      imagesPerSecond: seconds > 0 ? this.images / seconds : 0,
+      ...(speed ? { imagesPerSecond: images / measured } : {}),
       epoch: this.position.epoch,
       batch: this.position.batch,
       batchesPerEpoch: this.batchesPerEpoch,
@@ -47,11 +68,20 @@ export class ProgressReporter {
     this.steps = [];
     this.losses = [];
     this.images = 0;
-    this.since = now;
+    this.since = end;
   }
 
   /** Starts measuring throughput afresh: time paused or evaluating is not training time. */
   restartClock(): void {
     this.since = performance.now();
+    this.lastBatchAt = this.since;
+  }
+
+  /**
+   * Images per second over the run so far, training time only (no evaluation, no pauses);
+   * 0 before any batch was posted.
+   */
+  get averageImagesPerSecond(): number {
+    return this.totalSeconds > 0 ? this.totalImages / this.totalSeconds : 0;
   }
 }

@@ -32,7 +32,7 @@ export class TrainingReports {
   private async batchEnded(event: BatchEndEvent): Promise<void> {
     const { control, progress, snapshots } = this.run;
     progress.batchEnded(event);
-    snapshots.takeIfDue(event.step);
+    await snapshots.takeIfDue(event.step);
     await this.session.yieldToEventLoop();
     if (control.paused) {
       progress.flush();
@@ -56,7 +56,7 @@ export class TrainingReports {
       trainEvalCount: trainResult.count,
       testAccuracy: event.test.accuracy,
     });
-    snapshots.take(event.step);
+    await snapshots.take(event.step);
     this.session.post({
       type: 'inspection',
       inspection: await inspect(this.session, summariseEvaluation(event.test)),

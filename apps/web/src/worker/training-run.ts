@@ -7,18 +7,35 @@ import { trainingLoaders } from './training-loaders.js';
 import { endedOutcome, failedOutcome } from './training-outcome.js';
 import { TrainingReports } from './training-reports.js';
 import { WeightSnapshots } from './weight-snapshots.js';
+import { pageWeightsInfo } from './weights-info.js';
 import type { WorkerSession } from './worker-session.js';
 
 /**
  * Trains a new SimpleCNN (initialised from the settings' seed) on the session's data and
  * active backend, posting progress, epoch results and inspections, until it finishes, is
  * stopped, its loss is not finite or the GPU context is lost; resolves with how it ended.
+ * The run holds the session's TensorFlow.js queue (a background backend check in progress
+ * finishes first); pause and stop reach it from the moment it is requested.
  */
 export async function runTraining(
   session: WorkerSession,
   settings: TrainSettings,
 ): Promise<TrainOutcome> {
   if (session.run) throw new Error('training is already running');
+  const control = new RunControl();
+  session.run = control;
+  try {
+    return await session.exclusive(() => trainOnce(session, settings, control));
+  } finally {
+    session.run = undefined;
+  }
+}
+
+async function trainOnce(
+  session: WorkerSession,
+  settings: TrainSettings,
+  control: RunControl,
+): Promise<TrainOutcome> {
   const data = session.requireData();
   const backend = session.activeBackend;
   if (!backend) throw new Error('no backend is active');
@@ -26,14 +43,14 @@ export async function runTraining(
   session.model?.dispose();
   const model = SimpleCNN.create({ seed: settings.seed });
   session.model = model;
+  session.weightsInfo = pageWeightsInfo(data.train.classNames);
   const optimizer = new SgdOptimizer(model.parameters, {
     lr: settings.lr,
     momentum: settings.momentum,
   });
-  const control = new RunControl();
-  session.run = control;
   const progress = new ProgressReporter(session.post, loaders.trainData.batchesPerEpoch);
   const snapshots = new WeightSnapshots(session, model, backend !== 'wasm' && backend !== 'cpu');
+  await snapshots.take(0);
   const reports = new TrainingReports(session, model, loaders.trainEval, {
     control,
     progress,
@@ -55,7 +72,11 @@ export async function runTraining(
     ]);
     if (control.contextLost) throw new Error('context lost');
     progress.flush();
-    return endedOutcome(result, settings);
+    return await endedOutcome(session, result, {
+      settings,
+      batchesPerEpoch: loaders.trainData.batchesPerEpoch,
+      averageImagesPerSecond: progress.averageImagesPerSecond,
+    });
   } catch (error) {
     if (control.contextLost) {
       // The abandoned run may never settle (its read-back waits on a dead context); its
@@ -67,6 +88,7 @@ export async function runTraining(
       settings,
       step: progress.lastStep,
       snapshotStep: snapshots.step,
+      averageImagesPerSecond: progress.averageImagesPerSecond,
     });
   } finally {
     try {
@@ -74,6 +96,5 @@ export async function runTraining(
     } catch {
       // After a lost context its buffers are already gone.
     }
-    session.run = undefined;
   }
 }

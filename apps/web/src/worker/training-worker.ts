@@ -5,10 +5,10 @@
  * is handled by the module for its job, with the worker's one {@link WorkerSession}.
  */
 import type { WorkerReply, WorkerRequest, WorkerResults } from '../protocol.js';
-import { activateBackend, checkBackends } from './backend-switching.js';
+import { activateBackend, checkFirstBackend, checkRemainingBackends } from './backend-switching.js';
 import { benchmarkTraining } from './benchmark.js';
 import { loadArchive, loadSample } from './data-loading.js';
-import { firstLine } from './first-line.js';
+import { errorMessage } from './error-message.js';
 import { inspect } from './inspection.js';
 import { loadWeights, saveWeights } from './model-weights.js';
 import { predictTopK, singleImage } from './predictions.js';
@@ -27,11 +27,16 @@ type Handler<K extends WorkerRequest['type']> = (
 ) => Promise<WorkerResults[K]> | WorkerResults[K];
 
 const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
+  // Resolves once the first backend works; 'check-backends' checks the others.
   init: async () => {
-    await checkBackends(session);
+    await session.exclusive(() => checkFirstBackend(session));
     return { isolated: self.crossOriginIsolated };
   },
-  'select-backend': (request) => activateBackend(session, request.backend),
+  'check-backends': async () => {
+    await checkRemainingBackends(session);
+    return null;
+  },
+  'select-backend': (request) => session.exclusive(() => activateBackend(session, request.backend)),
   'load-sample': () => loadSample(session),
   'load-archive': (request) => loadArchive(session, request.file),
   train: (request) => runTraining(session, request.settings),
@@ -47,22 +52,27 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
     session.run?.stop();
     return null;
   },
-  inspect: () => inspect(session),
-  'save-weights': () => saveWeights(session),
-  'load-weights': (request) => loadWeights(session, request.bytes, request.name),
-  classify: async (request) => {
-    const [top] = await predictTopK(
-      session.currentModel(),
-      singleImage(request.pixels, session.requireData().test.classNames),
-    );
-    if (!top) throw new Error('no prediction');
-    return top;
-  },
-  benchmark: async (request) => {
-    session.requireIdle('benchmarking');
-    if (session.activeBackend !== request.backend) await activateBackend(session, request.backend);
-    return benchmarkTraining(session.requireData().train, request);
-  },
+  inspect: () => session.exclusive(() => inspect(session)),
+  'save-weights': () => session.exclusive(() => saveWeights(session)),
+  'load-weights': (request) =>
+    session.exclusive(() => loadWeights(session, request.bytes, request.name)),
+  classify: (request) =>
+    session.exclusive(async () => {
+      const [top] = await predictTopK(
+        session.currentModel(),
+        singleImage(request.pixels, session.requireData().test.classNames),
+      );
+      if (!top) throw new Error('no prediction');
+      return top;
+    }),
+  benchmark: (request) =>
+    session.exclusive(async () => {
+      session.requireIdle('benchmarking');
+      if (session.activeBackend !== request.backend) {
+        await activateBackend(session, request.backend);
+      }
+      return benchmarkTraining(session.requireData().train, request);
+    }),
   'lose-webgl-context': () => session.activeBackend === 'webgl' && loseWebglContext(),
 };
 
@@ -77,11 +87,12 @@ self.onmessage = async (message: MessageEvent<WorkerRequest & { id: number }>) =
       transfer as Transferable[],
     );
   } catch (error) {
+    // The whole message: some list their problems one per line (weights that do not fit).
     self.postMessage({
       type: 'reply',
       id,
       ok: false,
-      error: firstLine(error),
+      error: errorMessage(error),
     } satisfies WorkerReply);
   }
 };

@@ -1,6 +1,6 @@
 import type { BackendRegistry } from '@cnnkit/backends';
 import type { Cifar10Data } from '@cnnkit/datasets';
-import { SimpleCNN } from '@cnnkit/models';
+import { SimpleCNN, type WeightsInfo } from '@cnnkit/models';
 import type { BackendName, BackendStatus, WorkerEvent } from '../protocol.js';
 import { createWebBackends } from './backends.js';
 import { createEventLoopYield } from './event-loop-yield.js';
@@ -20,14 +20,32 @@ export class WorkerSession {
   model: SimpleCNN | undefined;
   /** A CPU-side copy of the weights: what survives a lost GPU context. */
   lastGoodWeights: Uint8Array | undefined;
+  /**
+   * What the current model's weights files say about it: set by a training run and by loaded
+   * weights (the file's own metadata); unset, the page's SimpleCNN on the loaded classes.
+   */
+  weightsInfo: WeightsInfo | undefined;
   /** The training run in progress, if any. */
   run: RunControl | undefined;
   /** WebGL canvases whose context loss is already watched. */
   readonly watchedCanvases = new WeakSet<object>();
   /** Lets queued messages (pause, stop) in during a run; see event-loop-yield.ts. */
   readonly yieldToEventLoop = createEventLoopYield();
+  private tensorWork: Promise<unknown> = Promise.resolve();
 
   constructor(readonly post: (event: WorkerEvent) => void) {}
+
+  /**
+   * Runs `task` after every task queued before it. Everything that computes with TensorFlow.js
+   * goes through here: the active backend is global state, and a backend check running in the
+   * background switches it, so a request interleaved with the check would compute on the
+   * backend being checked. Requests that only flip flags (pause, stop) do not queue.
+   */
+  exclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    const result = this.tensorWork.then(task);
+    this.tensorWork = result.catch(() => undefined);
+    return result;
+  }
 
   currentModel(): SimpleCNN {
     this.model ??= SimpleCNN.create({ seed: 0 });

@@ -50,16 +50,19 @@ export function batchMatMul(
   const aStep = batchA === 1 ? 0 : m * k * 4;
   const bStep = batchB === 1 ? 0 : k * n * 4;
   for (let i = 0; i < batch; i++) {
-    simd.matmul({
-      a: aBase + i * aStep,
-      b: bBase + i * bStep,
-      c: outBase + i * m * n * 4,
-      m,
-      n,
-      k,
-      transposeA: transposeA ? 1 : 0,
-      transposeB: transposeB ? 1 : 0,
-    });
+    simd.matmul(
+      {
+        a: aBase + i * aStep,
+        b: bBase + i * bStep,
+        c: outBase + i * m * n * 4,
+        m,
+        n,
+        k,
+        transposeA: transposeA ? 1 : 0,
+        transposeB: transposeB ? 1 : 0,
+      },
+      { parts: Math.ceil(m / 4), work: m * n * k },
+    );
   }
   return out;
 }

@@ -153,46 +153,56 @@ function filterGradientSimd(
   const xCols = dyCols + (filterWidth - 1) * dilationWidth;
   const xp = backend.makeOutput([batchSize, inChannels, xRows, xCols], 'float32');
   const dyp = backend.makeOutput([batchSize, outChannels, outHeight, dyCols], 'float32');
-  simd.toPaddedPlanar({
-    src: heapOffset(backend, x),
-    planar: heapOffset(backend, xp),
-    batch: batchSize,
-    height: inHeight,
-    width: inWidth,
-    channels: inChannels,
-    rows: xRows,
-    cols: xCols,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  });
-  simd.toPaddedPlanar({
-    src: heapOffset(backend, dy),
-    planar: heapOffset(backend, dyp),
-    batch: batchSize,
-    height: outHeight,
-    width: outWidth,
-    channels: outChannels,
-    rows: outHeight,
-    cols: dyCols,
-    top: 0,
-    left: 0,
-  });
-  simd.conv2dFilterGrad({
-    xp: heapOffset(backend, xp),
-    dyp: heapOffset(backend, dyp),
-    dw: heapOffset(backend, dw),
-    batch: batchSize,
-    inC: inChannels,
-    outC: outChannels,
-    xRows,
-    xCols,
-    outH: outHeight,
-    dyCols,
-    filterH: filterHeight,
-    filterW: filterWidth,
-    dilationH: dilationHeight,
-    dilationW: dilationWidth,
-  });
+  simd.toPaddedPlanar(
+    {
+      src: heapOffset(backend, x),
+      planar: heapOffset(backend, xp),
+      height: inHeight,
+      width: inWidth,
+      channels: inChannels,
+      rows: xRows,
+      cols: xCols,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    },
+    { parts: batchSize, work: batchSize * inChannels * xRows * xCols },
+  );
+  simd.toPaddedPlanar(
+    {
+      src: heapOffset(backend, dy),
+      planar: heapOffset(backend, dyp),
+      height: outHeight,
+      width: outWidth,
+      channels: outChannels,
+      rows: outHeight,
+      cols: dyCols,
+      top: 0,
+      left: 0,
+    },
+    { parts: batchSize, work: batchSize * outChannels * outHeight * dyCols },
+  );
+  simd.conv2dFilterGrad(
+    {
+      xp: heapOffset(backend, xp),
+      dyp: heapOffset(backend, dyp),
+      dw: heapOffset(backend, dw),
+      batch: batchSize,
+      inC: inChannels,
+      outC: outChannels,
+      xRows,
+      xCols,
+      outH: outHeight,
+      dyCols,
+      filterH: filterHeight,
+      filterW: filterWidth,
+      dilationH: dilationHeight,
+      dilationW: dilationWidth,
+    },
+    {
+      parts: inChannels * filterHeight,
+      work: batchSize * outHeight * dyCols * filterHeight * filterWidth * inChannels * outChannels,
+    },
+  );
   backend.disposeData(xp.dataId);
   backend.disposeData(dyp.dataId);
 }

@@ -139,34 +139,39 @@ function inputGradientSimd(
     rows: taps,
     cols: outChannels,
   });
-  simd.matmul({
-    a: heapOffset(backend, dy),
-    b: heapOffset(backend, filterT),
-    c: heapOffset(backend, cols),
-    m: pixels,
-    n: taps,
-    k: outChannels,
-    transposeA: 0,
-    transposeB: 0,
-  });
-  simd.col2im({
-    cols: heapOffset(backend, cols),
-    dx: heapOffset(backend, dx),
-    batch: batchSize,
-    inH: inHeight,
-    inW: inWidth,
-    inC: inChannels,
-    outH: outHeight,
-    outW: outWidth,
-    filterH: filterHeight,
-    filterW: filterWidth,
-    strideH: strideHeight,
-    strideW: strideWidth,
-    dilationH: dilationHeight,
-    dilationW: dilationWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  });
+  simd.matmul(
+    {
+      a: heapOffset(backend, dy),
+      b: heapOffset(backend, filterT),
+      c: heapOffset(backend, cols),
+      m: pixels,
+      n: taps,
+      k: outChannels,
+      transposeA: 0,
+      transposeB: 0,
+    },
+    { parts: Math.ceil(pixels / 4), work: pixels * taps * outChannels },
+  );
+  simd.col2im(
+    {
+      cols: heapOffset(backend, cols),
+      dx: heapOffset(backend, dx),
+      inH: inHeight,
+      inW: inWidth,
+      inC: inChannels,
+      outH: outHeight,
+      outW: outWidth,
+      filterH: filterHeight,
+      filterW: filterWidth,
+      strideH: strideHeight,
+      strideW: strideWidth,
+      dilationH: dilationHeight,
+      dilationW: dilationWidth,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+    },
+    { parts: batchSize, work: pixels * taps },
+  );
   backend.disposeData(filterT.dataId);
   backend.disposeData(cols.dataId);
   return dx;

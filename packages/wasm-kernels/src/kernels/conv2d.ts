@@ -120,24 +120,30 @@ function conv2DChannelsLast(
       to.set(from.subarray(row * outChannels, (row + 1) * outChannels), row * outChannelsPadded);
     }
   }
-  simd.conv2dForward({
-    x: heapOffset(backend, input),
-    w: heapOffset(backend, widened ?? filter),
-    out: heapOffset(backend, out),
-    batch: batchSize,
-    xRows: inHeight + top + bottom,
-    xCols: inWidth + left + right,
-    inC: inChannels,
-    outH: outHeight,
-    outW: outWidth,
-    outC: outChannels,
-    filterH: filterHeight,
-    filterW: filterWidth,
-    strideH: strideHeight,
-    strideW: strideWidth,
-    dilationH: dilationHeight,
-    dilationW: dilationWidth,
-  });
+  simd.conv2dForward(
+    {
+      x: heapOffset(backend, input),
+      w: heapOffset(backend, widened ?? filter),
+      out: heapOffset(backend, out),
+      xRows: inHeight + top + bottom,
+      xCols: inWidth + left + right,
+      inC: inChannels,
+      outH: outHeight,
+      outW: outWidth,
+      outC: outChannels,
+      filterH: filterHeight,
+      filterW: filterWidth,
+      strideH: strideHeight,
+      strideW: strideWidth,
+      dilationH: dilationHeight,
+      dilationW: dilationWidth,
+    },
+    {
+      parts: batchSize * outHeight,
+      work:
+        batchSize * outHeight * outWidth * outChannels * filterHeight * filterWidth * inChannels,
+    },
+  );
   if (padded != null) backend.disposeData(padded.dataId);
   if (widened != null) backend.disposeData(widened.dataId);
   return out;

@@ -39,23 +39,29 @@ export function maxPoolGrad({
   const simd = simdKernelsFor(backend);
   if (simd != null && dilationHeight === 1 && dilationWidth === 1) {
     const dx = backend.makeOutput([...input.shape], 'float32');
-    simd.maxPoolGrad({
-      x: heapOffset(backend, input),
-      dy: heapOffset(backend, dy),
-      dx: heapOffset(backend, dx),
-      batch: batchSize,
-      inH: inHeight,
-      inW: inWidth,
-      channels: inChannels,
-      outH: outHeight,
-      outW: outWidth,
-      filterH: info.filterHeight,
-      filterW: info.filterWidth,
-      strideH: strideHeight,
-      strideW: strideWidth,
-      padTop,
-      padLeft,
-    });
+    simd.maxPoolGrad(
+      {
+        x: heapOffset(backend, input),
+        dy: heapOffset(backend, dy),
+        dx: heapOffset(backend, dx),
+        inH: inHeight,
+        inW: inWidth,
+        channels: inChannels,
+        outH: outHeight,
+        outW: outWidth,
+        filterH: info.filterHeight,
+        filterW: info.filterWidth,
+        strideH: strideHeight,
+        strideW: strideWidth,
+        padTop,
+        padLeft,
+      },
+      {
+        parts: batchSize,
+        work:
+          batchSize * outHeight * outWidth * inChannels * info.filterHeight * info.filterWidth * 2,
+      },
+    );
     return dx;
   }
 

@@ -109,16 +109,19 @@ describe('loading the SIMD module', () => {
     const c = tf.zeros([2, 2]);
     const internals = getWasmBackendInternals();
     const offset = (t: tf.Tensor) => heapOffset(internals, t);
-    kernels?.matmul({
-      a: offset(a),
-      b: offset(b),
-      c: offset(c),
-      m: 2,
-      n: 2,
-      k: 2,
-      transposeA: 0,
-      transposeB: 0,
-    });
+    kernels?.matmul(
+      {
+        a: offset(a),
+        b: offset(b),
+        c: offset(c),
+        m: 2,
+        n: 2,
+        k: 2,
+        transposeA: 0,
+        transposeB: 0,
+      },
+      { parts: 1, work: 8 },
+    );
     expect(Array.from(c.dataSync())).toEqual([19, 22, 43, 50]);
     tf.dispose([a, b, c]);
   });

@@ -43,7 +43,6 @@ describe('the binding generated from the AssemblyScript signatures', () => {
       'x: usize',
       'w: usize',
       'out: usize',
-      'batch: i32',
       'xRows: i32',
       'xCols: i32',
       'inC: i32',
@@ -56,7 +55,25 @@ describe('the binding generated from the AssemblyScript signatures', () => {
       'strideW: i32',
       'dilationH: i32',
       'dilationW: i32',
+      'partFrom: i32',
+      'partTo: i32',
     ]);
+  });
+
+  it('makes a kernel whose last parameters are partFrom and partTo a split kernel', async () => {
+    const bindings = renderKernelBindings(await readKernelSignatures());
+    // Callers name every argument but the part range, and say how the call divides.
+    expect(bindings).toContain('conv2dForward(args: Conv2dForwardArgs, split: KernelSplit): void;');
+    expect(bindings).not.toMatch(/interface Conv2dForwardArgs \{[^}]*partFrom/);
+    expect(bindings).toMatch(/splitKernelNames[^;]*'conv2dForward'/);
+    // A kernel without them is called directly.
+    expect(bindings).toContain('transpose2d(args: Transpose2dArgs): void;');
+    expect(bindings).not.toMatch(/splitKernelNames[^;]*'transpose2d'/);
+    const unsplit = await bindingsWith((source) =>
+      source.replace('  partFrom: i32,\n  partTo: i32,\n', ''),
+    );
+    expect(unsplit).toContain('conv2dForward(args: Conv2dForwardArgs): void;');
+    expect(unsplit).not.toMatch(/splitKernelNames[^;]*'conv2dForward'/);
   });
 
   it('follows a reordering in AssemblyScript in the adapter, with no change to the callers', async () => {
@@ -69,7 +86,7 @@ describe('the binding generated from the AssemblyScript signatures', () => {
 
   it('makes the TypeScript caller fail to compile when a parameter is renamed', async () => {
     const renamed = await bindingsWith((source) =>
-      source.replace('  dilationW: i32,\n): void', '  dilationCols: i32,\n): void'),
+      source.replace('  dilationW: i32,\n  partFrom', '  dilationCols: i32,\n  partFrom'),
     );
     expect(typeErrorsOfCaller(renamed).join('\n')).toMatch(
       /'dilationW' does not exist in type 'Conv2dForwardArgs'/,
@@ -79,7 +96,7 @@ describe('the binding generated from the AssemblyScript signatures', () => {
   it('refuses a kernel the binding cannot pass arguments to', async () => {
     await expect(
       bindingsWith((source) =>
-        source.replace('  dilationW: i32,\n): void', '  dilationW: i64,\n): void'),
+        source.replace('  dilationW: i32,\n  partFrom', '  dilationW: i64,\n  partFrom'),
       ),
     ).rejects.toThrow(
       'assembly/conv2d-forward.ts: conv2dForward(dilationW: i64) has a type the binding does not support',

@@ -1,3 +1,5 @@
+import type { KernelPool } from '../threads/kernel-pool.js';
+import type { RunSplitKernel } from './kernel-split.js';
 import {
   kernelsRelaxedWasmBase64,
   kernelsSharedRelaxedWasmBase64,
@@ -119,7 +121,7 @@ export function setSimdWarningSink(sink: (message: string) => void): void {
  * with its number of parameters (a binary out of step with its generated binding fails here,
  * and the kernels use their fallbacks, instead of passing arguments in the wrong places).
  */
-function bind(exports: object): SimdKernels {
+function bind(exports: object, memory: WasmMemory): SimdKernels {
   const mismatched = Object.entries(simdKernelParameterTypes)
     .filter(([name, types]) => {
       const kernel: unknown = Reflect.get(exports, name);
@@ -132,11 +134,44 @@ function bind(exports: object): SimdKernels {
       `its exports do not match src/simd/simd-kernel-bindings.generated.ts (${mismatched.join(', ')}); run \`pnpm --filter @cnnkit/wasm-kernels build:wasm\``,
     );
   }
-  return bindSimdKernels(exports as SimdKernelExports);
+  const run: RunSplitKernel = (index, kernel, args, split) => {
+    const pool = pools.get(memory);
+    if (pool != null) pool.run(index, kernel, args, split);
+    else kernel(...args, 0, split.parts);
+  };
+  return bindSimdKernels(exports as SimdKernelExports, run);
 }
 
 function instantiate(memory: WasmMemory, module: WasmModule): SimdKernels {
-  return bind(new wasmApi.Instance(module, { env: { memory } }).exports);
+  return bind(new wasmApi.Instance(module, { env: { memory } }).exports, memory);
+}
+
+const pools = new WeakMap<WasmMemory, KernelPool>();
+
+/**
+ * Makes the split kernels on `memory` divide their work among `pool`'s threads (undefined: the
+ * calling thread alone again).
+ */
+export function useKernelPool(memory: WasmMemory, pool: KernelPool | undefined): void {
+  if (pool == null) pools.delete(memory);
+  else pools.set(memory, pool);
+}
+
+/** The kernel pool the kernels on `backend`'s memory use, if any. */
+export function kernelPoolFor(backend: unknown): KernelPool | undefined {
+  const memory = backendMemory(backend);
+  return memory == null ? undefined : pools.get(memory);
+}
+
+/** The compiled shared-memory build of the module, for pool workers. */
+export async function sharedKernelModule(): Promise<WasmModule> {
+  const key = `true:${simdVariant()}`;
+  let module = compiled.get(key);
+  if (module == null) {
+    module = await wasmApi.compile(kernelModuleBytes(true));
+    compiled.set(key, module);
+  }
+  return module;
 }
 
 /**
@@ -157,7 +192,7 @@ export async function prepareSimdKernels(backend: unknown): Promise<boolean> {
       compiled.set(key, module);
     }
     const instance = await wasmApi.instantiate(module, { env: { memory } });
-    instances.set(memory, bind(instance.exports));
+    instances.set(memory, bind(instance.exports, memory));
     return true;
   } catch (error) {
     fail(memory, error);

@@ -5,11 +5,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { registerWasmTrainingKernels } from '../register-wasm-training-kernels.js';
 import { setRelaxedSimdAllowed, setSimdKernelsEnabled } from '../simd/simd-kernels.js';
+import { setMinWorkPerThread } from '../threads/kernel-pool.js';
+import { startKernelThreads } from '../threads/kernel-threads.js';
+import { spawnNodeWorker } from '../threads/spawn-node-worker.js';
+import { startWithSharedMemory } from '../threads/start-with-shared-memory.js';
 
-/** Starts the wasm backend with this package's kernels and leaves 'wasm' active. */
+/**
+ * Starts the wasm backend with this package's kernels and leaves 'wasm' active: on a shared heap
+ * with 2 kernel threads, every split kernel call divided between them however small it is, so
+ * that the kernel tests check the threaded path on all their shapes.
+ */
 export async function useWasmWithTrainingKernels(): Promise<void> {
-  if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend did not start.');
+  const { result: started, memory } =
+    'wasm' in tf.engine().registry
+      ? { result: await tf.setBackend('wasm'), memory: undefined }
+      : await startWithSharedMemory(() => tf.setBackend('wasm'));
+  if (!started) throw new Error('The wasm backend did not start.');
   registerWasmTrainingKernels();
+  if (memory != null) {
+    setMinWorkPerThread(0);
+    await startKernelThreads(memory, spawnNodeWorker, 2);
+  }
 }
 
 /** Switches backend, failing loudly if it cannot start. */
