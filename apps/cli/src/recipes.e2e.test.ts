@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WEIGHTS_INFO_KEYS } from '@cnnkit/models';
 import { decodeSafetensors, withSafetensorsMetadata } from '@cnnkit/safetensors';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -50,6 +50,9 @@ let work: string;
 beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first.`);
   work = await mkdtemp(join(tmpdir(), 'cnnkit-recipes-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
 });
 
 // sha256 of the weights `cnnkit train --data sample --limit 8 --epochs 2 --backend cpu [--augment]`
