@@ -1,5 +1,6 @@
 import { Cifar10ArchiveDecoder } from './cifar10-archive-decoder.js';
 import { cifar10FromFiles } from './cifar10-from-files.js';
+import { iterateChunks } from './iterate-chunks.js';
 import type { Cifar10Data } from './types.js';
 
 /**
@@ -24,28 +25,6 @@ export async function cifar10FromArchiveStream(
   archiveName = 'archive',
 ): Promise<Cifar10Data> {
   const decoder = new Cifar10ArchiveDecoder(archiveName);
-  for await (const chunk of iterate(chunks)) decoder.push(chunk);
+  for await (const chunk of iterateChunks(chunks)) decoder.push(chunk);
   return cifar10FromFiles(decoder.finish(), archiveName);
-}
-
-/** Async iteration over a ReadableStream works only in recent browsers; a reader works in all. */
-async function* iterate(
-  chunks: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-): AsyncGenerator<Uint8Array> {
-  if (!('getReader' in chunks)) {
-    yield* chunks;
-    return;
-  }
-  const reader = chunks.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stops the source when reading ends early (an error, an oversized archive).
-    await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
 }

@@ -9,7 +9,7 @@ const nodeThreads: ThreadsPlatform = {
   defaultThreads: availableParallelism,
   whyNoThreads: () =>
     typeof SharedArrayBuffer === 'undefined'
-      ? 'SharedArrayBuffer is not available (node was started with --no-harmony-sharedarraybuffer)'
+      ? 'SharedArrayBuffer is not available in this Node process'
       : undefined,
 };
 

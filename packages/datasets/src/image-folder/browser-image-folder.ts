@@ -1,3 +1,4 @@
+import { iterateChunks } from '../iterate-chunks.js';
 import { imageArchiveEntries } from './archive-entries.js';
 import { browserImageDecoder } from './browser-image-decoder.js';
 import type {
@@ -104,31 +105,11 @@ export async function imageFolderFromArchiveStream(
   return loadImageFolder(
     {
       name,
-      entries: imageArchiveEntries(iterate(chunks), name, dirs),
+      entries: imageArchiveEntries(iterateChunks(chunks), name, dirs),
       dirs: () => dirs,
       listed: false,
     },
     tools(options),
     options,
   );
-}
-
-async function* iterate(
-  chunks: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-): AsyncGenerator<Uint8Array> {
-  if (!('getReader' in chunks)) {
-    yield* chunks;
-    return;
-  }
-  const reader = chunks.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
 }

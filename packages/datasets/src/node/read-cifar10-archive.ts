@@ -48,12 +48,16 @@ export async function readCifar10ArchiveFiles(
   const isGzip = head[0] === 0x1f && head[1] === 0x8b;
   const collector = new Cifar10TarCollector(label);
   let collectorError: unknown;
+  // Only the collector's own errors are kept as they are: on Node >= 22 a zlib error also
+  // surfaces through the chunks' iterator, and must be worded as one below.
   const collect = async (chunks: AsyncIterable<Uint8Array>) => {
-    try {
-      for await (const chunk of chunks) collector.push(chunk);
-    } catch (error) {
-      collectorError = error;
-      throw error;
+    for await (const chunk of chunks) {
+      try {
+        collector.push(chunk);
+      } catch (error) {
+        collectorError = error;
+        throw error;
+      }
     }
   };
   // autoClose: the stream closes the handle when it ends or is destroyed.
