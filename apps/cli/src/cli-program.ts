@@ -4,6 +4,7 @@ import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { RECIPE_NAMES, type RecipeName } from '@cnnkit/recipes';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
+import { smallBatchSize } from './default-threads.js';
 import {
   fractionBetweenZeroAndOne,
   integerAtLeast,
@@ -131,7 +132,7 @@ const backendOption = () =>
 const threadsOption = () =>
   new Option(
     '--threads <n>',
-    `threads the wasm backend computes with (results do not depend on it). Default: all ${availableParallelism()} logical cores`,
+    `threads the wasm backend computes with (results do not depend on it). Default: all ${availableParallelism()} logical cores; 1 when training with batches below ${smallBatchSize} (faster there)`,
   ).argParser(integerBetween(1, 64));
 
 const dataOption = () =>

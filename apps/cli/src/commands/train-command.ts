@@ -29,6 +29,7 @@ import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';
 import type { LoadedData } from '../data-source.js';
+import { defaultTrainingThreads } from '../default-threads.js';
 import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
 import { describeSplit } from '../image-folder-report.js';
 import { abortOnSignals } from '../interrupt.js';
@@ -263,7 +264,7 @@ async function trainRun(
 
   const backend = await selectBackend({
     requested: options.backend,
-    threads: options.threads,
+    threads: options.threads ?? defaultTrainingThreads(settings.batchSize),
     log: notify,
   });
   await recordSession(dir, plan, backend.name, activity);
