@@ -1,5 +1,6 @@
 import { deriveSeed, type Rng } from '@cnnkit/random';
 import type { AnyImageBatch, BatchTransform, TransformContext } from '../types.js';
+import { mirrorImages } from './mirror-images.js';
 
 // Salt of the per-image flip stream: far beyond any epoch number, so deriveSeed(seed, SALT, i)
 // never equals the loader's own deriveSeed(seed, epoch, batch).
@@ -32,21 +33,10 @@ export function alternatingFlip(): BatchTransform {
         'alternatingFlip needs the image indices and epoch that DataLoader passes to its transform; use it in a DataLoader pipeline.',
       );
     }
-    const { height, width, channels } = batch;
-    const pixels = batch.pixels.slice();
-    const image = height * width * channels;
     const oddEpoch = context.epoch % 2 === 1;
-    for (let n = 0; n < batch.size; n++) {
-      if (flippedInEvenEpochs(context.seed, context.indices[n] as number) === oddEpoch) continue;
-      for (let y = 0; y < height; y++) {
-        const row = n * image + y * width * channels;
-        for (let x = 0; x < width; x++) {
-          const src = row + (width - 1 - x) * channels;
-          const dst = row + x * channels;
-          for (let c = 0; c < channels; c++) pixels[dst + c] = batch.pixels[src + c] as number;
-        }
-      }
-    }
-    return { ...batch, pixels } as AnyImageBatch;
+    return mirrorImages(
+      batch,
+      (n) => flippedInEvenEpochs(context.seed, context.indices[n] as number) !== oddEpoch,
+    );
   };
 }
