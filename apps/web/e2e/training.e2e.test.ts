@@ -210,9 +210,11 @@ test("the speed chart shows no drop or peak at an epoch's end, where the trainer
   // Before, the point at each epoch's end fell to a few percent of the others: the test
   // set's evaluation counted as training time. Then one rose to 7 times the others: a post of
   // the epoch's last batch alone, settled a millisecond after the one before it. The first
-  // point includes the warm-up.
-  expect(Math.min(...speeds.slice(1))).toBeGreaterThan(0.3 * median);
-  expect(Math.max(...speeds)).toBeLessThan(3 * median);
+  // point includes the warm-up. The bounds leave room for a loaded machine (CI at load 6.7
+  // showed an honest dip to 0.22× the median); the exact accounting is checked with a
+  // controlled clock in src/worker/progress-reporter.test.ts.
+  expect(Math.min(...speeds.slice(1))).toBeGreaterThan(0.1 * median);
+  expect(Math.max(...speeds)).toBeLessThan(5 * median);
 });
 
 test('a learning rate that makes the loss NaN stops training with a message', async () => {
