@@ -84,6 +84,8 @@ Options:
   --seed <n>                   initial weights (default 0)
   --json                       print the results as JSON instead of a table
   --markdown <file>            also write the results as Markdown to <file>
+  --time-to-accuracy           another mode: the fast recipe trained by cnnkit and PyTorch
+                               (pnpm bench --time-to-accuracy --help lists its options)
   -h, --help                   show this help`;
 
 function wholeNumber(flag: string, value: string | undefined, min: 0 | 1): number | undefined {

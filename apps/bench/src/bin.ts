@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, UsageError, usage } from './bench-options.js';
 import { formatMarkdownReport, formatTextReport } from './report.js';
 import { runBench } from './run-bench.js';
+import { runTimeToAccuracy } from './time-to-accuracy.js';
+import { parseTimeToAccuracyArgs, timeToAccuracyUsage } from './time-to-accuracy-options.js';
+import {
+  formatTimeToAccuracyMarkdown,
+  formatTimeToAccuracyText,
+} from './time-to-accuracy-report.js';
 
 // The shared data sit beside the repository: <repo>/../shared/data (dist/bin.js is three
 // levels below the repo root).
@@ -13,7 +19,38 @@ const defaultData = fileURLToPath(
   new URL('../../../../shared/data/cifar-10-binary.tar.gz', import.meta.url),
 );
 
+/** `pnpm bench --time-to-accuracy`: the fast recipe trained by cnnkit and PyTorch. */
+async function timeToAccuracy(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseTimeToAccuracyArgs>;
+  try {
+    options = parseTimeToAccuracyArgs(argv, { defaultData });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n\n${timeToAccuracyUsage}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${timeToAccuracyUsage}\n`);
+    return 0;
+  }
+  const result = await runTimeToAccuracy(options, {
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+    command: ['pnpm bench', ...argv].join(' '),
+  });
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : `\n${formatTimeToAccuracyText(result)}\n`,
+  );
+  if (options.markdown !== undefined) {
+    await writeFile(options.markdown, formatTimeToAccuracyMarkdown(result));
+    process.stderr.write(`bench: wrote ${options.markdown}\n`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--time-to-accuracy')) return timeToAccuracy(argv);
   let options: ReturnType<typeof parseBenchArgs>;
   try {
     options = parseBenchArgs(argv, { defaultData });

@@ -24,22 +24,16 @@ async function parse(args: string[]) {
 }
 
 describe('cnnkit command line', () => {
-  it("defaults train to the PyTorch tutorial's recipe", async () => {
+  it("defaults train to the PyTorch tutorial's recipe, its hyper-parameters left to it", async () => {
     const handlers = await parse(['train']);
     expect(handlers.train).toHaveBeenCalledWith(
-      expect.objectContaining({
-        epochs: 2,
-        batchSize: 4,
-        lr: 0.001,
-        momentum: 0.9,
-        seed: 0,
-        reportEvery: 2000,
-        json: false,
-        augment: false,
-        force: false,
-      }),
+      expect.objectContaining({ recipe: 'tutorial', seed: 0, json: false, force: false }),
       expect.any(Set),
     );
+    const options = handlers.train.mock.calls[0]?.[0] as Record<string, unknown>;
+    for (const key of ['epochs', 'batchSize', 'lr', 'momentum', 'augment', 'reportEvery']) {
+      expect(options[key]).toBeUndefined();
+    }
     // Defaults are not flags the user gave: a resumed run keeps its own values for them.
     const given = handlers.train.mock.calls[0]?.[1] as unknown as Set<string>;
     expect([...given].filter((name) => name !== 'cacheDir')).toEqual([]);
@@ -93,6 +87,57 @@ describe('cnnkit command line', () => {
         'out',
         'json',
       ]),
+    );
+  });
+
+  it('parses every hyper-parameter flag of a recipe', async () => {
+    const handlers = await parse(
+      [
+        ['train', '--recipe', 'fast', '--model', 'airbench', '--widths', '32,64,64'],
+        ['--sgd-form', 'torch', '--nesterov', '--weight-decay', '5e-4', '--bias-lr-scale', '2'],
+        ['--label-smoothing', '0.1', '--loss-reduction', 'mean'],
+        ['--lr-schedule', '0:0.1,0.3:1,1:0', '--lookahead', 'none'],
+        ['--whitening-images', '100', '--whitening-eps', '0.01', '--whitening-bias-epochs', 'all'],
+        ['--no-augment', '--augmentation', 'crop-flip', '--translate', '1'],
+        ['--normalization', 'tutorial', '--tta', 'mirror', '--no-drop-last'],
+      ].flat(),
+    );
+    expect(handlers.train).toHaveBeenCalledWith(
+      expect.objectContaining({
+        recipe: 'fast',
+        model: 'airbench',
+        widths: [32, 64, 64],
+        sgdForm: 'torch',
+        nesterov: true,
+        weightDecay: 5e-4,
+        biasLrScale: 2,
+        labelSmoothing: 0.1,
+        lossReduction: 'mean',
+        lrSchedule: {
+          type: 'piecewise-linear',
+          points: [
+            [0, 0.1],
+            [0.3, 1],
+            [1, 0],
+          ],
+        },
+        lookahead: null,
+        whiteningImages: 100,
+        whiteningEps: 0.01,
+        whiteningBiasEpochs: null,
+        augment: false,
+        augmentation: 'crop-flip',
+        translate: 1,
+        normalization: 'tutorial',
+        tta: 'mirror',
+        dropLast: false,
+      }),
+      expect.any(Set),
+    );
+    const lookahead = await parse(['train', '--lookahead', '5,0.77,3']);
+    expect(lookahead.train).toHaveBeenCalledWith(
+      expect.objectContaining({ lookahead: { every: 5, decay: 0.77, power: 3 } }),
+      new Set(['lookahead']),
     );
   });
 
@@ -200,6 +245,12 @@ describe('cnnkit command line', () => {
     [['train', '--lr', 'fast'], 'commander.invalidArgument'],
     [['train', '--backend', 'gpu'], 'commander.invalidArgument'],
     [['train', '--frobnicate'], 'commander.unknownOption'],
+    [['train', '--recipe', 'slow'], 'commander.invalidArgument'],
+    [['train', '--model', 'vgg'], 'commander.invalidArgument'],
+    [['train', '--widths', '64,x'], 'commander.invalidArgument'],
+    [['train', '--lr-schedule', '0:1,1'], 'commander.invalidArgument'],
+    [['train', '--lookahead', '5,0.9'], 'commander.invalidArgument'],
+    [['train', '--tta', 'flip'], 'commander.invalidArgument'],
     [['eval'], 'commander.missingMandatoryOptionValue'],
     [['predict', '--weights', 'w.safetensors'], 'commander.missingArgument'],
     [['fly'], 'commander.unknownCommand'],

@@ -1,16 +1,18 @@
 import { availableParallelism } from 'node:os';
 import type { ResizePolicy } from '@cnnkit/contracts';
 import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
+import { RECIPE_NAMES, type RecipeName } from '@cnnkit/recipes';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
+import { smallBatchSize } from './default-threads.js';
 import {
   fractionBetweenZeroAndOne,
   integerAtLeast,
   integerBetween,
   md5Hex,
-  numberBetween,
   positiveNumber,
 } from './option-parsers.js';
+import { type RecipeFlagValues, recipeOptions, withNullSettings } from './recipe-flags.js';
 
 /** Options shared by the commands that run a model. */
 export interface BackendOptions {
@@ -36,19 +38,24 @@ export interface ImageFolderFlags {
   readonly strict?: boolean;
 }
 
-export interface TrainOptions extends BackendOptions, DataOptions, ImageFolderFlags {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly momentum: number;
+/**
+ * `cnnkit train`'s flags. Hyper-parameters left out are the recipe's (`recipeSettings`);
+ * `reportEvery` and `checkpointEvery` left out are the recipe's defaults in run-settings.ts.
+ */
+export interface TrainOptions
+  extends BackendOptions,
+    DataOptions,
+    ImageFolderFlags,
+    RecipeFlagValues {
+  readonly recipe: RecipeName;
   readonly seed: number;
   readonly limit?: number;
+  readonly testLimit?: number;
   readonly out?: string;
   readonly resume?: string;
   readonly force: boolean;
-  readonly reportEvery: number;
-  readonly checkpointEvery: number;
-  readonly augment: boolean;
+  readonly reportEvery?: number;
+  readonly checkpointEvery?: number;
   readonly json: boolean;
   /** Start from these trained weights (fine-tuning). */
   readonly initWeights?: string;
@@ -125,7 +132,7 @@ const backendOption = () =>
 const threadsOption = () =>
   new Option(
     '--threads <n>',
-    `threads the wasm backend computes with (results do not depend on it). Default: all ${availableParallelism()} logical cores`,
+    `threads the wasm backend computes with (results do not depend on it). Default: all ${availableParallelism()} logical cores; 1 when training with batches below ${smallBatchSize} (faster there)`,
   ).argParser(integerBetween(1, 64));
 
 const dataOption = () =>
@@ -200,15 +207,20 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
 
   const train = program
     .command('train')
-    .description('train SimpleCNN (defaults: the PyTorch CIFAR-10 tutorial recipe)')
+    .description(
+      'train a CNN on CIFAR-10 with a recipe: tutorial (default: the PyTorch CIFAR-10 tutorial, SimpleCNN) or fast (airbench93, ~93 %); any hyper-parameter flag overrides the recipe',
+    )
     .addOption(dataOption())
     .addOption(cacheDirOption())
     .addOption(backendOption())
     .addOption(threadsOption())
-    .option('--epochs <n>', 'passes over the training data', integerAtLeast(1), 2)
-    .option('--batch-size <n>', 'images per training step', integerAtLeast(1), 4)
-    .option('--lr <rate>', 'SGD learning rate', positiveNumber, 0.001)
-    .option('--momentum <m>', 'SGD momentum', numberBetween(0, 1), 0.9)
+    .addOption(
+      new Option('--recipe <name>', 'the preset of every hyper-parameter below')
+        .choices(RECIPE_NAMES)
+        .default('tutorial'),
+    );
+  for (const option of recipeOptions()) train.addOption(option);
+  train
     .option(
       '--seed <n>',
       'seed for initialisation, shuffling and augmentation',
@@ -216,25 +228,29 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       0,
     )
     .option('--limit <n>', 'train on the first n training images only', integerAtLeast(1))
+    .option('--test-limit <n>', 'evaluate on the first n test images only', integerAtLeast(1))
     .option(
       '--out <dir>',
       'directory for a new run: checkpoints, metrics.jsonl, weights (default: runs/<date-time>); refused when it holds a run',
     )
     .option(
       '--resume <dir>',
-      'continue the run in <dir> with its own settings; only --epochs and --backend may change',
+      "continue the run in <dir> with its own settings; only --backend may change (and --epochs, when the recipe's schedule does not depend on it)",
     )
     .option('--force', 'with --out: delete the run already in <dir> and start over', false)
     .option(
       '--report-every <n>',
-      "print the running loss every n batches (the tutorial's 2000)",
+      "print the running loss every n batches (tutorial: the tutorial's 2000; fast: 16)",
       integerAtLeast(1),
-      2000,
     )
-    .option('--checkpoint-every <n>', 'write a checkpoint every n batches', integerAtLeast(1), 1000)
     .option(
-      '--augment',
-      'add random crop (padding 4) and horizontal flip to the training data',
+      '--checkpoint-every <n>',
+      'write a checkpoint every n batches, and after every epoch (default 1000)',
+      integerAtLeast(1),
+    )
+    .option(
+      '--json',
+      'print the final metrics and every setting as one JSON object on stdout',
       false,
     )
     .option(
@@ -246,9 +262,8 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       'with --init-weights: train only the classifier head, keeping the feature layers fixed',
       false,
     )
-    .option('--json', 'print the final metrics as one JSON object on stdout', false)
     .action((options: TrainOptions, command: Command) =>
-      handlers.train(options, optionsGiven(command)),
+      handlers.train(withNullSettings(options), optionsGiven(command)),
     );
   for (const option of imageFolderOptions()) train.addOption(option);
 

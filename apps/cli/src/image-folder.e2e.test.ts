@@ -256,4 +256,59 @@ describe('fine-tuning', () => {
     );
     expect(freezeAlone.code).toBe(2);
   }, 180_000);
+
+  it('fine-tunes the fast recipe’s AirbenchNet on the folder: metadata names the model, --freeze keeps all but the head', async () => {
+    const narrow = ['--recipe', 'fast', '--widths', '8,16,16'];
+    const cifar = join(work, 'airbench-cifar');
+    const base = await cnnkit(
+      [
+        ...['train', ...narrow, '--data', 'sample', '--limit', '32', '--batch-size', '16'],
+        ...['--epochs', '1', '--whitening-images', '32', '--backend', 'wasm', '--out', cifar],
+      ],
+      env,
+    );
+    expect(base.code, base.stderr).toBe(0);
+    const weights = join(cifar, 'airbench.safetensors');
+    const out = join(work, 'airbench-tuned');
+    const run = await cnnkit(
+      [
+        ...['train', ...narrow, '--data', join(work, 'messy'), '--batch-size', '4'],
+        ...['--epochs', '2', '--init-weights', weights, '--freeze', '--backend', 'wasm'],
+        ...['--out', out],
+      ],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      "cnnkit: re-initialised the classifier head for this data's 3 classes (cat, dog, fish): head.weight [10, 16] → [3, 16]",
+    );
+    expect(run.stderr).toContain('--freeze: training only head.weight');
+    const tuned = join(out, 'airbench.safetensors');
+    const { metadata } = decodeSafetensors(new Uint8Array(await readFile(tuned)));
+    expect(metadata).toMatchObject({
+      'cnnkit.model_name': 'airbench',
+      'cnnkit.model_options': '{"numClasses":3,"widths":[8,16,16]}',
+      'cnnkit.classes': '["cat","dog","fish"]',
+    });
+    const before = await tensorsOf(weights);
+    const after = await tensorsOf(tuned);
+    const parameters = [...after.keys()].filter(
+      (name) => /\.(weight|bias)$/.test(name) && name !== 'head.weight',
+    );
+    expect(parameters).toContain('whiten.bias');
+    for (const name of parameters) expect(after.get(name), name).toEqual(before.get(name));
+    expect(after.get('head.weight')?.length).toBe(3 * 16);
+
+    // eval builds the AirbenchNet the metadata names, with the folder's classes.
+    const evaluation = await cnnkit(
+      ['eval', '--weights', tuned, '--data', join(work, 'messy'), '--backend', 'wasm', '--json'],
+      env,
+    );
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(JSON.parse(evaluation.stdout)).toMatchObject({
+      model: 'airbench',
+      testTimeAugmentation: 'mirror-translate',
+      classNames: ['cat', 'dog', 'fish'],
+    });
+  }, 240_000);
 });

@@ -1,9 +1,13 @@
+import { basename, dirname, join } from 'node:path';
 import type { TrainableClassifier } from '@cnnkit/contracts';
-import { CIFAR10_CLASS_NAMES } from '@cnnkit/datasets';
+import { CIFAR10_CLASS_NAMES, CIFAR10_MEAN, CIFAR10_STD } from '@cnnkit/datasets';
 import { createModel, readWeightsInfo, type WeightsInfo } from '@cnnkit/models';
+import type { RecipeSettings } from '@cnnkit/recipes';
 import { decodeSafetensors } from '@cnnkit/safetensors';
 import packageJson from '../package.json' with { type: 'json' };
 import { readRegularFile } from './read-regular-file.js';
+import { RUN_FILES, weightsFile } from './run-directory.js';
+import { type RunSettings, readRunRecord } from './run-settings.js';
 import { UserError } from './user-errors.js';
 
 /**
@@ -14,6 +18,15 @@ export const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
 
 /** The tutorial's `Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))`, which cnnkit trains with. */
 export const TUTORIAL_NORMALIZE = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } as const;
+
+/** A recipe's normalisation as weights metadata says it (`cnnkit.normalize`). */
+export function normalizeOf(
+  normalization: RecipeSettings['normalization'],
+): WeightsInfo['normalize'] {
+  return normalization === 'tutorial'
+    ? TUTORIAL_NORMALIZE
+    : { mean: CIFAR10_MEAN, std: CIFAR10_STD };
+}
 
 /**
  * What a file without cnnkit's metadata is taken to be: the tutorial's SimpleCNN on CIFAR-10
@@ -56,6 +69,7 @@ export function readWeightsFile(file: string): Promise<Uint8Array> {
 export function weightsInfoOf(
   bytes: Uint8Array,
   file: string,
+  fallback: Partial<WeightsInfo> = {},
 ): { info: WeightsInfo; described: boolean } {
   let said: Partial<WeightsInfo>;
   try {
@@ -63,23 +77,31 @@ export function weightsInfoOf(
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const model = said.model ?? CIFAR10_WEIGHTS_INFO.model;
+  // A file that names no model takes the fallback's (its run's) as a whole, options included.
+  const from = said.model === undefined ? { ...fallback, ...said } : said;
+  const model = from.model ?? CIFAR10_WEIGHTS_INFO.model;
   const defaults = model === 'simple-cnn' ? CIFAR10_WEIGHTS_INFO.modelOptions : {};
   return {
     info: {
       ...CIFAR10_WEIGHTS_INFO,
-      ...said,
+      ...from,
       model,
-      modelOptions: said.modelOptions ?? defaults,
+      modelOptions: from.modelOptions ?? defaults,
     },
     described: said.classNames !== undefined,
   };
 }
 
-/** A model built as a weights file's metadata says, with those weights (cnnkit's or PyTorch's). */
-export async function loadModelForWeights(file: string): Promise<LoadedWeights> {
+/**
+ * A model built as a weights file's metadata says, with those weights (cnnkit's or PyTorch's).
+ * `fallback` stands in for a file that names no model (its run's settings, say).
+ */
+export async function loadModelForWeights(
+  file: string,
+  fallback: Partial<WeightsInfo> = {},
+): Promise<LoadedWeights> {
   const bytes = await readWeightsFile(file);
-  const { info, described } = weightsInfoOf(bytes, file);
+  const { info, described } = weightsInfoOf(bytes, file, fallback);
   let model: TrainableClassifier;
   try {
     model = createModel(info.model, { seed: 0, ...info.modelOptions });
@@ -100,4 +122,51 @@ export async function loadModelForWeights(file: string): Promise<LoadedWeights> 
     throw new UserError(`${file}: ${(error as Error).message}`);
   }
   return { model, info, described };
+}
+
+/** The run a weights file is the final weights of: its run.json, and the settings there. */
+export interface RunOfWeights {
+  readonly runRecord: string;
+  readonly settings: RunSettings;
+}
+
+/**
+ * The run whose final weights `file` is (`<model>.safetensors` beside its run.json), or
+ * undefined for a file copied out of its run or written by PyTorch. Evaluation takes the
+ * run's test-time augmentation from it, which weights metadata does not carry.
+ */
+export async function runOfWeights(file: string): Promise<RunOfWeights | undefined> {
+  const runRecord = join(dirname(file), RUN_FILES.settings);
+  const record = await readRunRecord(runRecord).catch(() => undefined);
+  if (record === undefined || basename(file) !== weightsFile(record.settings.model)) {
+    return undefined;
+  }
+  return { runRecord, settings: record.settings };
+}
+
+/**
+ * What a run's settings say of its weights, for files without cnnkit's metadata (written
+ * before weights carried it): the model, its options and the normalisation.
+ */
+export function runWeightsFallback(settings: RunSettings): Partial<WeightsInfo> {
+  return {
+    model: settings.model,
+    modelOptions: modelOptionsOf(settings, { numClasses: 10, imageSize: 32 }),
+    normalize: normalizeOf(settings.normalization),
+  };
+}
+
+/**
+ * The `createModel` options of a run's model (besides the seed), as its weights metadata
+ * records them: the classes, SimpleCNN's input size, AirbenchNet's widths.
+ */
+export function modelOptionsOf(
+  settings: Pick<RecipeSettings, 'model' | 'widths'>,
+  data: { readonly numClasses: number; readonly imageSize: number },
+): { readonly [key: string]: number | readonly number[] } {
+  return {
+    numClasses: data.numClasses,
+    ...(settings.model === 'simple-cnn' ? { imageSize: data.imageSize } : {}),
+    ...(settings.widths ? { widths: settings.widths } : {}),
+  };
 }

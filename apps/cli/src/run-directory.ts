@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { LATEST_FILE, removeCheckpointLeftovers } from '@cnnkit/trainer/node';
 import { TEMPORARY_SUFFIX } from './atomic-file.js';
 import { LOCK_FILE } from './run-lock.js';
@@ -47,16 +48,21 @@ export const RUN_FILES = {
   settings: 'run.json',
   checkpoints: 'checkpoint',
   metrics: 'metrics.jsonl',
-  weights: 'simple-cnn.safetensors',
 } as const;
 
-/** Where a run keeps its files. */
-export function runPaths(dir: string) {
+/** The final weights' file name: the model's, e.g. `simple-cnn.safetensors`. */
+export const weightsFile = (model: ModelName): string => `${model}.safetensors`;
+
+/** Every file name a run may hold, whatever its model. */
+const ALL_RUN_FILES = [...Object.values(RUN_FILES), ...MODEL_NAMES.map(weightsFile)];
+
+/** Where a run of `model` keeps its files. */
+export function runPaths(dir: string, model: ModelName = 'simple-cnn') {
   return {
     settings: join(dir, RUN_FILES.settings),
     checkpoints: join(dir, RUN_FILES.checkpoints),
     metrics: join(dir, RUN_FILES.metrics),
-    weights: join(dir, RUN_FILES.weights),
+    weights: join(dir, weightsFile(model)),
     lock: join(dir, LOCK_FILE),
   };
 }
@@ -74,7 +80,7 @@ async function exists(path: string): Promise<boolean> {
 /** Which of a run's files `dir` holds; empty when no run was ever started there. */
 export async function runFilesIn(dir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const name of Object.values(RUN_FILES)) {
+  for (const name of ALL_RUN_FILES) {
     if (await exists(join(dir, name))) found.push(name);
   }
   return found;
@@ -83,7 +89,9 @@ export async function runFilesIn(dir: string): Promise<string[]> {
 /** What is in a run directory, for messages: finished, stopped at a step, or just started. */
 export async function describeRun(dir: string): Promise<string> {
   const paths = runPaths(dir);
-  if (await exists(paths.weights)) return 'a finished run';
+  for (const name of MODEL_NAMES.map(weightsFile)) {
+    if (await exists(join(dir, name))) return 'a finished run';
+  }
   try {
     const latest = JSON.parse(await readFile(join(paths.checkpoints, LATEST_FILE), 'utf8'));
     if (typeof latest?.step === 'number') return `a run stopped at step ${latest.step}`;
@@ -95,7 +103,7 @@ export async function describeRun(dir: string): Promise<string> {
 
 /** Deletes a run's files (for `--force`); other files in `dir` are left alone. */
 export async function removeRunFiles(dir: string): Promise<void> {
-  for (const name of Object.values(RUN_FILES)) {
+  for (const name of ALL_RUN_FILES) {
     await rm(join(dir, name), { recursive: true, force: true });
   }
 }
@@ -112,7 +120,7 @@ const STALE_DRAFT_MS = 60_000;
  */
 export async function removeLeftovers(dir: string): Promise<string[]> {
   const removed: string[] = [];
-  const temporaryOf = [RUN_FILES.settings, RUN_FILES.weights].map(
+  const temporaryOf = [RUN_FILES.settings, ...MODEL_NAMES.map(weightsFile)].map(
     (name) => `${name}${TEMPORARY_SUFFIX}`,
   );
   for (const name of await readdir(dir)) {

@@ -10,8 +10,9 @@ import {
 import type { LoadedData } from './data-source.js';
 import {
   CNNKIT_VERSION,
+  modelOptionsOf,
+  normalizeOf,
   readWeightsFile,
-  TUTORIAL_NORMALIZE,
   weightsInfoOf,
 } from './model-weights.js';
 import type { RunSettings } from './run-settings.js';
@@ -27,13 +28,17 @@ export interface RunModel {
 }
 
 /**
- * A fresh model for the run's data — SimpleCNN with one output per class, for the decoded
- * image size — seeded by the run's seed, wrapped so that its weights carry their metadata.
+ * A fresh model for the run's data — the recipe's model with one output per class (SimpleCNN
+ * for the decoded image size, AirbenchNet with the run's widths) — seeded by the run's seed,
+ * wrapped so that its weights carry their metadata (model, options, classes, normalisation).
  */
 export function createRunModel(settings: RunSettings, loaded: LoadedData): RunModel {
   const { train } = loaded.data;
   const classNames = train.classNames;
-  const modelOptions = { numClasses: classNames.length, imageSize: train.height };
+  const modelOptions = modelOptionsOf(settings, {
+    numClasses: classNames.length,
+    imageSize: train.height,
+  });
   let model: TrainableClassifier;
   try {
     model = createModel(settings.model, { seed: settings.seed, ...modelOptions });
@@ -47,7 +52,7 @@ export function createRunModel(settings: RunSettings, loaded: LoadedData): RunMo
     modelOptions,
     classNames,
     inputShape: [train.height, train.width, train.channels],
-    normalize: TUTORIAL_NORMALIZE,
+    normalize: normalizeOf(settings.normalization),
     // CIFAR-10 is not resized; predict squashes other images to 32×32 as it always did.
     resize: loaded.image?.resize ?? 'squash',
     cnnkitVersion: CNNKIT_VERSION,
@@ -125,10 +130,9 @@ export async function startFromWeights(
       `re-initialised the classifier head for this data's ${to.classNames.length} classes (${classes(to.classNames)})${why}: ${tensors.join(', ')}`,
     );
   }
-  const normalisation = JSON.stringify(from.normalize) === JSON.stringify(TUTORIAL_NORMALIZE);
-  if (!normalisation) {
+  if (JSON.stringify(from.normalize) !== JSON.stringify(to.normalize)) {
     lines.push(
-      `${file} was trained with normalisation ${JSON.stringify(from.normalize)}; this run uses the tutorial's Normalize(0.5, 0.5)`,
+      `${file} was trained with normalisation ${JSON.stringify(from.normalize)}; this run uses ${JSON.stringify(to.normalize)} (--normalization ${settings.normalization})`,
     );
   }
   if (settings.freeze) {

@@ -12,11 +12,13 @@ import { runPaths } from './run-directory.js';
 import {
   conflictingFlags,
   describeData,
+  epochsCanChange,
   type RunData,
   type RunRecord,
   type RunSettings,
   readRunRecord,
   settingsFromFlags,
+  tutorialRunSettings,
 } from './run-settings.js';
 import { UserError } from './user-errors.js';
 
@@ -78,9 +80,10 @@ export async function planNewRun(options: TrainOptions, notify: Notify): Promise
   });
   const data = runData(loaded);
   checkLimit(options.limit, data);
+  const settings = settingsFromFlags(options, data, imageSettings(loaded, options));
   return {
-    settings: settingsFromFlags(options, data, imageSettings(loaded, options)),
-    epochs: options.epochs,
+    settings,
+    epochs: settings.epochs,
     data: loaded,
     start: initialTrainingState(),
   };
@@ -106,29 +109,12 @@ async function latestCheckpoint(dir: string): Promise<Checkpoint | undefined> {
 
 // Runs from before run.json kept their settings only in checkpoints (`config`); their data
 // has no fingerprint, so the one loaded now is recorded.
-function settingsFromCheckpoint(
-  config: { readonly [key: string]: JsonValue },
-  options: TrainOptions,
-): { settings: Omit<RunSettings, 'data'>; dataSource: string | undefined } {
-  const number = (key: string, fallback: number) =>
-    typeof config[key] === 'number' ? (config[key] as number) : fallback;
+function settingsFromCheckpoint(config: { readonly [key: string]: JsonValue }): {
+  settings: Omit<RunSettings, 'data'>;
+  dataSource: string | undefined;
+} {
   return {
-    settings: {
-      model: 'simple-cnn',
-      batchSize: number('batchSize', options.batchSize),
-      lr: number('lr', options.lr),
-      momentum: number('momentum', options.momentum),
-      seed: number('seed', options.seed),
-      limit: typeof config.limit === 'number' ? config.limit : null,
-      augment: config.augment === true,
-      reportEvery: number('reportEvery', options.reportEvery),
-      checkpointEvery: number('checkpointEvery', options.checkpointEvery),
-      imageSize: null,
-      resize: null,
-      valSplit: null,
-      initWeights: null,
-      freeze: false,
-    },
+    settings: tutorialRunSettings(config),
     dataSource: typeof config.data === 'string' ? config.data : undefined,
   };
 }
@@ -172,7 +158,7 @@ export async function planResume(
   }
   const legacy =
     record === undefined && checkpoint
-      ? settingsFromCheckpoint(checkpoint.state.config, options)
+      ? settingsFromCheckpoint(checkpoint.state.config)
       : undefined;
   const { data: _data, ...stored } = record?.settings ?? {
     ...(legacy?.settings as Omit<RunSettings, 'data'>),
@@ -182,12 +168,14 @@ export async function planResume(
 
   // --epochs may change: more to train further, or fewer as long as they are not trained yet.
   const start: TrainingState = checkpoint?.state ?? initialTrainingState();
-  const storedEpochs =
-    record?.epochs ??
-    (typeof checkpoint?.state.config.epochs === 'number'
-      ? checkpoint.state.config.epochs
-      : options.epochs);
-  const epochs = given.has('epochs') ? options.epochs : storedEpochs;
+  const storedEpochs = stored.epochs;
+  const epochs =
+    given.has('epochs') && options.epochs !== undefined ? options.epochs : storedEpochs;
+  if (epochs !== storedEpochs && !epochsCanChange(stored)) {
+    throw new UserError(
+      `cannot resume ${dir} with --epochs ${epochs}: its ${stored.recipe} recipe's learning-rate schedule and weight averaging span its ${plural(storedEpochs, 'epoch')}, so the total cannot change; drop --epochs, or start a new run with --out <new dir> --epochs ${epochs}.`,
+    );
+  }
   const minimum = start.batchInEpoch > 0 ? start.epoch + 1 : Math.max(1, start.epoch);
   if (epochs < minimum) {
     throw new UserError(
@@ -234,7 +222,7 @@ export async function planResume(
     notify(`${dir} has no checkpoint yet: training it from the start with its stored settings`);
   }
   return {
-    settings: { ...stored, data },
+    settings: { ...stored, epochs, data },
     epochs,
     ...(record ? { record } : {}),
     data: loaded,

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
@@ -193,5 +193,18 @@ describe('cnnkit --threads (built binary)', () => {
     expect(onTwo.testImages).toBeGreaterThan(0);
     expect(onTwo).toEqual(onOne);
     expect(outputs.predict?.[0]).toBe(outputs.predict?.[1]);
+  }, 300_000);
+
+  it('trains small batches on 1 thread and larger ones on every core without --threads', async () => {
+    for (const [batchSize, threads] of [
+      ['4', '1'],
+      ['32', String(availableParallelism())],
+    ] as const) {
+      const out = join(work, `default-${batchSize}`);
+      const args = ['train', '--data', 'sample', '--limit', '64', '--epochs', '1'];
+      const run = await start([...args, '--batch-size', batchSize, '--out', out, '--json']).done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(threadsNote(threads));
+    }
   }, 300_000);
 });

@@ -40,7 +40,16 @@ export type {
   EvaluationResult,
   JsonValue,
   ReportEvent,
+  ResolvedSgdConfig,
   SgdConfig,
   TrainingEvent,
   TrainingState,
 } from './training-events.js';
+export type {
+  LearningRateSchedule,
+  LookaheadSettings,
+  LossSettings,
+  SgdParameterGroup,
+  TestTimeAugmentation,
+  TrainingMethod,
+} from './training-method.js';

@@ -1,3 +1,5 @@
+import type { SgdParameterGroup, TrainingMethod } from './training-method.js';
+
 /** A JSON value, as stored in a checkpoint's `state.json`. */
 export type JsonValue =
   | string
@@ -17,7 +19,18 @@ export interface SgdConfig {
   readonly weightDecay?: number;
   /** Nesterov momentum (torch `nesterov`); needs `momentum > 0`. */
   readonly nesterov?: boolean;
+  /**
+   * Parameters with their own learning rate and weight decay (torch `param_groups`); the rest
+   * use `lr` and `weightDecay`. Default: none.
+   */
+  readonly groups?: readonly SgdParameterGroup[];
 }
+
+/** {@link SgdConfig} with every default filled in, as optimizers report and checkpoints store it. */
+export type ResolvedSgdConfig = Required<Omit<SgdConfig, 'groups'>> & {
+  /** Present only when the optimizer has groups (checkpoints from before groups have none). */
+  readonly groups?: readonly SgdParameterGroup[];
+};
 
 /** The result of evaluating a classifier. Accuracy values are fractions in [0, 1]. */
 export interface EvaluationResult {
@@ -114,7 +127,9 @@ export type TrainingEvent = BatchEndEvent | ReportEvent | EpochEndEvent | Checkp
 export interface CheckpointState extends TrainingState {
   /** Layout version of this object. */
   readonly format: 'cnnkit-checkpoint/1';
-  readonly optimizer: Required<SgdConfig>;
+  readonly optimizer: ResolvedSgdConfig;
+  /** The run's training method (loss, schedule, lookahead, …); absent: the plain loop. */
+  readonly method?: TrainingMethod;
   /** The caller's run settings (seed, batch size, epochs, …), stored verbatim. */
   readonly config: { readonly [key: string]: JsonValue };
 }
@@ -125,5 +140,10 @@ export interface Checkpoint {
   readonly weights: Uint8Array;
   /** Safetensors of momentum buffers keyed by parameter name, with the SGD settings as metadata. */
   readonly optimizer: Uint8Array;
+  /**
+   * Safetensors of the weight average (lookahead's EMA) keyed by state_dict name; present
+   * exactly when the state's `method` has `lookahead`.
+   */
+  readonly averaging?: Uint8Array;
   readonly state: CheckpointState;
 }

@@ -37,7 +37,10 @@ describe('the built package', () => {
       '@cnnkit/datasets',
       [
         'CIFAR10_CLASS_NAMES',
+        'CIFAR10_MEAN',
+        'CIFAR10_STD',
         'DataLoader',
+        'alternatingFlip',
         'browserImageDecoder',
         'cifar10FromArchiveBytes',
         'cifar10FromArchiveStream',
@@ -52,6 +55,7 @@ describe('the built package', () => {
         'randomCrop',
         'randomHorizontalFlip',
         'randomResizedCrop',
+        'randomTranslate',
         'resizeArea',
         'rgbaToRgb',
         'sourceRect',

@@ -15,7 +15,8 @@ import type {
  *
  * Reproducible and resumable: epoch `e` visits images in the order of a permutation drawn
  * from `deriveSeed(seed, e)` (a new order every epoch when `shuffle` is on), and the
- * transforms of batch `b` draw from `new Rng(deriveSeed(seed, e, b))`. So
+ * transforms of batch `b` draw from `new Rng(deriveSeed(seed, e, b))` and also get the seed,
+ * the epoch and the images' indices (for per-image augmentations such as `alternatingFlip`). So
  * `batches(e, b)` yields exactly what `batches(e)` yields from its batch `b` on.
  *
  * @example
@@ -93,6 +94,7 @@ export class DataLoader implements BatchSource {
       const transformed = this.transform(
         this.gather(indices),
         new Rng(deriveSeed(this.seed, epoch, b)),
+        { seed: this.seed, epoch, indices },
       );
       if (!(transformed.pixels instanceof Float32Array)) {
         throw new TypeError(

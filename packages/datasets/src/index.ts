@@ -41,6 +41,8 @@ export {
 } from './image-folder/load-image-folder.js';
 export { memoryImageCache } from './image-folder/memory-image-cache.js';
 export { type RgbImage, resizeArea, rgbaToRgb } from './images/rgb-image.js';
+export { alternatingFlip } from './transforms/alternating-flip.js';
+export { CIFAR10_MEAN, CIFAR10_STD } from './transforms/cifar10-statistics.js';
 export { type ColorJitterOptions, colorJitter } from './transforms/color-jitter.js';
 export { compose } from './transforms/compose.js';
 export { normalize } from './transforms/normalize.js';
@@ -50,6 +52,7 @@ export {
   type RandomResizedCropOptions,
   randomResizedCrop,
 } from './transforms/random-resized-crop.js';
+export { randomTranslate } from './transforms/random-translate.js';
 export { toTensor } from './transforms/to-tensor.js';
 export { tutorialTransform } from './transforms/tutorial-transform.js';
 export type {
@@ -60,4 +63,5 @@ export type {
   DataLoaderOptions,
   ImageBatch,
   ImageDataset,
+  TransformContext,
 } from './types.js';

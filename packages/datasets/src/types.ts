@@ -42,10 +42,28 @@ export interface ByteImageBatch {
 export type AnyImageBatch = ImageBatch | ByteImageBatch;
 
 /**
- * One step of a pipeline. It returns a new batch and never changes its input; all randomness
- * comes from `rng`, which the loader derives from (seed, epoch, batch index).
+ * Where a batch comes from, as {@link DataLoader} tells its transforms: for augmentations that
+ * depend on the image or the epoch rather than on a fresh draw (airbench's alternating flip).
  */
-export type BatchTransform = (batch: AnyImageBatch, rng: Rng) => AnyImageBatch;
+export interface TransformContext {
+  /** The loader's seed. */
+  readonly seed: number;
+  /** 0-based epoch. */
+  readonly epoch: number;
+  /** Index in the data set of each image of the batch, in batch order. */
+  readonly indices: Uint32Array;
+}
+
+/**
+ * One step of a pipeline. It returns a new batch and never changes its input; all randomness
+ * comes from `rng`, which the loader derives from (seed, epoch, batch index), or from
+ * `context` (seed, epoch and the images' indices), which the loader passes too.
+ */
+export type BatchTransform = (
+  batch: AnyImageBatch,
+  rng: Rng,
+  context?: TransformContext,
+) => AnyImageBatch;
 
 /** Options of {@link DataLoader}. */
 export interface DataLoaderOptions {

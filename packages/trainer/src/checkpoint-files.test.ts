@@ -52,6 +52,29 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     });
   });
 
+  it('writes and reads the lookahead average of a run that has one', async () => {
+    const base = fakeCheckpoint(4);
+    const checkpoint: Checkpoint = {
+      ...base,
+      averaging: Uint8Array.of(7, 7, 4),
+      state: { ...base.state, method: { lookahead: { every: 5, decay: 0.77, power: 3 } } },
+    };
+    const written = await saveCheckpoint(dir, checkpoint);
+    expect((await readdir(written)).sort()).toEqual(
+      [
+        CHECKPOINT_FILES.averaging,
+        CHECKPOINT_FILES.optimizer,
+        CHECKPOINT_FILES.weights,
+        CHECKPOINT_FILES.state,
+      ].sort(),
+    );
+    expect(await loadCheckpoint(dir)).toEqual(checkpoint);
+    await rm(path.join(written, CHECKPOINT_FILES.averaging));
+    await expect(loadCheckpoint(dir)).rejects.toThrow(
+      `Checkpoint file ${path.join(written, CHECKPOINT_FILES.averaging)} is missing`,
+    );
+  });
+
   it('keeps the newest versions only, even when the same step is saved twice', async () => {
     for (const step of [1, 2, 3, 3]) await saveCheckpoint(dir, fakeCheckpoint(step));
     const names = await versions();

@@ -7,6 +7,8 @@ import type { Checkpoint, CheckpointState } from '@cnnkit/contracts';
 export const CHECKPOINT_FILES = {
   weights: 'model.safetensors',
   optimizer: 'optimizer.safetensors',
+  /** Only in checkpoints of runs with lookahead (the state's `method.lookahead`). */
+  averaging: 'averaging.safetensors',
   state: 'state.json',
 } as const;
 
@@ -58,7 +60,8 @@ const TEMPORARY_PREFIX = '.tmp-';
 /**
  * Writes `checkpoint` under `dir` so that a crash at any moment leaves either the previous
  * checkpoint or the new one, never a half-written one. Layout:
- * `dir/step-000000123-<time>/{model.safetensors, optimizer.safetensors, state.json}` plus
+ * `dir/step-000000123-<time>/{model.safetensors, optimizer.safetensors, state.json}` (and
+ * `averaging.safetensors` with lookahead) plus
  * `dir/latest.json` (`{"version": "step-000000123-<time>", "step": 123}`). Each version is written
  * into a temporary directory and renamed into place; `latest.json` is then replaced by
  * rename, which is atomic; older versions beyond `keep` are removed last.
@@ -90,6 +93,12 @@ export async function saveCheckpoint(
   try {
     await writeFileDurably(path.join(temporary, CHECKPOINT_FILES.weights), checkpoint.weights);
     await writeFileDurably(path.join(temporary, CHECKPOINT_FILES.optimizer), checkpoint.optimizer);
+    if (checkpoint.averaging) {
+      await writeFileDurably(
+        path.join(temporary, CHECKPOINT_FILES.averaging),
+        checkpoint.averaging,
+      );
+    }
     await writeFileDurably(
       path.join(temporary, CHECKPOINT_FILES.state),
       `${JSON.stringify(checkpoint.state, null, 2)}\n`,
@@ -214,9 +223,13 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
   const toBytes = (buffer: Buffer) =>
     new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const averaging = (state as CheckpointState).method?.lookahead
+    ? toBytes(await readRequired(path.join(versionDir, CHECKPOINT_FILES.averaging)))
+    : undefined;
   return {
     weights: toBytes(await readRequired(path.join(versionDir, CHECKPOINT_FILES.weights))),
     optimizer: toBytes(await readRequired(path.join(versionDir, CHECKPOINT_FILES.optimizer))),
+    ...(averaging ? { averaging } : {}),
     state: state as CheckpointState,
   };
 }

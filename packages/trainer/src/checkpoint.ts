@@ -3,12 +3,14 @@ import type {
   CheckpointState,
   JsonValue,
   NamedParameter,
-  SgdConfig,
   TrainableClassifier,
+  TrainingMethod,
   TrainingState,
 } from '@cnnkit/contracts';
+import { LookaheadAveraging } from './lookahead-averaging.js';
 import { decodeOptimizerState, encodeOptimizerState } from './optimizer-state-codec.js';
 import { SgdOptimizer } from './sgd-optimizer.js';
+import { checkTrainingMethod } from './training-method.js';
 import { checkTrainingState } from './training-state.js';
 
 /** What {@link createCheckpoint} snapshots. */
@@ -19,6 +21,10 @@ export interface CreateCheckpointOptions {
   readonly state: TrainingState;
   /** The caller's run settings (seed, batch size, …), stored verbatim. */
   readonly config?: { readonly [key: string]: JsonValue };
+  /** The run's training method; stored so a resumed run computes its steps the same way. */
+  readonly method?: TrainingMethod;
+  /** The lookahead average, required when `method.lookahead` is set. */
+  readonly averaging?: LookaheadAveraging;
 }
 
 /** Options of {@link restoreCheckpoint}. */
@@ -37,10 +43,15 @@ export interface RestoredTraining {
   /** Pass as `start` to {@link train}. */
   readonly state: TrainingState;
   readonly config: { readonly [key: string]: JsonValue };
+  /** The run's training method (`{}` for a plain run); pass it to {@link train}. */
+  readonly method: TrainingMethod;
+  /** With a lookahead method: the average as it was, to pass to {@link train}. */
+  readonly averaging?: LookaheadAveraging;
 }
 
 /**
- * Snapshots model weights, momentum buffers and training state into a {@link @cnnkit/contracts!Checkpoint}.
+ * Snapshots model weights and buffers, momentum buffers, the lookahead average and the
+ * training state and method into a {@link @cnnkit/contracts!Checkpoint}.
  * Pure: bytes and JSON out, nothing written anywhere.
  *
  * @example
@@ -50,7 +61,12 @@ export interface RestoredTraining {
  * ```
  */
 export function createCheckpoint(options: CreateCheckpointOptions): Checkpoint {
-  const { model, optimizer, state, config = {} } = options;
+  const { model, optimizer, state, config = {}, method, averaging } = options;
+  if (Boolean(method?.lookahead) !== Boolean(averaging)) {
+    throw new Error(
+      'createCheckpoint: pass averaging exactly when method.lookahead is set (the average is part of the run).',
+    );
+  }
   const {
     epoch,
     batchInEpoch,
@@ -72,11 +88,14 @@ export function createCheckpoint(options: CreateCheckpointOptions): Checkpoint {
     epochLossCount,
     history,
     optimizer: optimizer.config,
+    // No `method` key for a plain run, so its state.json is as before.
+    ...(method && Object.keys(method).length > 0 ? { method } : {}),
     config,
   };
   return {
     weights: model.saveWeights(),
     optimizer: encodeOptimizerState(optimizer.exportMomentumBuffers(), optimizer.config),
+    ...(averaging ? { averaging: averaging.saveAverages() } : {}),
     state: structuredClone(checkpointState),
   };
 }
@@ -103,18 +122,34 @@ export function restoreCheckpoint(
     );
   }
   checkTrainingState(state, 'checkpoint state');
+  const method = state.method ?? {};
+  checkTrainingMethod(method, 'checkpoint method', model.parameters);
+  if (method.lookahead && !checkpoint.averaging) {
+    throw new Error(
+      'The checkpoint trains with lookahead but holds no average (averaging.safetensors); it is incomplete.',
+    );
+  }
   const buffers = decodeOptimizerState(checkpoint.optimizer, 'checkpoint optimizer state');
   model.loadWeights(checkpoint.weights);
-  const optimizer = new SgdOptimizer(
-    options.parameters ?? model.parameters,
-    state.optimizer as SgdConfig,
-  );
+  const optimizer = new SgdOptimizer(options.parameters ?? model.parameters, state.optimizer);
+  let averaging: LookaheadAveraging | undefined;
   try {
     optimizer.importMomentumBuffers(buffers);
+    if (method.lookahead) {
+      averaging = LookaheadAveraging.forModel(model, method.lookahead);
+      averaging.loadAverages(checkpoint.averaging as Uint8Array, 'checkpoint lookahead average');
+    }
   } catch (error) {
     optimizer.dispose();
+    averaging?.dispose();
     throw error;
   }
-  const { format: _format, optimizer: _optimizer, config, ...training } = state;
-  return { optimizer, state: structuredClone(training), config: structuredClone(config) };
+  const { format: _format, optimizer: _optimizer, method: _method, config, ...training } = state;
+  return {
+    optimizer,
+    state: structuredClone(training),
+    config: structuredClone(config),
+    method: structuredClone(method),
+    ...(averaging ? { averaging } : {}),
+  };
 }

@@ -1,5 +1,26 @@
-import { hasFusedKernel, runFusedKernel, softmaxCrossEntropyKernel } from '@cnnkit/contracts';
+import {
+  hasFusedKernel,
+  type LossSettings,
+  runFusedKernel,
+  softmaxCrossEntropyKernel,
+} from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
+import { labelSmoothedCrossEntropy } from './label-smoothed-cross-entropy.js';
+
+function checkLossSettings(settings: LossSettings): Required<LossSettings> {
+  const { labelSmoothing = 0, reduction = 'mean' } = settings;
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new RangeError(
+      `crossEntropyLoss labelSmoothing must be from 0 to 1, got ${String(labelSmoothing)}; airbench uses 0.2.`,
+    );
+  }
+  if (reduction !== 'mean' && reduction !== 'sum') {
+    throw new RangeError(
+      `crossEntropyLoss reduction must be 'mean' or 'sum', got ${JSON.stringify(reduction)}.`,
+    );
+  }
+  return { labelSmoothing, reduction };
+}
 
 /**
  * Mean cross-entropy of `logits` against integer class `labels`, like PyTorch's
@@ -9,8 +30,14 @@ import * as tf from '@tensorflow/tfjs-core';
  * (`@cnnkit/wasm-kernels` registers one for 'wasm') the loss and its gradient are one kernel
  * call instead of about twenty; this package never imports backend code.
  *
+ * `settings` give PyTorch's `label_smoothing` and `reduction: 'sum'` (airbench's loss is
+ * `CrossEntropyLoss(label_smoothing=0.2, reduction='none')(…).sum()`). Without smoothing the
+ * fused kernel still runs (a sum is the mean times the batch size); with smoothing the loss
+ * is {@link labelSmoothedCrossEntropy}'s one custom-gradient op.
+ *
  * @param logits - `[batch, numClasses]` float32 scores.
  * @param labels - `[batch]` int32 class indices in `[0, numClasses)`.
+ * @param settings - label smoothing (default 0) and reduction (default `'mean'`).
  * @returns A scalar; intermediate tensors are released, the caller owns the result.
  *
  * @example
@@ -19,21 +46,39 @@ import * as tf from '@tensorflow/tfjs-core';
  * const labels = tf.tensor1d([0, 2], 'int32');
  * const loss = crossEntropyLoss(logits, labels);
  * (await loss.data())[0]; // ≈ 0.1265
- * tf.dispose([logits, labels, loss]);
+ * const smoothed = crossEntropyLoss(logits, labels, { labelSmoothing: 0.2, reduction: 'sum' });
+ * (await smoothed.data())[0]; // ≈ 1.1863
+ * tf.dispose([logits, labels, loss, smoothed]);
  * ```
  */
-export function crossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+export function crossEntropyLoss(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  settings: LossSettings = {},
+): tf.Scalar {
+  const { labelSmoothing, reduction } = checkLossSettings(settings);
   if (logits.rank !== 2) {
     throw new Error(
       `crossEntropyLoss needs [batch, numClasses] logits, got shape [${logits.shape}].`,
     );
   }
-  const [batchSize, numClasses] = logits.shape;
+  const [batchSize] = logits.shape;
   if (labels.rank !== 1 || labels.shape[0] !== batchSize) {
     throw new Error(
       `crossEntropyLoss needs one label per row of logits (${batchSize}), got labels of shape [${labels.shape}].`,
     );
   }
+  if (labelSmoothing > 0) {
+    return labelSmoothedCrossEntropy(logits, labels, labelSmoothing, reduction);
+  }
+  if (reduction === 'sum') {
+    return tf.tidy(() => tf.mul(meanCrossEntropy(logits, labels), batchSize));
+  }
+  return meanCrossEntropy(logits, labels);
+}
+
+function meanCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const [batchSize, numClasses] = logits.shape;
   const fused = hasFusedKernel(softmaxCrossEntropyKernel);
   const loss = tf.customGrad((x, y, save) => {
     if (fused) {

@@ -1,6 +1,12 @@
-import type { BatchSource, EvaluationResult, TrainableClassifier } from '@cnnkit/contracts';
+import type {
+  BatchSource,
+  EvaluationResult,
+  TestTimeAugmentation,
+  TrainableClassifier,
+} from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors } from './batch-tensors.js';
+import { augmentedLogits, checkTestTimeAugmentation } from './test-time-augmentation.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -8,17 +14,21 @@ export interface EvaluateOptions {
   readonly numClasses: number;
   /** Which epoch's batches to ask the source for; a test set's order does not matter. Default 0. */
   readonly epoch?: number;
+  /** Average the logits over mirrored and shifted copies (see `augmentedLogits`). Default `'none'`. */
+  readonly testTimeAugmentation?: TestTimeAugmentation;
 }
 
 /**
- * Runs the model over every batch of `data` and measures mean cross-entropy, accuracy,
- * per-class accuracy and the confusion matrix (rows = true class, columns = predicted).
- * Batches are processed one at a time; no tensor outlives the call.
+ * Runs the model over every batch of `data` in evaluation mode and measures mean
+ * cross-entropy, accuracy, per-class accuracy and the confusion matrix (rows = true class,
+ * columns = predicted), optionally of test-time-augmented logits. Batches are processed one
+ * at a time; no tensor outlives the call.
  *
  * @example
  * ```ts
  * const result = await evaluate(model, testData, { numClasses: 10 });
  * console.log(`accuracy ${(100 * result.accuracy).toFixed(1)} %`);
+ * const tta = await evaluate(model, testData, { numClasses: 10, testTimeAugmentation: 'mirror-translate' });
  * ```
  */
 export async function evaluate(
@@ -26,7 +36,8 @@ export async function evaluate(
   data: BatchSource,
   options: EvaluateOptions,
 ): Promise<EvaluationResult> {
-  const { numClasses, epoch = 0 } = options;
+  const { numClasses, epoch = 0, testTimeAugmentation = 'none' } = options;
+  checkTestTimeAugmentation(testTimeAugmentation, 'evaluate');
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new RangeError(`evaluate needs numClasses >= 1, got ${String(numClasses)}.`);
   }
@@ -37,7 +48,7 @@ export async function evaluate(
   for await (const batch of data.batches(epoch)) {
     const { lossTotal, predictions } = tf.tidy(() => {
       const { images, labels } = batchToTensors(batch);
-      const logits = model.logits(images);
+      const logits = augmentedLogits(model, images, testTimeAugmentation);
       if (logits.shape[1] !== numClasses) {
         throw new Error(
           `The model gives ${logits.shape[1]} logits per image but evaluate was told numClasses ${numClasses}.`,

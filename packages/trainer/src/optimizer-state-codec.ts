@@ -1,4 +1,4 @@
-import type { SgdConfig } from '@cnnkit/contracts';
+import type { ResolvedSgdConfig } from '@cnnkit/contracts';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import type { MomentumBufferValues } from './sgd-optimizer.js';
 
@@ -11,7 +11,7 @@ const FORMAT = 'cnnkit-sgd/1';
  */
 export function encodeOptimizerState(
   buffers: ReadonlyMap<string, MomentumBufferValues>,
-  config: Required<SgdConfig>,
+  config: ResolvedSgdConfig,
 ): Uint8Array {
   const tensors: Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }> = {};
   for (const [name, { shape, values }] of buffers) {
@@ -25,6 +25,8 @@ export function encodeOptimizerState(
     weight_decay: String(config.weightDecay),
     nesterov: String(config.nesterov),
     dampening: '0',
+    // torch's param_groups differ in lr and weight_decay only; state.json has them too.
+    ...(config.groups ? { groups: JSON.stringify(config.groups) } : {}),
   });
 }
 

@@ -226,6 +226,63 @@ describe('SgdOptimizer with a backend that provides the fused SGD kernel', () =>
     tf.dispose([w, b]);
   });
 
+  it('makes one call per parameter group with its learning rate and weight decay', () => {
+    calls.length = 0;
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
+    const n = tf.tidy(() => tf.variable(tf.tensor1d([5])));
+    const f = tf.tidy(() => tf.variable(tf.tensor1d([7])));
+    const sgd = new SgdOptimizer(
+      [
+        { name: 'conv.weight', variable: w, kind: 'weight' },
+        { name: 'norm.bias', variable: n, kind: 'norm-bias' },
+        { name: 'whiten.bias', variable: f, kind: 'bias' },
+      ],
+      {
+        lr: 0.5,
+        momentum: 0.9,
+        weightDecay: 0.01,
+        nesterov: true,
+        groups: [{ kinds: ['norm-bias'], lrScale: 64, weightDecay: 0.001 }],
+      },
+    );
+    tf.tidy(() => {
+      const grads = new Map([
+        ['conv.weight', tf.tensor1d([1, 1])],
+        ['norm.bias', tf.tensor1d([1])],
+      ]);
+      sgd.step(grads, undefined, { lrFactor: 0.25, skip: new Set(['whiten.bias']) });
+    });
+    expect(calls).toEqual([
+      {
+        inputs: ['param0', 'grad0', 'buffer0'],
+        attrs: {
+          count: 1,
+          lr: 8,
+          momentum: 0.9,
+          weightDecay: 0.001,
+          nesterov: true,
+          hasBuffers: true,
+        },
+      },
+      {
+        inputs: ['param0', 'grad0', 'buffer0'],
+        attrs: {
+          count: 1,
+          lr: 0.125,
+          momentum: 0.9,
+          weightDecay: 0.01,
+          nesterov: true,
+          hasBuffers: true,
+        },
+      },
+    ]);
+    expect(Array.from(w.dataSync())).toEqual([0, 1]);
+    expect(Array.from(n.dataSync())).toEqual([4]);
+    expect(Array.from(f.dataSync())).toEqual([7]);
+    sgd.dispose();
+    tf.dispose([w, n, f]);
+  });
+
   it('passes no buffers without momentum', () => {
     calls.length = 0;
     const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));

@@ -2,10 +2,12 @@ import {
   fusedSgdKernel,
   hasFusedKernel,
   type NamedParameter,
+  type ResolvedSgdConfig,
   runFusedKernel,
   type SgdConfig,
 } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
+import { type ResolvedSgdGroup, resolveSgdGroups } from './sgd-parameter-groups.js';
 
 /** A momentum buffer's contents, for checkpoints. */
 export interface MomentumBufferValues {
@@ -13,8 +15,20 @@ export interface MomentumBufferValues {
   readonly values: Float32Array;
 }
 
-function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
-  const { lr, momentum = 0, weightDecay = 0, nesterov = false } = config;
+/** Per-step settings of {@link SgdOptimizer.step}. */
+export interface SgdStepOptions {
+  /** Multiplies every group's learning rate for this step: a schedule's factor. Default 1. */
+  readonly lrFactor?: number;
+  /**
+   * Parameters to leave alone this step, as PyTorch does for one without a gradient
+   * (`requires_grad` off): no update, no weight decay, momentum buffer kept. They need no
+   * gradient.
+   */
+  readonly skip?: ReadonlySet<string>;
+}
+
+function checkSgdConfig(config: SgdConfig): ResolvedSgdConfig {
+  const { lr, momentum = 0, weightDecay = 0, nesterov = false, groups } = config;
   const nonNegative = { lr, momentum, weightDecay };
   for (const [name, value] of Object.entries(nonNegative)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -28,7 +42,17 @@ function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
       `Nesterov momentum needs momentum > 0, got momentum ${momentum}. Set a momentum or nesterov: false.`,
     );
   }
-  return { lr, momentum, weightDecay, nesterov };
+  if (groups !== undefined && !Array.isArray(groups)) {
+    throw new TypeError(`SGD groups must be an array, got ${JSON.stringify(groups)}.`);
+  }
+  // No `groups` key without groups, so a plain optimizer's checkpoint state is as before.
+  return {
+    lr,
+    momentum,
+    weightDecay,
+    nesterov,
+    ...(groups ? { groups: structuredClone(groups) } : {}),
+  };
 }
 
 /**
@@ -37,7 +61,14 @@ function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
  * zero-initialised buffers reproduce exactly); `g = nesterov ? g + momentum·buf : buf`;
  * `p = p - lr·g`. Momentum buffers are tf.Variables keyed by parameter name. On a backend with
  * the fused `fusedSgdKernel` of `@cnnkit/contracts` (`@cnnkit/wasm-kernels` registers one for
- * 'wasm') a step is one kernel call instead of about ten ops per parameter.
+ * 'wasm') a step is one kernel call per parameter group instead of about ten ops per parameter.
+ *
+ * Weight decay is PyTorch's coupled form (L2 added to the gradient, then momentum), not
+ * AdamW-style decoupled decay. Parameter groups (`groups`, like torch's `param_groups`) give
+ * some parameters their own learning rate scale and weight decay — airbench's BatchNorm biases
+ * train at lr × 64 with `weight_decay` divided by 64, which keeps `lr·weight_decay`, the decay
+ * actually applied per step, equal for every group. `step` takes a learning-rate factor (a
+ * schedule's, like `LambdaLR`) and parameters to skip (frozen ones).
  *
  * @example
  * ```ts
@@ -48,16 +79,34 @@ function checkSgdConfig(config: SgdConfig): Required<SgdConfig> {
  * w.dataSync(); // Float32Array [0.9, 1.9]
  * tf.dispose([grad, w]);
  * sgd.dispose();
+ *
+ * // airbench's groups: BatchNorm biases at lr × 64; this step at half the learning rate.
+ * const weight = tf.tidy(() => tf.variable(tf.tensor1d([1])));
+ * const bias = tf.tidy(() => tf.variable(tf.tensor1d([1])));
+ * const grouped = new SgdOptimizer(
+ *   [
+ *     { name: 'conv.weight', variable: weight, kind: 'weight' },
+ *     { name: 'norm.bias', variable: bias, kind: 'norm-bias' },
+ *   ],
+ *   { lr: 0.01, groups: [{ kinds: ['norm-bias'], lrScale: 64 }] },
+ * );
+ * const ones = tf.tensor1d([1]);
+ * grouped.step(new Map([['conv.weight', ones], ['norm.bias', ones]]), undefined, { lrFactor: 0.5 });
+ * weight.dataSync()[0]; // ≈ 0.995
+ * bias.dataSync()[0]; // ≈ 0.68
+ * tf.dispose([weight, bias, ones]);
+ * grouped.dispose();
  * ```
  */
 export class SgdOptimizer {
-  readonly config: Required<SgdConfig>;
+  readonly config: ResolvedSgdConfig;
   /**
    * The names of the parameters this optimizer updates, in order. {@link train} differentiates
    * only these, so a model's other parameters stay frozen (fine-tuning a head).
    */
   readonly parameterNames: readonly string[];
   private readonly parameters: readonly NamedParameter[];
+  private readonly groups: readonly ResolvedSgdGroup[];
   private readonly buffers = new Map<string, tf.Variable>();
 
   constructor(parameters: readonly NamedParameter[], config: SgdConfig) {
@@ -71,6 +120,7 @@ export class SgdOptimizer {
     }
     this.parameters = parameters;
     this.parameterNames = parameters.map((p) => p.name);
+    this.groups = resolveSgdGroups(parameters, this.config, this.config.groups ?? []);
     if (this.config.momentum > 0) {
       for (const { name, variable } of parameters) {
         // Not trainable, so tf.variableGrads never differentiates the buffers themselves.
@@ -86,24 +136,51 @@ export class SgdOptimizer {
    * Applies one update. `gradients` maps each parameter name to its gradient. With `apply`
    * (a boolean scalar), parameters and buffers change only where it is true: the trainer uses
    * it to skip an update whose loss was not finite without reading the loss back first.
+   * `options` scale this step's learning rates and name parameters to leave alone.
    */
-  step(gradients: ReadonlyMap<string, tf.Tensor>, apply?: tf.Scalar): void {
-    const { lr, momentum, weightDecay, nesterov } = this.config;
+  step(
+    gradients: ReadonlyMap<string, tf.Tensor>,
+    apply?: tf.Scalar,
+    options: SgdStepOptions = {},
+  ): void {
+    const { lrFactor = 1, skip } = options;
+    if (!(Number.isFinite(lrFactor) && lrFactor >= 0)) {
+      throw new RangeError(
+        `SGD lrFactor must be a finite number >= 0, got ${String(lrFactor)}; check the learning-rate schedule.`,
+      );
+    }
     for (const { name } of this.parameters) {
-      if (!gradients.has(name)) {
+      if (!gradients.has(name) && !skip?.has(name)) {
         throw new Error(
           `No gradient for parameter "${name}"; pass one gradient per parameter (got ${[...gradients.keys()].join(', ')}).`,
         );
       }
     }
-    if (this.canFuse(gradients)) {
-      this.fusedStep(gradients, apply);
-      return;
+    for (const group of this.groups) {
+      const parameters = skip
+        ? group.parameters.filter(({ name }) => !skip.has(name))
+        : group.parameters;
+      if (parameters.length === 0) continue;
+      // lrFactor 1 keeps the group's lr exactly (no rounding), so plain runs are unchanged.
+      const lr = lrFactor === 1 ? group.lr : group.lr * lrFactor;
+      const settings = { lr, weightDecay: group.weightDecay };
+      if (this.canFuse(parameters, gradients))
+        this.fusedStep(parameters, settings, gradients, apply);
+      else this.opsStep(parameters, settings, gradients, apply);
     }
+  }
+
+  private opsStep(
+    parameters: readonly NamedParameter[],
+    { lr, weightDecay }: { lr: number; weightDecay: number },
+    gradients: ReadonlyMap<string, tf.Tensor>,
+    apply?: tf.Scalar,
+  ): void {
+    const { momentum, nesterov } = this.config;
     tf.tidy(() => {
       const gated = (next: tf.Tensor, current: tf.Tensor) =>
         apply ? tf.where(apply, next, current) : next;
-      for (const { name, variable } of this.parameters) {
+      for (const { name, variable } of parameters) {
         let direction = gradients.get(name) as tf.Tensor;
         if (weightDecay !== 0) direction = tf.add(direction, tf.mul(variable, weightDecay));
         const buffer = this.buffers.get(name);
@@ -118,26 +195,34 @@ export class SgdOptimizer {
   }
 
   /** Whether the active backend has the fused kernel and every tensor is float32. */
-  private canFuse(gradients: ReadonlyMap<string, tf.Tensor>): boolean {
+  private canFuse(
+    parameters: readonly NamedParameter[],
+    gradients: ReadonlyMap<string, tf.Tensor>,
+  ): boolean {
     if (!hasFusedKernel(fusedSgdKernel)) return false;
-    return this.parameters.every(
+    return parameters.every(
       ({ name, variable }) =>
         variable.dtype === 'float32' && gradients.get(name)?.dtype === 'float32',
     );
   }
 
-  /** The same update as the op-by-op path, as one kernel call for all parameters. */
-  private fusedStep(gradients: ReadonlyMap<string, tf.Tensor>, apply?: tf.Scalar): void {
-    const { lr, momentum, weightDecay, nesterov } = this.config;
+  /** The same update as the op-by-op path, as one kernel call for a group's parameters. */
+  private fusedStep(
+    parameters: readonly NamedParameter[],
+    { lr, weightDecay }: { lr: number; weightDecay: number },
+    gradients: ReadonlyMap<string, tf.Tensor>,
+    apply?: tf.Scalar,
+  ): void {
+    const { momentum, nesterov } = this.config;
     const hasBuffers = this.buffers.size > 0;
     const inputs: tf.NamedTensorMap = {};
-    this.parameters.forEach(({ name, variable }, i) => {
+    parameters.forEach(({ name, variable }, i) => {
       inputs[`param${i}`] = variable;
       inputs[`grad${i}`] = gradients.get(name) as tf.Tensor;
       if (hasBuffers) inputs[`buffer${i}`] = this.buffers.get(name) as tf.Variable;
     });
     if (apply) inputs.apply = apply;
-    const count = this.parameters.length;
+    const count = parameters.length;
     tf.tidy(() => {
       const outputs = runFusedKernel(fusedSgdKernel, inputs, {
         count,
@@ -147,7 +232,7 @@ export class SgdOptimizer {
         nesterov,
         hasBuffers,
       });
-      this.parameters.forEach(({ name, variable }, i) => {
+      parameters.forEach(({ name, variable }, i) => {
         variable.assign(outputs[i] as tf.Tensor);
         if (hasBuffers)
           (this.buffers.get(name) as tf.Variable).assign(outputs[count + i] as tf.Tensor);

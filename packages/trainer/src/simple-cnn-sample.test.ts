@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
 import type { BatchSource, Checkpoint, TrainingEvent } from '@cnnkit/contracts';
 import { DataLoader, tutorialTransform } from '@cnnkit/datasets';
@@ -15,6 +16,9 @@ beforeAll(async () => {
 
 // The packages composed as the CLI composes them: the embedded sample read by @cnnkit/datasets,
 // @cnnkit/models' SimpleCNN, this package's loop. Small limits: the cpu backend is slow.
+// sha256 of the weights this test's run gives, recorded at 62ff990 (before the fast recipe).
+const TUTORIAL_SHA256 = '51ddb3339a76d9fc0b04ff1d558118f43a92f930052fa608ac48111e1c715218';
+
 describe('SimpleCNN on the embedded CIFAR-10 sample', () => {
   it('trains two epochs like the tutorial, evaluates, and resumes bit-exactly mid-epoch', async () => {
     const data = await openCifar10(cifar10SamplePath());
@@ -50,6 +54,9 @@ describe('SimpleCNN on the embedded CIFAR-10 sample', () => {
       },
     });
     expect(reference.state.step).toBe(8);
+    // The tutorial recipe's weights, byte for byte as before the fast recipe's pieces landed
+    // (training-mode logits, parameter groups, schedules): none of them may change this path.
+    expect(createHash('sha256').update(model.saveWeights()).digest('hex')).toBe(TUTORIAL_SHA256);
     const losses = events.flatMap((e) => (e.type === 'batch-end' ? [e.loss] : []));
     expect(losses).toHaveLength(8);
     // Ten classes at initialisation: the loss starts near ln 10.

@@ -1,4 +1,4 @@
-import type { Checkpoint, TrainingEvent } from '@cnnkit/contracts';
+import type { Checkpoint, LogitsOptions, TrainingEvent } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
@@ -220,6 +220,102 @@ describe.each(['cpu'] as const)('train (%s backend)', (backend) => {
     });
     for (const epochCounts of counts.slice(1)) expect(epochCounts).toEqual(counts[0]);
     expect(new Set(counts[0]?.slice(0, -1)).size).toBe(1);
+    run.dispose();
+  });
+
+  it('runs training steps in training mode and evaluations in evaluation mode', async () => {
+    const model = new TinyClassifier(TINY_RUN.modelSeed);
+    const modes: string[] = [];
+    const logits = model.logits.bind(model);
+    model.logits = (images: tf.Tensor4D, options?: LogitsOptions) => {
+      modes.push(options?.training ? 'train' : 'eval');
+      return logits(images);
+    };
+    const run = await runTinyTraining({ model, epochs: 1 });
+    // 4 training batches, then the test set's 2 batches.
+    expect(modes).toEqual(['train', 'train', 'train', 'train', 'eval', 'eval']);
+    run.dispose();
+  });
+
+  it('trains a parameter only during its first epochs (trainedForEpochs)', async () => {
+    const biasAfterEpoch: number[][] = [];
+    const model = new TinyClassifier(TINY_RUN.modelSeed);
+    const bias = () => Array.from(model.parameters[1]?.variable.dataSync() ?? []);
+    const before = bias();
+    const run = await runTinyTraining({
+      model,
+      method: { trainedForEpochs: { 'conv.bias': 1 } },
+      onEvent: (e) => {
+        if (e.type === 'epoch-end') biasAfterEpoch.push(bias());
+      },
+    });
+    expect(biasAfterEpoch[0]).not.toEqual(before);
+    expect(biasAfterEpoch[1]).toEqual(biasAfterEpoch[0]);
+    expect(biasAfterEpoch[2]).toEqual(biasAfterEpoch[0]);
+    // Its momentum buffer is kept as it was when it froze, not decayed.
+    expect(run.result.state.step).toBe(12);
+    run.dispose();
+  });
+
+  it('rejects a method that does not fit the model, quoting the value', async () => {
+    const model = new TinyClassifier(1);
+    const optimizer = new SgdOptimizer(model.parameters, { lr: 0.1 });
+    const { trainData } = tinySources();
+    await expect(
+      train({
+        model,
+        optimizer,
+        trainData,
+        epochs: 1,
+        method: { trainedForEpochs: { 'whiten.bias': 3 } },
+      }),
+    ).rejects.toThrow(/trainedForEpochs names "whiten.bias", which is not a trainable parameter/);
+    await expect(
+      train({
+        model,
+        optimizer,
+        trainData,
+        epochs: 1,
+        method: { lookahead: { every: 5, decay: 0.7, power: 3 } },
+      }),
+    ).rejects.toThrow(/method.lookahead needs averaging/);
+    await expect(
+      train({
+        model,
+        optimizer,
+        trainData,
+        epochs: 1,
+        method: { lrSchedule: { type: 'piecewise-linear', points: [[0, 1]] } },
+      }),
+    ).rejects.toThrow(/train method: learning-rate schedule points \[\[0,1\]\] need at least two/);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('freezes by both sources at once: outside the optimizer for the run, trainedForEpochs after its epochs', async () => {
+    const biasAfterEpoch: number[][] = [];
+    const model = new TinyClassifier(TINY_RUN.modelSeed);
+    const value = (name: string) =>
+      Array.from(model.parameters.find((p) => p.name === name)?.variable.dataSync() ?? []);
+    const weightBefore = value('conv.weight');
+    const biasBefore = value('conv.bias');
+    const fcBefore = value('fc.weight');
+    const run = await runTinyTraining({
+      model,
+      optimizer: new SgdOptimizer(
+        model.parameters.filter((p) => p.name !== 'conv.weight'),
+        TINY_RUN.sgd,
+      ),
+      method: { trainedForEpochs: { 'conv.bias': 1 } },
+      onEvent: (e) => {
+        if (e.type === 'epoch-end') biasAfterEpoch.push(value('conv.bias'));
+      },
+    });
+    expect(value('conv.weight')).toEqual(weightBefore);
+    expect(biasAfterEpoch[0]).not.toEqual(biasBefore);
+    expect(biasAfterEpoch[2]).toEqual(biasAfterEpoch[0]);
+    expect(value('fc.weight')).not.toEqual(fcBefore);
+    expect(run.result.state.step).toBe(12);
     run.dispose();
   });
 

@@ -7,15 +7,19 @@ import type {
   ImageBatch,
   JsonValue,
   TrainableClassifier,
+  TrainingMethod,
   TrainingState,
 } from '@cnnkit/contracts';
 import { batchToTensors } from './batch-tensors.js';
 import { createCheckpoint } from './checkpoint.js';
 import { crossEntropyLoss } from './cross-entropy.js';
 import { evaluate } from './evaluate.js';
+import { learningRateFactor } from './learning-rate-schedule.js';
+import type { LookaheadAveraging } from './lookahead-averaging.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 import type { SgdOptimizer } from './sgd-optimizer.js';
 import { emitTrainingEvent, type TrainingEventSinks } from './training-events.js';
+import { checkTrainingMethod, frozenParameters } from './training-method.js';
 import { checkTrainingState, initialTrainingState } from './training-state.js';
 
 /** Options of {@link train}. */
@@ -42,6 +46,19 @@ export interface TrainOptions extends TrainingEventSinks {
   readonly checkpointAtEpochEnd?: boolean;
   /** The caller's run settings (seed, batch size, …), stored verbatim in checkpoints. */
   readonly config?: { readonly [key: string]: JsonValue };
+  /**
+   * Loss, learning-rate schedule, lookahead, parameters trained only at first, and the final
+   * evaluation's test-time augmentation; stored in checkpoints. Default: the plain loop
+   * (mean cross-entropy, constant learning rate). Schedules and lookahead span
+   * `epochs × trainData.batchesPerEpoch` steps, so a resumed run must keep `epochs`.
+   */
+  readonly method?: TrainingMethod;
+  /**
+   * The lookahead average, required exactly when `method.lookahead` is set: a new
+   * `LookaheadAveraging.forModel(model, method.lookahead)` for a fresh run (made after any
+   * data-dependent initialisation), or the one `restoreCheckpoint` returns.
+   */
+  readonly averaging?: LookaheadAveraging;
   /**
    * Stops training between batches; {@link train} then resolves with the state reached. The
    * step queued behind the one being reported when the signal fires still completes (see the
@@ -80,6 +97,11 @@ function checkPositiveInteger(name: string, value: number): void {
 /**
  * Trains `model` with cross-entropy loss and `optimizer`, epoch by epoch, reporting progress
  * as {@link @cnnkit/contracts!TrainingEvent}s and resuming from any {@link @cnnkit/contracts!TrainingState}.
+ * Training steps run the model in training mode (`logits(images, { training: true })`:
+ * BatchNorm uses batch statistics and updates its running ones); evaluations run it in
+ * evaluation mode. `method` adds airbench's pieces: label smoothing and summed loss, a
+ * per-step learning-rate schedule, lookahead weight averaging, parameters frozen after their
+ * first epochs and test-time augmentation for the final evaluation.
  *
  * Loss read-back: each step's loss is read with the asynchronous `data()` while the next step
  * is already queued, so the device is not synchronised every batch. NaN detection stays exact
@@ -114,6 +136,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     checkpointEvery,
     checkpointAtEpochEnd = true,
     config = {},
+    method = {},
+    averaging,
     signal,
   } = options;
   checkPositiveInteger('epochs', epochs);
@@ -121,34 +145,55 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (checkpointEvery !== undefined) checkPositiveInteger('checkpointEvery', checkpointEvery);
   const start = options.start ?? initialTrainingState();
   checkTrainingState(start, 'train start state');
+  checkTrainingMethod(method, 'train method', model.parameters);
+  if (Boolean(method.lookahead) !== Boolean(averaging)) {
+    throw new Error(
+      method.lookahead
+        ? 'train: method.lookahead needs averaging: pass LookaheadAveraging.forModel(model, method.lookahead), or the averaging restoreCheckpoint returns.'
+        : 'train: averaging was given but method.lookahead is not set; set method.lookahead or leave averaging out.',
+    );
+  }
+  const totalSteps = epochs * trainData.batchesPerEpoch;
+  const lrSchedule = method.lrSchedule ?? { type: 'constant' };
 
   let state: TrainingState = start;
+  let dispatched = start.step; // steps queued so far: the schedule's step index
   const updated = new Set(optimizer.parameterNames);
-  const trained = model.parameters.filter((p) => updated.has(p.name));
-  if (trained.length !== updated.size) {
+  const optimized = model.parameters.filter((p) => updated.has(p.name));
+  if (optimized.length !== updated.size) {
     const known = new Set(model.parameters.map((p) => p.name));
     throw new Error(
       `train: the optimizer updates ${optimizer.parameterNames.filter((n) => !known.has(n)).join(', ')}, which the model does not have; build the optimizer over model.parameters.`,
     );
   }
-  // Frozen parameters (not in the optimizer) get no gradient: backpropagation stops at them.
-  const variables = trained.map((p) => p.variable);
   // Sticky "every loss so far was finite" flag, so updates queued behind a NaN are skipped too.
   const healthy = tf.tidy(() => tf.variable(tf.scalar(true, 'bool'), false));
   const inFlight = new Set<DispatchedStep>();
   let lastSettled = performance.now();
 
   const dispatch = (batch: ImageBatch, epoch: number, index: number): DispatchedStep => {
+    // One freezing mechanism, two sources: parameters left out of the optimizer are frozen for
+    // the whole run (fine-tuning a head), method.freeze ones after their epochs. Neither gets a
+    // gradient: backpropagation stops at them.
+    const frozen = frozenParameters(method, epoch);
+    const trained = optimized.filter((p) => !frozen.has(p.name));
+    const lrFactor = learningRateFactor(lrSchedule, dispatched, totalSteps);
+    dispatched++;
+    const done = dispatched;
     const loss = tf.tidy(() => {
       const { images, labels } = batchToTensors(batch);
       const { value, grads } = tf.variableGrads(
-        () => crossEntropyLoss(model.logits(images), labels),
-        variables,
+        () => crossEntropyLoss(model.logits(images, { training: true }), labels, method.loss),
+        trained.map((p) => p.variable),
       );
       const apply = tf.logicalAnd(tf.isFinite(value), healthy) as tf.Scalar;
       healthy.assign(apply);
       const byName = new Map(trained.map((p) => [p.name, grads[p.variable.name] as tf.Tensor]));
-      optimizer.step(byName, apply);
+      optimizer.step(byName, apply, frozen.size > 0 ? { lrFactor, skip: frozen } : { lrFactor });
+      if (averaging) {
+        if (averaging.updatesAt(done)) averaging.update(averaging.decayAt(done, totalSteps), apply);
+        if (done === totalSteps) averaging.finish(apply);
+      }
       return value;
     });
     const step: DispatchedStep = {
@@ -205,7 +250,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   const emitCheckpoint = async (reason: 'interval' | 'epoch-end'): Promise<void> => {
-    const checkpoint = createCheckpoint({ model, optimizer, state, config });
+    const checkpoint = createCheckpoint({ model, optimizer, state, config, method, averaging });
     await emitTrainingEvent(options, {
       type: 'checkpoint',
       epoch: state.epoch,
@@ -245,8 +290,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (previous) await settle(previous);
       if (aborted) return { stopReason: 'aborted', state };
 
+      const last = epoch + 1 === epochs;
+      const tta = last ? (method.testTimeAugmentation ?? 'none') : 'none';
       const test = testData
-        ? await evaluate(model, testData, { numClasses: model.numClasses })
+        ? await evaluate(model, testData, {
+            numClasses: model.numClasses,
+            ...(tta === 'none' ? {} : { testTimeAugmentation: tta }),
+          })
         : undefined;
       const trainLoss = state.epochLossSum / state.epochLossCount;
       const record: EpochRecord = {

@@ -5,7 +5,7 @@ import { inModelClasses } from '../class-mapping.js';
 import type { EvalOptions } from '../cli-program.js';
 import { loadData } from '../data-source.js';
 import { describeSplit } from '../image-folder-report.js';
-import { loadModelForWeights } from '../model-weights.js';
+import { loadModelForWeights, runOfWeights, runWeightsFallback } from '../model-weights.js';
 import { checkFiniteWeights } from '../non-finite-weights.js';
 import { formatConfusionMatrix, formatEvaluation, perClassRecord } from '../run-summary.js';
 import { UserError } from '../user-errors.js';
@@ -23,7 +23,19 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
     threads: options.threads,
     log: notify,
   });
-  const { model, info } = await loadModelForWeights(options.weights);
+  // A run's final weights: its test-time augmentation (not in weights metadata) comes from
+  // its run.json, as does the model of a file written before weights carried metadata.
+  const run = await runOfWeights(options.weights);
+  const { model, info } = await loadModelForWeights(
+    options.weights,
+    run ? runWeightsFallback(run.settings) : {},
+  );
+  const tta = run?.settings.tta ?? 'none';
+  if (run) {
+    notify(
+      `${info.model} with the settings of ${run.runRecord} (${run.settings.normalization} normalisation, test-time augmentation ${tta})`,
+    );
+  }
   try {
     checkFiniteWeights(options.weights, model.saveWeights(), {
       allow: options.allowNonFinite,
@@ -68,7 +80,10 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
       batchSize: options.batchSize,
       transform: compose(toTensor(), normalize(info.normalize.mean, info.normalize.std)),
     });
-    result = await evaluate(model, testData, { numClasses: model.numClasses });
+    result = await evaluate(model, testData, {
+      numClasses: model.numClasses,
+      ...(tta === 'none' ? {} : { testTimeAugmentation: tta }),
+    });
   } finally {
     model.dispose();
   }
@@ -87,6 +102,8 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
         data: source,
         ...(split === undefined ? {} : { split }),
         weights: options.weights,
+        model: info.model,
+        testTimeAugmentation: tta,
       })}\n`,
     );
   } else {

@@ -1,18 +1,24 @@
 import { rmdir, stat } from 'node:fs/promises';
-import type { EpochRecord, EvaluationResult, JsonValue } from '@cnnkit/contracts';
+import type { EpochRecord, EvaluationResult, JsonValue, TrainingMethod } from '@cnnkit/contracts';
 import {
+  type BatchTransform,
   colorJitter,
   compose,
-  DataLoader,
   normalize,
-  randomCrop,
   randomHorizontalFlip,
   randomResizedCrop,
   toTensor,
-  tutorialTransform,
 } from '@cnnkit/datasets';
+import { describeModel } from '@cnnkit/models';
+import {
+  initialiseFromData,
+  recipeLoaders,
+  sgdConfigFor,
+  trainingMethodFor,
+} from '@cnnkit/recipes';
 import {
   createCheckpoint,
+  LookaheadAveraging,
   NonFiniteLossError,
   restoreCheckpoint,
   SgdOptimizer,
@@ -23,10 +29,13 @@ import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';
 import type { LoadedData } from '../data-source.js';
+import { defaultTrainingThreads } from '../default-threads.js';
 import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
 import { describeSplit } from '../image-folder-report.js';
 import { abortOnSignals } from '../interrupt.js';
 import { invocation, shellWord, suggestedCommand } from '../invocation.js';
+import { normalizeOf } from '../model-weights.js';
+import { outOfMemoryError } from '../out-of-memory.js';
 import { plural } from '../plural.js';
 import { createProgressDisplay } from '../progress-display.js';
 import {
@@ -41,27 +50,29 @@ import {
 import { acquireRunLock } from '../run-lock.js';
 import { createRunModel, startFromWeights } from '../run-model.js';
 import { planNewRun, planResume, type RunPlan } from '../run-plan.js';
-import { type RunRecord, writeRunRecord } from '../run-settings.js';
+import { RUN_FORMAT, type RunRecord, type RunSettings, writeRunRecord } from '../run-settings.js';
 import { formatEvaluation, perClassRecord } from '../run-summary.js';
 import { exitCodes, UsageError, UserError } from '../user-errors.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
 
-function trainingTransform(augment: boolean, loaded: LoadedData) {
-  if (!augment) return tutorialTransform();
-  // Augmentation works on [0, 1] floats before normalisation, like torchvision's usual order.
-  if (loaded.kind === 'cifar10') {
-    return compose(toTensor(), randomCrop(32, 4), randomHorizontalFlip(0.5), normalize(0.5, 0.5));
+/**
+ * The tutorial's `--augment` (crop-flip) on photos: a random part of at least a quarter of the
+ * (already resized) image, flips and mild colour changes, on [0, 1] floats before
+ * normalisation as torchvision usually orders them. CIFAR-10 keeps the recipe's own transform,
+ * and so does flip-translate, which suits any image size. Undefined: the recipe's.
+ */
+function photoTransform(settings: RunSettings, loaded: LoadedData): BatchTransform | undefined {
+  if (!settings.augment || settings.augmentation !== 'crop-flip' || loaded.kind === 'cifar10') {
+    return undefined;
   }
-  // Photos: a random part of at least a quarter of the (already resized) image, flips and
-  // mild colour changes.
-  const size = loaded.data.train.height;
+  const { mean, std } = normalizeOf(settings.normalization);
   return compose(
-    randomResizedCrop(size, { scale: [0.25, 1] }),
+    randomResizedCrop(loaded.data.train.height, { scale: [0.25, 1] }),
     randomHorizontalFlip(0.5),
     toTensor(),
     colorJitter({ brightness: 0.2, contrast: 0.2, saturation: 0.2 }),
-    normalize(0.5, 0.5),
+    normalize(mean, std),
   );
 }
 
@@ -184,7 +195,12 @@ function asUserError(
 /** The settings train() stores in checkpoints, so a checkpoint alone still says what ran. */
 function checkpointConfig(plan: RunPlan): { readonly [key: string]: JsonValue } {
   const { data, ...settings } = plan.settings;
-  return { ...settings, epochs: plan.epochs, data: data.source, dataSha256: data.sha256 };
+  return {
+    ...(settings as unknown as { readonly [key: string]: JsonValue }),
+    epochs: plan.epochs,
+    data: data.source,
+    dataSha256: data.sha256,
+  };
 }
 
 async function recordSession(
@@ -194,13 +210,14 @@ async function recordSession(
   activity: Activity,
 ): Promise<void> {
   const previous = plan.record;
-  if (previous && previous.epochs !== plan.epochs) {
-    notify(`epochs: ${previous.epochs} → ${plan.epochs} (recorded in ${runPaths(dir).settings})`);
+  if (previous && previous.settings.epochs !== plan.epochs) {
+    notify(
+      `epochs: ${previous.settings.epochs} → ${plan.epochs} (recorded in ${runPaths(dir).settings})`,
+    );
   }
   const record: RunRecord = {
-    format: 'cnnkit-run/1',
+    format: RUN_FORMAT,
     settings: plan.settings,
-    epochs: plan.epochs,
     sessions: [
       ...(previous?.sessions ?? []),
       {
@@ -223,29 +240,31 @@ async function trainRun(
   activity: Activity,
   onRecorded: () => void,
 ): Promise<void> {
-  const paths = runPaths(dir);
+  const paths = runPaths(dir, plan.settings.model);
   const { settings, data: loaded } = plan;
   const classNames = loaded.data.train.classNames;
-  let trainData: DataLoader;
+  const dataOptions = {
+    train: loaded.data.train,
+    test: loaded.data.test,
+    seed: settings.seed,
+    ...(settings.limit === null ? {} : { limit: settings.limit }),
+    ...(settings.testLimit == null ? {} : { testLimit: settings.testLimit }),
+  };
+  const trainTransform = photoTransform(settings, loaded);
+  let loaders: ReturnType<typeof recipeLoaders>;
   try {
-    trainData = new DataLoader(loaded.data.train, {
-      batchSize: settings.batchSize,
-      shuffle: true,
-      seed: settings.seed,
-      limit: settings.limit ?? undefined,
-      transform: trainingTransform(settings.augment, loaded),
+    loaders = recipeLoaders(settings, {
+      ...dataOptions,
+      ...(trainTransform ? { trainTransform } : {}),
     });
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const testData = new DataLoader(loaded.data.test, {
-    batchSize: 500,
-    transform: tutorialTransform(),
-  });
+  const { trainData, testData } = loaders;
 
   const backend = await selectBackend({
     requested: options.backend,
-    threads: options.threads,
+    threads: options.threads ?? defaultTrainingThreads(settings.batchSize),
     log: notify,
   });
   await recordSession(dir, plan, backend.name, activity);
@@ -254,32 +273,44 @@ async function trainRun(
   const run = createRunModel(settings, loaded);
   const { model } = run;
   let optimizer: SgdOptimizer;
+  let method: TrainingMethod;
+  let averaging: LookaheadAveraging | undefined;
   if (plan.checkpoint) {
     const { start } = plan;
     notify(
       `resuming ${dir} at epoch ${start.epoch + 1}, batch ${start.batchInEpoch} (step ${start.step})`,
     );
     try {
-      ({ optimizer } = restoreCheckpoint(plan.checkpoint, model, { parameters: run.trained }));
+      const restored = restoreCheckpoint(plan.checkpoint, model, { parameters: run.trained });
+      ({ optimizer, method, averaging } = restored);
     } catch (error) {
       model.dispose();
       throw new UserError(`cannot resume ${dir}: ${(error as Error).message}`);
     }
   } else {
-    if (settings.initWeights !== null) {
-      try {
-        for (const line of await startFromWeights(run, settings, settings.initWeights))
+    try {
+      if (settings.initWeights !== null) {
+        for (const line of await startFromWeights(run, settings, settings.initWeights)) {
           notify(line);
-      } catch (error) {
-        model.dispose();
-        throw error;
+        }
+      } else {
+        await initialiseFromData(model, settings, loaded.data.train, {
+          ...(settings.limit === null ? {} : { limit: settings.limit }),
+        });
       }
+    } catch (error) {
+      model.dispose();
+      throw error instanceof UserError ? error : new UserError((error as Error).message);
     }
-    optimizer = new SgdOptimizer(run.trained, {
-      lr: settings.lr,
-      momentum: settings.momentum,
-    });
+    optimizer = new SgdOptimizer(run.trained, sgdConfigFor(settings));
+    method = trainingMethodFor(settings, model);
+    averaging = method.lookahead ? LookaheadAveraging.forModel(model, method.lookahead) : undefined;
   }
+  const disposeRun = () => {
+    averaging?.dispose();
+    optimizer.dispose();
+    model.dispose();
+  };
   const config = checkpointConfig(plan);
 
   if (loaded.report) {
@@ -288,7 +319,7 @@ async function trainRun(
     );
   }
   notify(
-    `training SimpleCNN on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
+    `training ${describeModel(settings.model).className} with the ${settings.recipe} recipe on ${plural(trainData.imagesPerEpoch, 'image')} (${loaded.source}), ` +
       `${plural(plan.epochs, 'epoch')}, batch ${settings.batchSize}, lr ${settings.lr}, momentum ${settings.momentum}, seed ${settings.seed}; ` +
       `backend ${backend.name}; run directory ${dir}`,
   );
@@ -317,6 +348,8 @@ async function trainRun(
     result = await train({
       model,
       optimizer,
+      method,
+      ...(averaging ? { averaging } : {}),
       trainData,
       testData,
       epochs: plan.epochs,
@@ -367,8 +400,14 @@ async function trainRun(
       },
     });
   } catch (error) {
-    model.dispose();
-    optimizer.dispose();
+    const outOfMemory = outOfMemoryError(error, {
+      backend: backend.name,
+      batchSize: settings.batchSize,
+      dir,
+    });
+    // A full wasm heap is damaged: disposing would trap again.
+    if (outOfMemory) throw outOfMemory;
+    disposeRun();
     throw error;
   } finally {
     interrupt.release();
@@ -381,10 +420,16 @@ async function trainRun(
     activity.doing = 'writing the checkpoint after the interrupt';
     await saveCheckpoint(
       paths.checkpoints,
-      createCheckpoint({ model, optimizer, state: result.state, config }),
+      createCheckpoint({
+        model,
+        optimizer,
+        state: result.state,
+        config,
+        method,
+        ...(averaging ? { averaging } : {}),
+      }),
     );
-    model.dispose();
-    optimizer.dispose();
+    disposeRun();
     notify(
       `stopped at step ${result.state.step}; continue with: ${suggestedCommand('train', '--resume', shellWord(dir))}`,
     );
@@ -395,8 +440,7 @@ async function trainRun(
   activity.path = paths.weights;
   activity.doing = 'writing the final weights';
   await writeFileAtomically(paths.weights, model.saveWeights());
-  model.dispose();
-  optimizer.dispose();
+  disposeRun();
   const final = lastTest ?? result.state.history.at(-1)?.test;
   if (!final) throw new Error('training finished without a test evaluation');
   printSummary(dir, plan, options, {
@@ -417,7 +461,7 @@ async function reportFinishedRun(
   options: TrainOptions,
   activity: Activity,
 ): Promise<void> {
-  const paths = runPaths(dir);
+  const paths = runPaths(dir, plan.settings.model);
   const last: EpochRecord | undefined = plan.start.history.at(-1);
   notify(
     `${dir} has already trained its ${plural(plan.epochs, 'epoch')}; nothing to train (add --epochs ${plan.epochs + 1} or more to train it further)`,
@@ -459,7 +503,7 @@ function printSummary(
     backend: string | null;
   },
 ): void {
-  const paths = runPaths(dir);
+  const paths = runPaths(dir, plan.settings.model);
   const { final } = run;
   const imagesPerSecond = run.imagesTrained > 0 ? run.imagesTrained / run.trainSeconds : null;
   const summary = {

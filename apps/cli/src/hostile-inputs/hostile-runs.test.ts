@@ -162,8 +162,8 @@ describe('a run is never overwritten silently', () => {
     ]);
     expect(run.code).toBe(1);
     expect(errorLine(run)).toBe(
-      `cnnkit: cannot resume ${finished} with --batch-size 4, --momentum 0.5, --seed 3, --limit 80, --augment, --report-every 5, --checkpoint-every 2: ` +
-        'the run was started with --batch-size 8, --momentum 0.9, --seed 0, --limit 40, no --augment, --report-every 2000, --checkpoint-every 1000, ' +
+      `cnnkit: cannot resume ${finished} with --batch-size 4, --momentum 0.5, --augment, --seed 3, --limit 80, --report-every 5, --checkpoint-every 2: ` +
+        'the run was started with --batch-size 8, --momentum 0.9, --no-augment, --seed 0, --limit 40, --report-every 2000, --checkpoint-every 1000, ' +
         'and a resumed run keeps its settings. Drop those flags, or start a new run with --out <new dir>.',
     );
     expect(await snapshot(finished)).toEqual(before);
@@ -206,7 +206,7 @@ describe('a run is never overwritten silently', () => {
     expect(summary.steps).toBe(15);
     expect(summary.epochs).toBe(3);
     const record = JSON.parse(await readFile(join(finished, 'run.json'), 'utf8'));
-    expect(record.epochs).toBe(3);
+    expect(record.settings.epochs).toBe(3);
     expect(record.sessions.map((s: { epochs: number }) => s.epochs)).toEqual([1, 2, 3]);
 
     const nothing = await cnnkit(['train', '--resume', finished]);

@@ -1,5 +1,5 @@
 import type { Rng } from '@cnnkit/random';
-import type { AnyImageBatch, BatchTransform } from '../types.js';
+import type { AnyImageBatch, BatchTransform, TransformContext } from '../types.js';
 import {
   byteLookupTable,
   isPointwise,
@@ -65,6 +65,6 @@ function fuse(transforms: readonly BatchTransform[]): BatchTransform[] {
  */
 export function compose(...transforms: readonly BatchTransform[]): BatchTransform {
   const steps = fuse(transforms);
-  return (batch: AnyImageBatch, rng: Rng): AnyImageBatch =>
-    steps.reduce((current, transform) => transform(current, rng), batch);
+  return (batch: AnyImageBatch, rng: Rng, context?: TransformContext): AnyImageBatch =>
+    steps.reduce((current, transform) => transform(current, rng, context), batch);
 }

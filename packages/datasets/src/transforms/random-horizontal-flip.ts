@@ -1,5 +1,6 @@
 import type { Rng } from '@cnnkit/random';
 import type { AnyImageBatch, BatchTransform } from '../types.js';
+import { mirrorImages } from './mirror-images.js';
 
 /**
  * torchvision's `RandomHorizontalFlip(p)`: mirrors each image left–right with probability `p`.
@@ -14,21 +15,9 @@ export function randomHorizontalFlip(p = 0.5): BatchTransform {
   if (!(p >= 0 && p <= 1)) {
     throw new RangeError(`randomHorizontalFlip: p must be in [0, 1], got ${p}.`);
   }
+  // One draw per image, in order, whether or not it is flipped (the stream stays the same).
   return (batch: AnyImageBatch, rng: Rng): AnyImageBatch => {
-    const { height, width, channels } = batch;
-    const pixels = batch.pixels.slice();
-    const image = height * width * channels;
-    for (let n = 0; n < batch.size; n++) {
-      if (!(rng.float() < p)) continue;
-      for (let y = 0; y < height; y++) {
-        const row = n * image + y * width * channels;
-        for (let x = 0; x < width; x++) {
-          const src = row + (width - 1 - x) * channels;
-          const dst = row + x * channels;
-          for (let c = 0; c < channels; c++) pixels[dst + c] = batch.pixels[src + c] as number;
-        }
-      }
-    }
-    return { ...batch, pixels } as AnyImageBatch;
+    const draws = Array.from({ length: batch.size }, () => rng.float() < p);
+    return mirrorImages(batch, (n) => draws[n] as boolean);
   };
 }

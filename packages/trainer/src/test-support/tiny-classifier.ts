@@ -1,4 +1,4 @@
-import type { NamedParameter, TrainableClassifier } from '@cnnkit/contracts';
+import type { LogitsOptions, NamedParameter, TrainableClassifier } from '@cnnkit/contracts';
 import { Rng } from '@cnnkit/random';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32 } from '@cnnkit/safetensors';
 import * as tf from '@tensorflow/tfjs-core';
@@ -57,7 +57,8 @@ export class TinyClassifier implements TrainableClassifier {
     return (this.parameters.find((p) => p.name === name) as NamedParameter).variable;
   }
 
-  logits(images: tf.Tensor4D): tf.Tensor2D {
+  // No BatchNorm: training and evaluation mode give the same logits.
+  logits(images: tf.Tensor4D, _options?: LogitsOptions): tf.Tensor2D {
     return tf.tidy(() => {
       const features = this.withConv
         ? tf.relu(

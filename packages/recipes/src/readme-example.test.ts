@@ -1,0 +1,21 @@
+import { describeBuiltPackage } from '@cnnkit/build-config/doc-examples';
+
+describeBuiltPackage(new URL('..', import.meta.url), {
+  exports: {
+    entry: '@cnnkit/recipes',
+    names: [
+      'RECIPES',
+      'RECIPE_NAMES',
+      'checkRecipeSettings',
+      'createRecipeModel',
+      'evalTransformFor',
+      'initialiseFromData',
+      'recipeLoaders',
+      'recipeSettings',
+      'sgdConfigFor',
+      'startRecipeRun',
+      'trainTransformFor',
+      'trainingMethodFor',
+    ],
+  },
+});

@@ -1,0 +1,121 @@
+// tfjs-core first: @cnnkit/tfjs-gradients loads tfjs-core's per-file modules, which must
+// find the engine the package's own entry created.
+import * as tf from '@tensorflow/tfjs-core';
+import '@cnnkit/tfjs-gradients';
+import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import { tutorialTransform } from '@cnnkit/datasets';
+import { openCifar10 } from '@cnnkit/datasets/node';
+import type { AirbenchNet } from '@cnnkit/models';
+import { Rng } from '@cnnkit/random';
+import { train } from '@cnnkit/trainer';
+import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRecipeModel } from './recipe-model.js';
+import { startRecipeRun } from './recipe-run.js';
+import { RECIPES, recipeSettings } from './recipe-settings.js';
+import { evalTransformFor } from './recipe-transforms.js';
+import { trainingMethodFor } from './training-method-for.js';
+
+const data = await openCifar10(cifar10SamplePath());
+
+// wasm with cnnkit's training kernels, as the CLI trains: tfjs-backend-cpu's convolution
+// gradients take seconds per step even for a small net.
+beforeAll(async () => {
+  await startWasmTraining();
+});
+
+describe('startRecipeRun', () => {
+  it('trains a few steps of the fast recipe: whitening from data, every piece wired', async () => {
+    const before = tf.memory().numTensors;
+    const settings = recipeSettings('fast', {
+      widths: [8, 16, 16],
+      epochs: 2,
+      batchSize: 8,
+      whiteningImages: 64,
+    });
+    const run = await startRecipeRun(settings, {
+      train: data.train,
+      test: data.test,
+      seed: 0,
+      limit: 36,
+      testLimit: 20,
+      evalBatchSize: 10,
+    });
+    // Drop-last: 36 images make 4 batches of 8.
+    expect(run.trainData.batchesPerEpoch).toBe(4);
+    expect(run.method).toEqual({
+      loss: { labelSmoothing: 0.2, reduction: 'sum' },
+      lrSchedule: RECIPES.fast.lrSchedule,
+      lookahead: RECIPES.fast.lookahead,
+      trainedForEpochs: { 'whiten.bias': 3 },
+      testTimeAugmentation: 'mirror-translate',
+    });
+    expect(run.averaging).toBeDefined();
+    expect(run.optimizer.config.groups).toHaveLength(1);
+    // The whitening filters come from the data, not from the initialisation.
+    const fresh = createRecipeModel(settings, { seed: 0 }) as AirbenchNet;
+    const whiten = (m: AirbenchNet) => Array.from(m.whiten.weight.variable.dataSync());
+    expect(whiten(run.model as AirbenchNet)).not.toEqual(whiten(fresh));
+    fresh.dispose();
+
+    const losses: number[] = [];
+    const result = await train({
+      ...run,
+      epochs: settings.epochs,
+      onEvent: (e) => {
+        if (e.type === 'batch-end') losses.push(e.loss);
+      },
+    });
+    expect(result.state.step).toBe(8);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    // A summed loss of 8 images over 10 classes starts near 8 · ln 10 ≈ 18.4.
+    expect(losses[0]).toBeGreaterThan(12);
+    expect(losses[0]).toBeLessThan(25);
+    expect(result.state.history.at(-1)?.test?.count).toBe(20);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('sets up the tutorial as the CLI always has: SimpleCNN, plain SGD, plain method', async () => {
+    const run = await startRecipeRun(RECIPES.tutorial, {
+      train: data.train,
+      test: data.test,
+      seed: 0,
+    });
+    expect(run.method).toEqual({});
+    expect(run.averaging).toBeUndefined();
+    expect(run.optimizer.config).toEqual({
+      lr: 0.001,
+      momentum: 0.9,
+      weightDecay: 0,
+      nesterov: false,
+    });
+    expect(run.trainData.batchesPerEpoch).toBe(500);
+    expect(run.model.parameters.map((p) => p.name)[0]).toBe('conv1.weight');
+    run.dispose();
+  });
+
+  it('leaves out the whitening freeze for a model without a whitening layer', () => {
+    const model = createRecipeModel(recipeSettings('fast', { model: 'resnet9' }), { seed: 0 });
+    expect(trainingMethodFor(RECIPES.fast, model).trainedForEpochs).toBeUndefined();
+    model.dispose();
+  });
+
+  it("normalises the tutorial's images as tutorialTransform and the fast recipe's with CIFAR-10's statistics", () => {
+    const bytes = {
+      pixels: Uint8Array.of(0, 255, 128),
+      labels: Int32Array.of(0),
+      size: 1,
+      height: 1,
+      width: 1,
+      channels: 3,
+    };
+    const tutorial = evalTransformFor(RECIPES.tutorial)(bytes, new Rng(0));
+    expect(Array.from(tutorial.pixels)).toEqual(
+      Array.from(tutorialTransform()(bytes, new Rng(0)).pixels),
+    );
+    const fast = evalTransformFor(RECIPES.fast)(bytes, new Rng(0));
+    expect(fast.pixels[0]).toBeCloseTo(-0.4914 / 0.247, 5);
+    expect(fast.pixels[1]).toBeCloseTo((1 - 0.4822) / 0.2435, 5);
+  });
+});
