@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
+import { sumRowsSimd } from './sum-rows-simd.js';
 
 /**
  * Sum over axes. A bias gradient, the float32 sum over every axis but the last, runs in the
@@ -23,15 +23,7 @@ export function sum(args: WasmKernelArgs<tf.SumInputs, tf.SumAttrs>): tf.TensorI
   const channels = x.shape[rank - 1] as number;
   const shape = keepDims ? [...x.shape.map(() => 1).slice(0, -1), channels] : [channels];
   const out = backend.makeOutput(shape, 'float32');
-  const scratch = backend.makeOutput([4 * channels], 'float32');
-  simd.sumRows({
-    x: heapOffset(backend, x),
-    scratch: heapOffset(backend, scratch),
-    out: heapOffset(backend, out),
-    rows: tf.util.sizeFromShape(x.shape.slice(0, -1)),
-    channels,
-  });
-  backend.disposeData(scratch.dataId);
+  sumRowsSimd(simd, backend, x, out, tf.util.sizeFromShape(x.shape.slice(0, -1)), channels);
   return out;
 }
 
