@@ -183,8 +183,10 @@ export interface SimdKernels {
    * where xp is [batch, inC, xRows, xCols] (the input with its padding made explicit) and dyp is
    * [batch, outC, outH, dyCols] with dyCols a multiple of 4 and zeros past the real width, so
    * the sum over ow runs over whole vectors. xCols ≥ dyCols + (filterW − 1)·dw. A part is one
-   * (ci, fh) pair, ci·filterH + fh, whose dW[fh, ·, ci, ·] it writes: parts [partFrom, partTo) of
-   * inC·filterH.
+   * (ci, fh) pair and two output channels co, co + 1 (one when outC is odd and co is the last),
+   * (ci·filterH + fh)·⌈outC / 2⌉ + co / 2, whose dW[fh, ·, ci, co..co + 1] it writes: parts
+   * [partFrom, partTo) of inC·filterH·⌈outC / 2⌉ (a few input channels still give every thread
+   * a part).
    */
   conv2dFilterGrad(args: Conv2dFilterGradArgs, split: KernelSplit): void;
   /**
