@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
+import { reducesLeadingAxes } from './reduces-leading-axes.js';
 import { sumRowsSimd } from './sum-rows-simd.js';
 
 /**
@@ -13,14 +14,11 @@ export function sum(args: WasmKernelArgs<tf.SumInputs, tf.SumAttrs>): tf.TensorI
   const { backend } = args;
   const { x } = args.inputs;
   const { axis, keepDims } = args.attrs;
-  const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-  const leading = rank >= 2 && axes.length === rank - 1 && axes.every((value, i) => value === i);
   const simd = simdKernelsFor(backend);
-  if (simd == null || x.dtype !== 'float32' || !leading) {
+  if (simd == null || x.dtype !== 'float32' || !reducesLeadingAxes(x.shape, axis)) {
     return runOriginalKernel(tf.Sum, args);
   }
-  const channels = x.shape[rank - 1] as number;
+  const channels = x.shape.at(-1) as number;
   const shape = keepDims ? [...x.shape.map(() => 1).slice(0, -1), channels] : [channels];
   const out = backend.makeOutput(shape, 'float32');
   sumRowsSimd(simd, backend, x, out, tf.util.sizeFromShape(x.shape.slice(0, -1)), channels);
