@@ -23,34 +23,36 @@ export function sumRows(
   const whole = <usize>(rows >> 2) * period;
   const block = period << 4; // 64 rows
   const total = <usize>rows * row;
-  for (let part = partFrom; part < partTo; part++) {
-    const first = (<usize>part) << 4;
-    const width = min<usize>(16, row - first);
-    for (let q: usize = 0; q < 4; q++) memory.fill(scratch + q * row + first, 0, width);
-    memory.fill(out + first, 0, width);
-    for (let start: usize = 0; start < whole; start += block) {
-      const end = min(start + block, whole);
-      for (let q: usize = 0; q < 4; q++) {
-        const lane = q * row + first;
-        if (width === 16) {
+  const first = (<usize>partFrom) << 4;
+  const last = min((<usize>partTo) << 4, row);
+  for (let q: usize = 0; q < 4; q++) memory.fill(scratch + q * row + first, 0, last - first);
+  memory.fill(out + first, 0, last - first);
+  // Block by block (64 rows stay in cache while this thread sums its columns of them).
+  for (let start: usize = 0; start < whole; start += block) {
+    const end = min(start + block, whole);
+    for (let q: usize = 0; q < 4; q++) {
+      for (let column = first; column < last; column += 16) {
+        const lane = q * row + column;
+        if (row - column >= 16) {
           let acc = f32x4.splat(0);
           for (let at = start + lane; at < end; at += period)
             acc = f32x4.add(acc, v128.load(x + at));
           v128.store(scratch + lane, f32x4.add(v128.load(scratch + lane), acc));
           continue;
         }
-        for (let j: usize = 0; j < width; j += 4) {
+        // The last part, with fewer than four columns.
+        for (let j = lane; j < q * row + row; j += 4) {
           let acc: f32 = 0;
-          for (let at = start + lane + j; at < end; at += period) acc += load<f32>(x + at);
-          store<f32>(scratch + lane + j, load<f32>(scratch + lane + j) + acc);
+          for (let at = start + j; at < end; at += period) acc += load<f32>(x + at);
+          store<f32>(scratch + j, load<f32>(scratch + j) + acc);
         }
       }
     }
-    for (let j: usize = 0; j < width; j += 4) {
-      let sum = load<f32>(out + first + j);
-      for (let at = whole + first + j; at < total; at += row) sum += load<f32>(x + at);
-      for (let q: usize = 0; q < 4; q++) sum += load<f32>(scratch + q * row + first + j);
-      store<f32>(out + first + j, sum);
-    }
+  }
+  for (let j = first; j < last; j += 4) {
+    let sum = load<f32>(out + j);
+    for (let at = whole + j; at < total; at += row) sum += load<f32>(x + at);
+    for (let q: usize = 0; q < 4; q++) sum += load<f32>(scratch + q * row + j);
+    store<f32>(out + j, sum);
   }
 }

@@ -70,7 +70,7 @@ describe.each(kernelPaths.filter((p) => p.simd))(
     afterAll(() => useKernelPath(true));
 
     it.each([
-      [64, 28, 28, 6],
+      [8, 28, 28, 6],
       [7, 5],
       [64, 10],
     ])('shape %j', async (...shape) => {

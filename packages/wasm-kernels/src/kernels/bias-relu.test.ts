@@ -89,7 +89,7 @@ describe.each(kernelPaths.filter((p) => p.simd))(
 
     // Rows split in groups of 4 and dBias in groups of 4 columns: shapes with tails of both.
     it.each([
-      [64, 28, 28, 6],
+      [8, 28, 28, 6],
       [5, 10, 10, 16],
       [7, 9],
       [64, 120],

@@ -83,7 +83,7 @@ describe.each(kernelPaths.filter((p) => p.simd))(
 
     // Columns split in groups of 4 (with a tail group), rows in 64-row blocks with a tail.
     it.each([
-      [64, 28, 28, 6],
+      [8, 28, 28, 6],
       [50_003, 9],
       [131, 17],
     ])('shape %j', async (...shape) => {
