@@ -9,8 +9,10 @@ import { hsum, madd } from './simd-math';
  * where xp is [batch, inC, xRows, xCols] (the input with its padding made explicit) and dyp is
  * [batch, outC, outH, dyCols] with dyCols a multiple of 4 and zeros past the real width, so
  * the sum over ow runs over whole vectors. xCols ≥ dyCols + (filterW − 1)·dw. A part is one
- * (ci, fh) pair, ci·filterH + fh, whose dW[fh, ·, ci, ·] it writes: parts [partFrom, partTo) of
- * inC·filterH.
+ * (ci, fh) pair and two output channels co, co + 1 (one when outC is odd and co is the last),
+ * (ci·filterH + fh)·⌈outC / 2⌉ + co / 2, whose dW[fh, ·, ci, co..co + 1] it writes: parts
+ * [partFrom, partTo) of inC·filterH·⌈outC / 2⌉ (a few input channels still give every thread
+ * a part).
  */
 export function conv2dFilterGrad(
   xp: usize,
@@ -35,12 +37,14 @@ export function conv2dFilterGrad(
   const xRow = (<usize>xCols) << 2;
   const dyRow = (<usize>dyCols) << 2;
   const fwStep = (<usize>dilationW) << 2;
+  const pairs = (outC + 1) >> 1;
   for (let part = partFrom; part < partTo; part++) {
-    const ci = part / filterH;
-    const fh = part % filterH;
+    const tapRow = part / pairs;
+    const ci = tapRow / filterH;
+    const fh = tapRow % filterH;
+    const co = (part % pairs) << 1;
     const xBase = xp + <usize>ci * xPlane + <usize>(fh * dilationH) * xRow;
-    let co = 0;
-    for (; co + 1 < outC; co += 2) {
+    if (co + 1 < outC) {
       const dyBase = dyp + <usize>co * dyPlane;
       let fw = 0;
       for (; fw + 4 < filterW; fw += 5) {
@@ -212,8 +216,7 @@ export function conv2dFilterGrad(
           dyRow,
         );
       }
-    }
-    for (; co < outC; co++) {
+    } else {
       const dyBase = dyp + <usize>co * dyPlane;
       for (let fw = 0; fw < filterW; fw++) {
         filterGradTap(

@@ -11,12 +11,12 @@
 // named otherwise, and every output buffer is fully written (callers need not clear it).
 
 export { addBias } from './add-bias';
-export { biasReluGrad } from './bias-relu-grad';
 export { col2im } from './col2im';
 export { conv2dFilterGrad } from './conv2d-filter-grad';
 export { conv2dForward } from './conv2d-forward';
 export { matmul } from './matmul';
 export { maxPoolGrad } from './max-pool-grad';
+export { reluGrad } from './relu-grad';
 export { sgdStep } from './sgd-step';
 export { sumRows } from './sum-rows';
 export { toPaddedPlanar } from './to-padded-planar';

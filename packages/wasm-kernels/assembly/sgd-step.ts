@@ -3,7 +3,8 @@
 /**
  * d = g (+ p·weightDecay); with a buffer: b' = b·momentum + d, d = nesterov ? d + b'·momentum
  * : b'; p' = p − d·lr. The same float32 operations in the same order as the unfused tfjs ops,
- * so results are bit-identical to them. `hasBuffer` 0 means no momentum buffer.
+ * so results are bit-identical to them. `hasBuffer` 0 means no momentum buffer. A part is four
+ * floats (the last part may have fewer): parts [partFrom, partTo) of ⌈n / 4⌉ are written.
  */
 export function sgdStep(
   param: usize,
@@ -17,13 +18,17 @@ export function sgdStep(
   weightDecay: f32,
   hasBuffer: i32,
   nesterov: i32,
+  partFrom: i32,
+  partTo: i32,
 ): void {
   const vlr = f32x4.splat(lr);
   const vm = f32x4.splat(momentum);
   const vwd = f32x4.splat(weightDecay);
   const decay = weightDecay !== 0;
-  const vectorEnd = n & ~3;
-  for (let i = 0; i < vectorEnd; i += 4) {
+  const from = partFrom << 2;
+  const to = min(partTo << 2, n);
+  const vectorEnd = max(from, to & ~3);
+  for (let i = from; i < vectorEnd; i += 4) {
     const at = (<usize>i) << 2;
     const p = v128.load(param + at);
     let d = v128.load(grad + at);
@@ -35,7 +40,7 @@ export function sgdStep(
     }
     v128.store(outParam + at, f32x4.sub(p, f32x4.mul(d, vlr)));
   }
-  for (let i = vectorEnd; i < n; i++) {
+  for (let i = vectorEnd; i < to; i++) {
     const at = (<usize>i) << 2;
     const p = load<f32>(param + at);
     let d = load<f32>(grad + at);

@@ -30,6 +30,7 @@ describe('registerWasmTrainingKernels', () => {
       tf.BatchMatMul,
       tf.Add,
       tf.Sum,
+      tf.Mean,
       tf.Identity,
       tf.Cast,
     ]);

@@ -10,6 +10,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { fusedSgdConfig } from './kernels/fused-sgd.js';
 import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { meanConfig } from './kernels/mean.js';
 import { originalKernels, rememberOriginalKernel } from './kernels/original-kernels.js';
 import { softmaxCrossEntropyConfig } from './kernels/softmax-cross-entropy.js';
 import { sumConfig } from './kernels/sum.js';
@@ -25,6 +26,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
   addConfig,
   sumConfig,
+  meanConfig,
   identityConfig,
   castConfig,
   fusedSgdConfig,
@@ -42,8 +44,9 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * `biasReluGradKernel`, used by `@cnnkit/models`' biasRelu) — the contracts of
  * `@cnnkit/contracts` —, and replaces MaxPoolGrad
  * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
- * Conv2DBackpropInput (a slow loop) and
- * BatchMatMul (scalar loops for the transposed products of dense-layer gradients). The heavy
+ * Conv2DBackpropInput (a slow loop),
+ * BatchMatMul (scalar loops for the transposed products of dense-layer gradients) and Mean over
+ * every axis but the last (BatchNorm's statistics; the original transposes its whole input). The heavy
  * kernels run in this package's WebAssembly SIMD module, which works on the backend's memory in
  * place; cases it does not cover use XNNPACK or the original kernels.
  *
@@ -63,7 +66,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * const { added, replaced } = registerWasmTrainingKernels();
  * added[0]; // 'Conv2DBackpropFilter'
  * added.length; // 5
- * replaced.length; // 8
+ * replaced.length; // 9
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);

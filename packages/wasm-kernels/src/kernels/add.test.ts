@@ -7,6 +7,7 @@ import {
   seededValues,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
 
 interface Case {
   readonly name: string;
@@ -61,3 +62,24 @@ describe.each(kernelPaths)('Add on wasm matches the cpu backend ($path)', ({ sim
     expectClose(actual.values, expected.values);
   });
 });
+
+describe.each(kernelPaths.filter((p) => p.simd))(
+  'a bias add split on 2 threads gives the bits of 1 thread ($path)',
+  ({ relaxed }) => {
+    beforeAll(() => useKernelPath(true, relaxed));
+    afterAll(() => useKernelPath(true));
+
+    it.each([
+      [8, 28, 28, 6],
+      [7, 5],
+      [64, 10],
+    ])('shape %j', async (...shape) => {
+      const channels = shape.at(-1) as number;
+      const x = seededValues(tf.util.sizeFromShape(shape), 7);
+      const bias = seededValues(channels, 8);
+      await expectSameBitsOnOneAndTwoThreads(() =>
+        tf.tidy(() => [tf.add(tf.tensor(x, shape), tf.tensor1d(bias)).dataSync() as Float32Array]),
+      );
+    });
+  },
+);

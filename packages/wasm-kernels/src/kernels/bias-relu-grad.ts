@@ -4,6 +4,7 @@ import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
 import { defineWasmFusedKernel } from './define-wasm-kernel.js';
 import { requireFloat32 } from './require-float32.js';
+import { sumRowsSimd } from './sum-rows-simd.js';
 
 const kernelName = biasReluGradKernel.kernelName;
 
@@ -28,17 +29,12 @@ export function biasReluGrad(args: {
   const dBias = backend.makeOutput([channels], 'float32');
   const simd = simdKernelsFor(backend);
   if (simd != null) {
-    const scratch = backend.makeOutput([4 * channels], 'float32');
-    simd.biasReluGrad({
-      dy: heapOffset(backend, dy),
-      y: heapOffset(backend, y),
-      dx: heapOffset(backend, dx),
-      scratch: heapOffset(backend, scratch),
-      dBias: heapOffset(backend, dBias),
-      rows,
-      channels,
-    });
-    backend.disposeData(scratch.dataId);
+    const n = rows * channels;
+    simd.reluGrad(
+      { dy: heapOffset(backend, dy), y: heapOffset(backend, y), dx: heapOffset(backend, dx), n },
+      { parts: Math.ceil(n / 4), work: n },
+    );
+    sumRowsSimd(simd, backend, dx, dBias, rows, channels);
     return [dx, dBias];
   }
   const gs = heapFloat32(backend, dy);

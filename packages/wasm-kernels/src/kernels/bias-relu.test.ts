@@ -9,6 +9,7 @@ import {
   seededValues,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
 
 /**
  * biasRelu's value and the gradients of Σ biasRelu(x, bias)·dy through @cnnkit/models: tfjs's
@@ -76,6 +77,28 @@ describe.each(kernelPaths)(
       expect(kernelNames).not.toContain(tf.Relu);
       expect(kernelNames).not.toContain(tf.Step);
       tf.dispose([x, bias]);
+    });
+  },
+);
+
+describe.each(kernelPaths.filter((p) => p.simd))(
+  'biasRelu and its gradient split on 2 threads give the bits of 1 thread ($path)',
+  ({ relaxed }) => {
+    beforeAll(() => useKernelPath(true, relaxed));
+    afterAll(() => useKernelPath(true));
+
+    // Rows split in groups of 4 and dBias in groups of 4 columns: shapes with tails of both.
+    it.each([
+      [8, 28, 28, 6],
+      [5, 10, 10, 16],
+      [7, 9],
+      [64, 120],
+    ])('shape %j', async (...shape) => {
+      await expectSameBitsOnOneAndTwoThreads(
+        () => valueAndGradients(shape, 3)() as Float32Array[],
+        // Forward, the ReLU gradient and the bias gradient.
+        3,
+      );
     });
   },
 );

@@ -9,6 +9,7 @@ import {
   useBackend,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
 import { runKernel } from '../test-support/run-kernel.js';
 
 interface ConvCase {
@@ -289,6 +290,44 @@ describe.each(kernelPaths)(
       expect(tf.memory().numTensors).toBe(before);
       expectClose(actual[0]!, expected[0]!);
       expectClose(actual[1]!, expected[1]!);
+    });
+  },
+);
+
+describe.each(kernelPaths.filter((p) => p.simd))(
+  'Conv2DBackpropFilter split on 2 threads gives the bits of 1 thread ($path)',
+  ({ relaxed }) => {
+    beforeAll(() => useKernelPath(true, relaxed));
+    afterAll(() => useKernelPath(true));
+
+    // Parts are (input channel, filter row, pair of output channels): 7 output channels leave
+    // a single one in the last pair; SimpleCNN's conv1 has only 3 input channels.
+    const splitCases: ConvCase[] = [
+      {
+        name: 'SimpleCNN conv1 (3 → 6 channels, 5×5)',
+        xShape: [8, 32, 32, 3],
+        filterShape: [5, 5, 3, 6],
+        strides: 1,
+        pad: 'valid',
+      },
+      {
+        name: '7 output channels, padding same',
+        xShape: [2, 11, 11, 3],
+        filterShape: [3, 3, 3, 7],
+        strides: 1,
+        pad: 'same',
+      },
+    ];
+    it.each(splitCases)('$name', async (c) => {
+      const x = seededValues(
+        c.xShape.reduce((a, b) => a * b),
+        5,
+      );
+      const dy = seededValues(
+        outputShapeOf(c).reduce((a, b) => a * b),
+        6,
+      );
+      await expectSameBitsOnOneAndTwoThreads(() => [filterGradient(c, x, dy) as Float32Array]);
     });
   },
 );

@@ -199,7 +199,7 @@ function filterGradientSimd(
       dilationW: dilationWidth,
     },
     {
-      parts: inChannels * filterHeight,
+      parts: inChannels * filterHeight * Math.ceil(outChannels / 2),
       work: batchSize * outHeight * dyCols * filterHeight * filterWidth * inChannels * outChannels,
     },
   );

@@ -3,6 +3,7 @@ import { SgdOptimizer } from '@cnnkit/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelPaths, seededValues, useKernelPath } from '../test-support/compare-backends.js';
+import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
 import { fusedSgdConfig } from './fused-sgd.js';
 
 const fusedSgdKernelName = fusedSgdKernel.kernelName;
@@ -81,6 +82,19 @@ describe.each(kernelPaths)('the fused SGD kernel ($path)', ({ simd, relaxed }) =
     // The update really happened (not a copy of the start values).
     expect(fused.values[0]).not.toEqual(run(config, 0).values[0]);
   });
+
+  it.runIf(simd).each(settings)(
+    '%s: split over parameter ranges on 2 threads, the bits of 1 thread',
+    async (_, config) => {
+      await expectSameBitsOnOneAndTwoThreads(
+        () => {
+          const { values, buffers } = run(config, 3);
+          return [...values, ...buffers];
+        },
+        3 * (shapes.length - 1),
+      ); // every parameter but the one of size 1
+    },
+  );
 
   it('leaves parameters and buffers untouched on a gated step', () => {
     const config = { lr: 0.01, momentum: 0.9, weightDecay: 0.01 };

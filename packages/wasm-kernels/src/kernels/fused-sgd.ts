@@ -53,19 +53,22 @@ export function fusedSgd(args: {
     const buffer = hasBuffers ? (buffers[i] as tf.TensorInfo) : param;
     const outBuffer = hasBuffers ? (outBuffers[i] as tf.TensorInfo) : outParam;
     if (simd) {
-      simd.sgdStep({
-        param: heapOffset(backend, param),
-        grad: heapOffset(backend, grad),
-        buffer: heapOffset(backend, buffer),
-        outParam: heapOffset(backend, outParam),
-        outBuffer: heapOffset(backend, outBuffer),
-        n: size,
-        lr,
-        momentum,
-        weightDecay,
-        hasBuffer: hasBuffers ? 1 : 0,
-        nesterov: nesterov ? 1 : 0,
-      });
+      simd.sgdStep(
+        {
+          param: heapOffset(backend, param),
+          grad: heapOffset(backend, grad),
+          buffer: heapOffset(backend, buffer),
+          outParam: heapOffset(backend, outParam),
+          outBuffer: heapOffset(backend, outBuffer),
+          n: size,
+          lr,
+          momentum,
+          weightDecay,
+          hasBuffer: hasBuffers ? 1 : 0,
+          nesterov: nesterov ? 1 : 0,
+        },
+        { parts: Math.ceil(size / 4), work: size },
+      );
     } else {
       sgdStepJs(backend, { param, grad, buffer, outParam, outBuffer }, args.attrs);
     }

@@ -7,6 +7,7 @@ import {
   seededValues,
   useKernelPath,
 } from '../test-support/compare-backends.js';
+import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
 
 interface Case {
   readonly name: string;
@@ -73,3 +74,33 @@ describe.each(kernelPaths)('Sum on wasm matches the cpu backend ($path)', ({ sim
     expectClose(actual.values, expected.values);
   });
 });
+
+describe.each(kernelPaths.filter((p) => p.simd))(
+  'a bias gradient split on 2 threads gives the bits of 1 thread ($path)',
+  ({ relaxed }) => {
+    beforeAll(() => useKernelPath(true, relaxed));
+    afterAll(() => useKernelPath(true));
+
+    // Columns split in groups of 4 (with a tail group), rows in 64-row blocks with a tail.
+    it.each([
+      [8, 28, 28, 6],
+      [50_003, 9],
+      [131, 17],
+    ])('shape %j', async (...shape) => {
+      const values = seededValues(tf.util.sizeFromShape(shape), 5);
+      await expectSameBitsOnOneAndTwoThreads(() =>
+        tf.tidy(() => {
+          const x = tf.tensor(values, shape);
+          return [
+            tf
+              .sum(
+                x,
+                shape.slice(0, -1).map((_, i) => i),
+              )
+              .dataSync() as Float32Array,
+          ];
+        }),
+      );
+    });
+  },
+);

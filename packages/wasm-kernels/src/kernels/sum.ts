@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
-import { heapOffset } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
+import { reducesLeadingAxes } from './reduces-leading-axes.js';
+import { sumRowsSimd } from './sum-rows-simd.js';
 
 /**
  * Sum over axes. A bias gradient, the float32 sum over every axis but the last, runs in the
@@ -13,25 +14,14 @@ export function sum(args: WasmKernelArgs<tf.SumInputs, tf.SumAttrs>): tf.TensorI
   const { backend } = args;
   const { x } = args.inputs;
   const { axis, keepDims } = args.attrs;
-  const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-  const leading = rank >= 2 && axes.length === rank - 1 && axes.every((value, i) => value === i);
   const simd = simdKernelsFor(backend);
-  if (simd == null || x.dtype !== 'float32' || !leading) {
+  if (simd == null || x.dtype !== 'float32' || !reducesLeadingAxes(x.shape, axis)) {
     return runOriginalKernel(tf.Sum, args);
   }
-  const channels = x.shape[rank - 1] as number;
+  const channels = x.shape.at(-1) as number;
   const shape = keepDims ? [...x.shape.map(() => 1).slice(0, -1), channels] : [channels];
   const out = backend.makeOutput(shape, 'float32');
-  const scratch = backend.makeOutput([4 * channels], 'float32');
-  simd.sumRows({
-    x: heapOffset(backend, x),
-    scratch: heapOffset(backend, scratch),
-    out: heapOffset(backend, out),
-    rows: tf.util.sizeFromShape(x.shape.slice(0, -1)),
-    channels,
-  });
-  backend.disposeData(scratch.dataId);
+  sumRowsSimd(simd, backend, x, out, tf.util.sizeFromShape(x.shape.slice(0, -1)), channels);
   return out;
 }
 

@@ -140,19 +140,22 @@ describe('loading the SIMD module', () => {
     expect(kernels).toBeDefined();
     const heap = new Float32Array(memory.buffer);
     heap.set([1, 2, 3, 4, 10, 20, 30, 40], 0);
-    kernels?.sgdStep({
-      param: 0,
-      grad: 16,
-      buffer: 0,
-      outParam: 64,
-      outBuffer: 0,
-      n: 4,
-      lr: 0.5,
-      momentum: 0,
-      weightDecay: 0,
-      hasBuffer: 0,
-      nesterov: 0,
-    });
+    kernels?.sgdStep(
+      {
+        param: 0,
+        grad: 16,
+        buffer: 0,
+        outParam: 64,
+        outBuffer: 0,
+        n: 4,
+        lr: 0.5,
+        momentum: 0,
+        weightDecay: 0,
+        hasBuffer: 0,
+        nesterov: 0,
+      },
+      { parts: 1, work: 4 },
+    );
     expect(Array.from(heap.subarray(16, 20))).toEqual([-4, -8, -12, -16]);
     // The ordinary variant cannot be linked to a shared memory: the reason for two variants.
     const plain = new WebAssembly.Module(kernelModuleBytes(false));

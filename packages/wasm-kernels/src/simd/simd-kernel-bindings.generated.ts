@@ -9,23 +9,11 @@ export type HeapOffset = number;
 /** The arguments of {@link SimdKernels.addBias} (assembly/add-bias.ts). */
 export interface AddBiasArgs {
   readonly x: HeapOffset;
-  readonly bias: HeapOffset;
-  readonly scratch: HeapOffset;
+  readonly bias4: HeapOffset;
   readonly out: HeapOffset;
   readonly rows: number;
   readonly channels: number;
   readonly relu: number;
-}
-
-/** The arguments of {@link SimdKernels.biasReluGrad} (assembly/bias-relu-grad.ts). */
-export interface BiasReluGradArgs {
-  readonly dy: HeapOffset;
-  readonly y: HeapOffset;
-  readonly dx: HeapOffset;
-  readonly scratch: HeapOffset;
-  readonly dBias: HeapOffset;
-  readonly rows: number;
-  readonly channels: number;
 }
 
 /** The arguments of {@link SimdKernels.col2im} (assembly/col2im.ts). */
@@ -114,6 +102,14 @@ export interface MaxPoolGradArgs {
   readonly padLeft: number;
 }
 
+/** The arguments of {@link SimdKernels.reluGrad} (assembly/relu-grad.ts). */
+export interface ReluGradArgs {
+  readonly dy: HeapOffset;
+  readonly y: HeapOffset;
+  readonly dx: HeapOffset;
+  readonly n: number;
+}
+
 /** The arguments of {@link SimdKernels.sgdStep} (assembly/sgd-step.ts). */
 export interface SgdStepArgs {
   readonly param: HeapOffset;
@@ -168,15 +164,12 @@ export interface SimdKernels {
   /**
    * out[r, j] = x[r, j] + bias[j] for a rows × channels matrix x, then max(·, 0) when `relu` is
    * not 0 (a NaN stays NaN, like tfjs's relu). Four rows are 4·channels floats, a whole number of
-   * vectors, so the flat data is added to bias repeated four times (written to `scratch`,
-   * 4·channels floats) vector by vector, whatever the channel count.
+   * vectors, so the flat data of four rows is added to `bias4`, the bias repeated four times
+   * (4·channels floats, written by the caller), vector by vector, whatever the channel count. A
+   * part is four rows (the last part may have fewer): parts [partFrom, partTo) of ⌈rows / 4⌉ are
+   * written.
    */
-  addBias(args: AddBiasArgs): void;
-  /**
-   * The gradient of relu(x + bias) from its output y: dx = dy where y > 0, NaN where y is NaN
-   * (tfjs's step(NaN) is NaN), else 0, for n floats; then dBias[j] = Σ_r dx[r, j] as in sumRows.
-   */
-  biasReluGrad(args: BiasReluGradArgs): void;
+  addBias(args: AddBiasArgs, split: KernelSplit): void;
   /**
    * dx[b, oh·strideH − top + fh·dh, ow·strideW − left + fw·dw, :] += cols[p, fh, fw, :] for every
    * dy pixel p = (b, oh, ow) and filter tap, dropping taps that fall outside dx (the padding).
@@ -190,8 +183,10 @@ export interface SimdKernels {
    * where xp is [batch, inC, xRows, xCols] (the input with its padding made explicit) and dyp is
    * [batch, outC, outH, dyCols] with dyCols a multiple of 4 and zeros past the real width, so
    * the sum over ow runs over whole vectors. xCols ≥ dyCols + (filterW − 1)·dw. A part is one
-   * (ci, fh) pair, ci·filterH + fh, whose dW[fh, ·, ci, ·] it writes: parts [partFrom, partTo) of
-   * inC·filterH.
+   * (ci, fh) pair and two output channels co, co + 1 (one when outC is odd and co is the last),
+   * (ci·filterH + fh)·⌈outC / 2⌉ + co / 2, whose dW[fh, ·, ci, co..co + 1] it writes: parts
+   * [partFrom, partTo) of inC·filterH·⌈outC / 2⌉ (a few input channels still give every thread
+   * a part).
    */
   conv2dFilterGrad(args: Conv2dFilterGradArgs, split: KernelSplit): void;
   /**
@@ -218,17 +213,28 @@ export interface SimdKernels {
    */
   maxPoolGrad(args: MaxPoolGradArgs, split: KernelSplit): void;
   /**
+   * The gradient of relu(x + bias) from its output y: dx = dy where y > 0, NaN where y is NaN
+   * (tfjs's step(NaN) is NaN), else 0, for n floats. A part is four floats (the last part may have
+   * fewer): parts [partFrom, partTo) of ⌈n / 4⌉ are written.
+   */
+  reluGrad(args: ReluGradArgs, split: KernelSplit): void;
+  /**
    * d = g (+ p·weightDecay); with a buffer: b' = b·momentum + d, d = nesterov ? d + b'·momentum
    * : b'; p' = p − d·lr. The same float32 operations in the same order as the unfused tfjs ops,
-   * so results are bit-identical to them. `hasBuffer` 0 means no momentum buffer.
+   * so results are bit-identical to them. `hasBuffer` 0 means no momentum buffer. A part is four
+   * floats (the last part may have fewer): parts [partFrom, partTo) of ⌈n / 4⌉ are written.
    */
-  sgdStep(args: SgdStepArgs): void;
+  sgdStep(args: SgdStepArgs, split: KernelSplit): void;
   /**
    * out[j] = Σ_r x[r, j] over a rows × channels matrix. As in addBias, four rows at a time are
-   * whole vectors: they are summed into `scratch` (4·channels floats) in blocks of 64 rows, whose
-   * partial sums keep rounding error low for long columns, then the four row slots are folded.
+   * whole vectors: the float at (row slot q = r mod 4, column j) of each group of four rows is
+   * summed into scratch[q, j] (`scratch` holds 4·channels floats) in blocks of 64 rows, whose
+   * partial sums keep rounding error low for long columns; out[j] is the rows past the last whole
+   * four, then scratch[0..3, j] added in order. Every column's sum runs in this order whoever
+   * computes it. A part is four columns (the last part may have fewer): parts [partFrom, partTo)
+   * of ⌈channels / 4⌉ are written.
    */
-  sumRows(args: SumRowsArgs): void;
+  sumRows(args: SumRowsArgs, split: KernelSplit): void;
   /**
    * planar[b, ch, r, col] = src[b, r − top, col − left, ch] (NHWC, height × width) where that is
    * inside src, else 0. planar is [batch, channels, rows, cols]. A part is one image b: parts
@@ -243,21 +249,13 @@ export interface SimdKernels {
 export interface SimdKernelExports {
   addBias(
     x: HeapOffset,
-    bias: HeapOffset,
-    scratch: HeapOffset,
+    bias4: HeapOffset,
     out: HeapOffset,
     rows: number,
     channels: number,
     relu: number,
-  ): void;
-  biasReluGrad(
-    dy: HeapOffset,
-    y: HeapOffset,
-    dx: HeapOffset,
-    scratch: HeapOffset,
-    dBias: HeapOffset,
-    rows: number,
-    channels: number,
+    partFrom: number,
+    partTo: number,
   ): void;
   col2im(
     cols: HeapOffset,
@@ -345,6 +343,14 @@ export interface SimdKernelExports {
     partFrom: number,
     partTo: number,
   ): void;
+  reluGrad(
+    dy: HeapOffset,
+    y: HeapOffset,
+    dx: HeapOffset,
+    n: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
   sgdStep(
     param: HeapOffset,
     grad: HeapOffset,
@@ -357,6 +363,8 @@ export interface SimdKernelExports {
     weightDecay: number,
     hasBuffer: number,
     nesterov: number,
+    partFrom: number,
+    partTo: number,
   ): void;
   sumRows(
     x: HeapOffset,
@@ -364,6 +372,8 @@ export interface SimdKernelExports {
     out: HeapOffset,
     rows: number,
     channels: number,
+    partFrom: number,
+    partTo: number,
   ): void;
   toPaddedPlanar(
     src: HeapOffset,
@@ -383,15 +393,15 @@ export interface SimdKernelExports {
 
 /** Each export's WebAssembly parameter types, in order (all return nothing). */
 export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string>> = {
-  addBias: 'i32 i32 i32 i32 i32 i32 i32',
-  biasReluGrad: 'i32 i32 i32 i32 i32 i32 i32',
+  addBias: 'i32 i32 i32 i32 i32 i32 i32 i32',
   col2im: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dForward: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   matmul: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   maxPoolGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
-  sgdStep: 'i32 i32 i32 i32 i32 i32 f32 f32 f32 i32 i32',
-  sumRows: 'i32 i32 i32 i32 i32',
+  reluGrad: 'i32 i32 i32 i32 i32 i32',
+  sgdStep: 'i32 i32 i32 i32 i32 i32 f32 f32 f32 i32 i32 i32 i32',
+  sumRows: 'i32 i32 i32 i32 i32 i32 i32',
   toPaddedPlanar: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   transpose2d: 'i32 i32 i32 i32',
 };
@@ -401,11 +411,15 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
  * `partTo`), in the order a kernel pool numbers them.
  */
 export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
+  'addBias',
   'col2im',
   'conv2dFilterGrad',
   'conv2dForward',
   'matmul',
   'maxPoolGrad',
+  'reluGrad',
+  'sgdStep',
+  'sumRows',
   'toPaddedPlanar',
 ];
 
@@ -418,11 +432,9 @@ export function bindSimdKernels(
   run: RunSplitKernel = runOnCallingThread,
 ): SimdKernels {
   return {
-    addBias(a) {
-      exports.addBias(a.x, a.bias, a.scratch, a.out, a.rows, a.channels, a.relu);
-    },
-    biasReluGrad(a) {
-      exports.biasReluGrad(a.dy, a.y, a.dx, a.scratch, a.dBias, a.rows, a.channels);
+    addBias(a, s) {
+      const args = [a.x, a.bias4, a.out, a.rows, a.channels, a.relu];
+      run(0, exports.addBias as (...args: number[]) => void, args, s);
     },
     col2im(a, s) {
       const args = [
@@ -442,7 +454,7 @@ export function bindSimdKernels(
         a.top,
         a.left,
       ];
-      run(0, exports.col2im as (...args: number[]) => void, args, s);
+      run(1, exports.col2im as (...args: number[]) => void, args, s);
     },
     conv2dFilterGrad(a, s) {
       const args = [
@@ -461,7 +473,7 @@ export function bindSimdKernels(
         a.dilationH,
         a.dilationW,
       ];
-      run(1, exports.conv2dFilterGrad as (...args: number[]) => void, args, s);
+      run(2, exports.conv2dFilterGrad as (...args: number[]) => void, args, s);
     },
     conv2dForward(a, s) {
       const args = [
@@ -481,11 +493,11 @@ export function bindSimdKernels(
         a.dilationH,
         a.dilationW,
       ];
-      run(2, exports.conv2dForward as (...args: number[]) => void, args, s);
+      run(3, exports.conv2dForward as (...args: number[]) => void, args, s);
     },
     matmul(a, s) {
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
-      run(3, exports.matmul as (...args: number[]) => void, args, s);
+      run(4, exports.matmul as (...args: number[]) => void, args, s);
     },
     maxPoolGrad(a, s) {
       const args = [
@@ -504,10 +516,14 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(4, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(5, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
-    sgdStep(a) {
-      exports.sgdStep(
+    reluGrad(a, s) {
+      const args = [a.dy, a.y, a.dx, a.n];
+      run(6, exports.reluGrad as (...args: number[]) => void, args, s);
+    },
+    sgdStep(a, s) {
+      const args = [
         a.param,
         a.grad,
         a.buffer,
@@ -519,14 +535,16 @@ export function bindSimdKernels(
         a.weightDecay,
         a.hasBuffer,
         a.nesterov,
-      );
+      ];
+      run(7, exports.sgdStep as (...args: number[]) => void, args, s);
     },
-    sumRows(a) {
-      exports.sumRows(a.x, a.scratch, a.out, a.rows, a.channels);
+    sumRows(a, s) {
+      const args = [a.x, a.scratch, a.out, a.rows, a.channels];
+      run(8, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(5, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(9, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);
