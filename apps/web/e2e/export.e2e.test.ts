@@ -277,3 +277,28 @@ test('"Download as TF.js" gives a zip whose folder loadGraphModel loads in a pag
   for (let n = 0; n < SHOWN; n++) expect(top3(result.logits, n)).toEqual(demoTop3[n]);
   expect(opened.errors).toEqual([]);
 });
+
+test('the exports wait for the run to end: disabled while paused, the stopped model after Stop', async () => {
+  const { page } = opened;
+  await fillSettings(page, { epochs: 1, batchSize: 4, limit: 2000 });
+  await startTraining(page);
+  await page.click('#pause');
+  await page.waitForSelector('body[data-phase="paused"]');
+  for (const button of ['#download-onnx', '#download-tfjs']) {
+    expect(await page.isDisabled(button)).toBe(true);
+  }
+  await page.click('#stop');
+  expect((await waitForOutcome(page)).outcome).toBe('stopped');
+  const onnx = await download(page, '#download-onnx');
+  const weights = await download(page, '#download-weights');
+  // The ONNX file holds the stopped model's weights, byte for byte.
+  const fromOnnx = decodeSafetensors(await weightsFromOnnx(onnx.bytes)).tensors;
+  const saved = decodeSafetensors(weights.bytes).tensors;
+  expect([...fromOnnx.keys()].sort()).toEqual([...saved.keys()].sort());
+  for (const [name, tensor] of saved) {
+    expect(Buffer.from(fromOnnx.get(name)?.bytes ?? []).equals(Buffer.from(tensor.bytes))).toBe(
+      true,
+    );
+  }
+  expect(opened.errors).toEqual([]);
+});

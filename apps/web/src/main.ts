@@ -125,7 +125,8 @@ function setPhase(next: Phase, what = ''): void {
   ui.stop.disabled = !running;
   ui.archiveInput.disabled = next !== 'idle';
   ui.download.disabled = !(idle || next === 'paused');
-  modelDownloads.setEnabled(!ui.download.disabled);
+  // Not while paused: the paused run holds the worker's TensorFlow.js queue until it ends.
+  modelDownloads.setEnabled(idle);
   ui.weightsInput.disabled = !idle;
   ui.imageInput.disabled = !dataReady || next === 'starting' || next === 'busy';
   // Left enabled while switching: disabling it would drop the keyboard focus to <body>

@@ -37,7 +37,7 @@ export class ModelDownloads {
     }
   }
 
-  /** Follows the weights download: enabled when the model is idle or paused. */
+  /** Enabled when no training run is in progress (the page is idle). */
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
     this.update();
