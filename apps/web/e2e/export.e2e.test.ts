@@ -2,9 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
 import { openCifar10 } from '@cnnkit/datasets/node';
-import { readWeightsInfo, SimpleCNN, weightsFromOnnx } from '@cnnkit/models';
+import {
+  AirbenchNet,
+  createModel,
+  exportOnnx,
+  readWeightsInfo,
+  SimpleCNN,
+  weightsFromOnnx,
+} from '@cnnkit/models';
 import { decodeSafetensors } from '@cnnkit/safetensors';
-import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -55,7 +62,7 @@ let nhwc: Float32Array;
 let classNames: readonly string[];
 /** The top-3 class names the demo shows for each of its test images. */
 let demoTop3: string[][];
-/** The trained model's logits on those images, from its downloaded weights (cnnkit, cpu). */
+/** The trained model's logits on those images, from its downloaded weights (cnnkit, wasm). */
 let cnnkitLogits: Float32Array;
 
 async function download(page: Page, button: string): Promise<{ name: string; bytes: Uint8Array }> {
@@ -92,6 +99,51 @@ async function openCheckPage(): Promise<Page> {
   return page;
 }
 
+/**
+ * Runs `model` (a file under /model/) in onnxruntime-web's wasm build, single-threaded, in the
+ * check page, on `nchw` (served as a file too: a million numbers do not belong in a message).
+ */
+async function onnxWebLogits(
+  model: string,
+  nchw: Float32Array,
+  count: number,
+): Promise<{ inputNames: string[]; outputNames: string[]; logits: number[] }> {
+  const input = `${model}.input.bin`;
+  modelFiles.set(input, new Uint8Array(nchw.buffer, nchw.byteOffset, nchw.byteLength));
+  const check = await openCheckPage();
+  // A module script, not import() in evaluate: vitest rewrites import() in this file's code.
+  await check.addScriptTag({
+    type: 'module',
+    content: "import * as ort from '/ort/ort.wasm.min.mjs'; window.ort = ort;",
+  });
+  await check.waitForFunction(() => 'ort' in window);
+  const result = await check.evaluate(
+    async ({ model, input, count }) => {
+      // biome-ignore lint/suspicious/noExplicitAny: onnxruntime-web's module, set by the script above
+      const ort = (window as any).ort;
+      ort.env.wasm.wasmPaths = `${location.origin}/ort/`;
+      ort.env.wasm.numThreads = 1;
+      const session = await ort.InferenceSession.create(`${location.origin}/model/${model}`, {
+        executionProviders: ['wasm'],
+      });
+      const images = new Float32Array(await (await fetch(`/model/${input}`)).arrayBuffer());
+      const outputs = await session.run({
+        images: new ort.Tensor('float32', images, [count, 3, 32, 32]),
+      });
+      const logits = Array.from(outputs.logits.data as Float32Array);
+      await session.release();
+      return {
+        inputNames: [...session.inputNames] as string[],
+        outputNames: [...session.outputNames] as string[],
+        logits,
+      };
+    },
+    { model, input, count },
+  );
+  await check.close();
+  return result;
+}
+
 /** NHWC → NCHW, what the ONNX file takes. */
 function toNchw(images: Float32Array, count: number): Float32Array {
   const out = new Float32Array(images.length);
@@ -125,8 +177,40 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
+/**
+ * Every registry model at the CI widths of @cnnkit/models' export tests (no trained weights of
+ * the larger nets exist in the repository).
+ */
+const REGISTRY_MODELS = [
+  { name: 'simple-cnn', options: {} },
+  { name: 'airbench', options: { widths: [16, 32, 32] } },
+  { name: 'resnet9', options: { widths: { prep: 8, layer1: 16, layer2: 32, layer3: 32 } } },
+] as const;
+/** The sample's 500 test images, then the same mirrored left to right, as in those tests. */
+let thousand: { nhwc: Float32Array; labels: Int32Array };
+let firstTrainImages: Float32Array;
+
+function mirrored(images: Float32Array, count: number): Float32Array {
+  const out = new Float32Array(images.length);
+  for (let n = 0; n < count; n++) {
+    for (let y = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++) {
+        const from = n * IMAGE + (y * SIDE + SIDE - 1 - x) * 3;
+        out.set(images.subarray(from, from + 3), n * IMAGE + (y * SIDE + x) * 3);
+      }
+    }
+  }
+  return out;
+}
+
 beforeAll(async () => {
-  const { test: sample } = await openCifar10(cifar10SamplePath());
+  const { test: sample, train } = await openCifar10(cifar10SamplePath());
+  const all = Float32Array.from(sample.images, (v) => v / 127.5 - 1);
+  thousand = {
+    nhwc: new Float32Array([...all, ...mirrored(all, sample.count)]),
+    labels: Int32Array.from([...sample.labels, ...sample.labels]),
+  };
+  firstTrainImages = Float32Array.from(train.images.subarray(0, 500 * IMAGE), (v) => v / 127.5 - 1);
   classNames = sample.classNames;
   nhwc = Float32Array.from(sample.images.subarray(0, SHOWN * IMAGE), (v) => v / 127.5 - 1);
 
@@ -148,7 +232,9 @@ beforeAll(async () => {
   );
 
   const weights = await download(page, '#download-weights');
-  await tf.setBackend('cpu');
+  // tfjs's own wasm backend in Node: cnnkit's reference logits, fast enough for 1,000 images.
+  if (!(await tf.setBackend('wasm')))
+    throw new Error('the tfjs wasm backend did not start in Node');
   const model = SimpleCNN.create({ seed: 0 });
   model.loadWeights(weights.bytes);
   cnnkitLogits = tf.tidy(
@@ -185,37 +271,7 @@ test('"Download as ONNX" gives a file that onnxruntime-web runs in a page to the
   });
   modelFiles.set('simple-cnn.onnx', onnx.bytes);
 
-  const check = await openCheckPage();
-  // A module script, not import() in evaluate: vitest rewrites import() in this file's code.
-  await check.addScriptTag({
-    type: 'module',
-    content: "import * as ort from '/ort/ort.wasm.min.mjs'; window.ort = ort;",
-  });
-  await check.waitForFunction(() => 'ort' in window);
-  const result = await check.evaluate(
-    async ({ input, count }) => {
-      // biome-ignore lint/suspicious/noExplicitAny: onnxruntime-web's module, set by the script above
-      const ort = (window as any).ort;
-      ort.env.wasm.wasmPaths = `${location.origin}/ort/`;
-      ort.env.wasm.numThreads = 1;
-      const session = await ort.InferenceSession.create(
-        `${location.origin}/model/simple-cnn.onnx`,
-        {
-          executionProviders: ['wasm'],
-        },
-      );
-      const outputs = await session.run({
-        images: new ort.Tensor('float32', Float32Array.from(input), [count, 3, 32, 32]),
-      });
-      return {
-        inputNames: session.inputNames as string[],
-        outputNames: session.outputNames as string[],
-        logits: Array.from(outputs.logits.data as Float32Array),
-      };
-    },
-    { input: Array.from(toNchw(nhwc, SHOWN)), count: SHOWN },
-  );
-  await check.close();
+  const result = await onnxWebLogits('simple-cnn.onnx', toNchw(nhwc, SHOWN), SHOWN);
   expect([result.inputNames, result.outputNames]).toEqual([['images'], ['logits']]);
   const diff = maxAbsDiff(result.logits, cnnkitLogits);
   console.log(
@@ -302,3 +358,47 @@ test('the exports wait for the run to end: disabled while paused, the stopped mo
   }
   expect(opened.errors).toEqual([]);
 });
+
+test.each(REGISTRY_MODELS)(
+  '$name (seeded, not trained; CI widths) in onnxruntime-web in Chromium: 1,000 test images within 1e-4 of cnnkit, same top-1',
+  async ({ name, options }) => {
+    const count = thousand.labels.length;
+    const model = createModel(name, { seed: 1, ...options });
+    if (model instanceof AirbenchNet) {
+      const images = tf.tensor4d(firstTrainImages, [500, SIDE, SIDE, 3]);
+      model.initWhitening(images);
+      images.dispose();
+    }
+    const reference = new Float32Array(count * model.numClasses);
+    for (let start = 0; start < count; start += 100) {
+      const logits = tf.tidy(() =>
+        model.logits(
+          tf.tensor4d(thousand.nhwc.subarray(start * IMAGE, (start + 100) * IMAGE), [
+            100,
+            SIDE,
+            SIDE,
+            3,
+          ]),
+        ),
+      );
+      reference.set(logits.dataSync() as Float32Array, start * model.numClasses);
+      logits.dispose();
+    }
+    modelFiles.set(`${name}.onnx`, await exportOnnx(model, { classNames }));
+    model.dispose();
+    const { logits } = await onnxWebLogits(`${name}.onnx`, toNchw(thousand.nhwc, count), count);
+    const diff = maxAbsDiff(logits, reference);
+    const top1 = (scores: ArrayLike<number>) =>
+      Array.from({ length: count }, (_, n) => top3(scores, n)[0]);
+    const correct = top1(reference).filter(
+      (c, n) => c === classNames[thousand.labels[n] as number],
+    );
+    console.log(
+      `${name}: onnxruntime-web (wasm) in Chromium, 1,000 images: max |Δlogit| ${diff.toExponential(2)}, accuracy ${(correct.length / 10).toFixed(1)} %`,
+    );
+    expect(diff).toBeLessThanOrEqual(TOLERANCE);
+    expect(top1(logits)).toEqual(top1(reference));
+  },
+  // onnxruntime-web runs single-threaded here: ResNet-9 takes minutes on a loaded machine.
+  600_000,
+);
