@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { weightsFromOnnx } from '@cnnkit/models';
+import { WEIGHTS_INFO_KEYS, weightsFromOnnx } from '@cnnkit/models';
 import { decodeSafetensors } from '@cnnkit/safetensors';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -232,10 +232,18 @@ describe('cnnkit (built binary)', () => {
       files: [{ path: join(work, 'short', 'simple-cnn.onnx') }],
     });
     expect(written.classNames).toHaveLength(10);
-    const original = decodeSafetensors(await readFile(weights)).tensors;
+    const originalFile = decodeSafetensors(await readFile(weights));
+    const original = originalFile.tensors;
     const roundTrip = decodeSafetensors(
       await weightsFromOnnx(await readFile(written.files[0].path)),
     );
+    // The export says what the weights file says, resize policy and version included
+    // (model options aside: the export lists only SimpleCNN's options that are not defaults).
+    const { modelOptions: _, ...sameKeys } = WEIGHTS_INFO_KEYS;
+    for (const key of Object.values(sameKeys)) {
+      expect([key, roundTrip.metadata[key]]).toEqual([key, originalFile.metadata[key]]);
+    }
+    expect(roundTrip.metadata['cnnkit.version']).toMatch(/^\d+\.\d+\.\d+/);
     expect([...roundTrip.tensors.keys()].sort()).toEqual([...original.keys()].sort());
     for (const [name, tensor] of original) {
       expect(roundTrip.tensors.get(name)?.shape).toEqual(tensor.shape);

@@ -17,6 +17,7 @@ import { TrainingCharts } from './ui/charts.js';
 import { acceptDroppedFile, onFileChosen } from './ui/drop-target.js';
 import { type InspectionElements, renderInspection } from './ui/inspection-view.js';
 import { showMessage } from './ui/message-view.js';
+import { ModelDownloads } from './ui/model-downloads.js';
 import { clearCanvas, drawRgb } from './ui/rgb-canvas.js';
 import { runtimeTexts } from './ui/runtime-header.js';
 import { type StartState, startHint, stillChecking } from './ui/start-hint.js';
@@ -88,6 +89,14 @@ const backends = new BackendList(
   (name) => void selectBackend(name),
 );
 const worker = new WorkerClient(onWorkerEvent);
+const modelDownloads = new ModelDownloads(
+  {
+    onnx: byId<HTMLButtonElement>('download-onnx'),
+    tfjs: byId<HTMLButtonElement>('download-tfjs'),
+  },
+  ui.weightsStatus,
+  (format) => worker.request({ type: 'export-model', format }),
+);
 
 function startState(): StartState {
   return { phase, busyWith, dataReady, activeBackend, backends: backendStates };
@@ -116,6 +125,8 @@ function setPhase(next: Phase, what = ''): void {
   ui.stop.disabled = !running;
   ui.archiveInput.disabled = next !== 'idle';
   ui.download.disabled = !(idle || next === 'paused');
+  // Not while paused: the paused run holds the worker's TensorFlow.js queue until it ends.
+  modelDownloads.setEnabled(idle);
   ui.weightsInput.disabled = !idle;
   ui.imageInput.disabled = !dataReady || next === 'starting' || next === 'busy';
   // Left enabled while switching: disabling it would drop the keyboard focus to <body>

@@ -68,6 +68,15 @@ export interface Inspection {
   readonly filterSize: number;
 }
 
+/** A format of "Download as …": an ONNX file, or a TF.js graph model zipped with its shards. */
+export type ExportFormat = 'onnx' | 'tfjs';
+
+/** A file the page saves as a download. */
+export interface ExportedDownload {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
 export type WorkerRequest =
   | { readonly type: 'init' }
   | { readonly type: 'check-backends' }
@@ -80,6 +89,7 @@ export type WorkerRequest =
   | { readonly type: 'stop' }
   | { readonly type: 'inspect' }
   | { readonly type: 'save-weights' }
+  | { readonly type: 'export-model'; readonly format: ExportFormat }
   | { readonly type: 'load-weights'; readonly bytes: Uint8Array; readonly name: string }
   | { readonly type: 'classify'; readonly pixels: Uint8Array }
   | { readonly type: 'lose-webgl-context' }
@@ -104,6 +114,7 @@ export interface WorkerResults {
   stop: null;
   inspect: Inspection;
   'save-weights': Uint8Array;
+  'export-model': ExportedDownload;
   'load-weights': Inspection;
   classify: TopK;
   'lose-webgl-context': boolean;

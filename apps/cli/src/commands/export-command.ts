@@ -11,6 +11,7 @@ import {
 import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { ExportOptions } from '../cli-program.js';
+import { CNNKIT_VERSION } from '../model-weights.js';
 import { checkFiniteWeights } from '../non-finite-weights.js';
 import { loadWeightsFileModel } from '../weights-file-model.js';
 
@@ -58,6 +59,8 @@ export async function exportCommand(options: ExportOptions): Promise<void> {
       ...(info.inputShape
         ? { inputSize: { height: info.inputShape[0], width: info.inputShape[1] } }
         : {}),
+      ...(info.resize ? { resize: info.resize } : {}),
+      cnnkitVersion: CNNKIT_VERSION,
     };
     const out = options.out ?? defaultOut(options.weights, options.format);
     const files: readonly ExportedFile[] =

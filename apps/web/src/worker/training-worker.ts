@@ -54,6 +54,11 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
   },
   inspect: () => session.exclusive(() => inspect(session)),
   'save-weights': () => session.exclusive(() => saveWeights(session)),
+  // On demand: the exporters and protobufjs stay out of the worker's first download.
+  'export-model': (request) =>
+    session.exclusive(async () =>
+      (await import('./model-export.js')).exportModel(session, request.format),
+    ),
   'load-weights': (request) =>
     session.exclusive(() => loadWeights(session, request.bytes, request.name)),
   classify: (request) =>

@@ -1,3 +1,4 @@
+import type { ResizePolicy } from '@cnnkit/contracts';
 import {
   type ExportOptions,
   type Normalization,
@@ -38,6 +39,10 @@ export interface ExportMetadata {
   /** `[height, width, channels]`. */
   readonly 'cnnkit.input_shape': readonly [number, number, number];
   readonly 'cnnkit.normalize': Normalization;
+  /** How images of another size are resized to the input size, when given. */
+  readonly 'cnnkit.resize'?: ResizePolicy;
+  /** The cnnkit version that wrote the file, when given. */
+  readonly 'cnnkit.version'?: string;
   /** BatchNorm's `num_batches_tracked` by state_dict key (not used by the graph). */
   readonly 'cnnkit.batch_counts': Readonly<Record<string, number>>;
 }
@@ -91,6 +96,10 @@ export function resolveExport(graph: InferenceGraph, options: ExportOptions): Re
   checkNormalization(normalization, graph.inputChannels);
   const normalize = { mean: [...normalization.mean], std: [...normalization.std] };
   const softmax = options.softmax ?? false;
+  const { resize, cnnkitVersion } = options;
+  if (resize !== undefined && resize !== 'shorter-side' && resize !== 'squash') {
+    throw new Error(`resize must be "shorter-side" or "squash", got ${JSON.stringify(resize)}.`);
+  }
   return {
     height,
     width,
@@ -110,6 +119,8 @@ export function resolveExport(graph: InferenceGraph, options: ExportOptions): Re
       ...(classNames ? { 'cnnkit.classes': [...classNames] } : {}),
       'cnnkit.input_shape': [height, width, graph.inputChannels],
       'cnnkit.normalize': normalize,
+      ...(resize ? { 'cnnkit.resize': resize } : {}),
+      ...(cnnkitVersion === undefined ? {} : { 'cnnkit.version': cnnkitVersion }),
       'cnnkit.batch_counts': graph.batchCounts,
     }),
   };

@@ -1,3 +1,5 @@
+import type { ResizePolicy } from '@cnnkit/contracts';
+
 /** Per-channel normalisation of pixels scaled to [0, 1]: `(pixel / 255 − mean) / std`. */
 export interface Normalization {
   readonly mean: readonly number[];
@@ -24,6 +26,13 @@ export interface ExportOptions {
    * AirbenchNet and ResNet9 any size from their minimum.
    */
   readonly inputSize?: { readonly height: number; readonly width: number };
+  /**
+   * How images of another size are brought to the input size (the weights file's
+   * `cnnkit.resize`), written into the metadata as `cnnkit.resize`. Default: not written.
+   */
+  readonly resize?: ResizePolicy;
+  /** The cnnkit version that writes the file, written as `cnnkit.version`. Default: not written. */
+  readonly cnnkitVersion?: string;
 }
 
 /** The tutorial's `transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))`. */

@@ -1,3 +1,4 @@
+import { decodeSafetensors } from '@cnnkit/safetensors';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbenchNet } from '../airbench-net.js';
@@ -6,8 +7,10 @@ import { useBackend } from '../test-support/backends.js';
 import { maxAbsDiff, valuesOf } from '../test-support/compare.js';
 import { CI_MODELS } from '../test-support/export-acceptance.js';
 import { onnxRuntimeScores } from '../test-support/runtimes.js';
+import { readWeightsInfo } from '../weights-info.js';
 import { onnxModelProto } from './onnx-codec.js';
 import { exportOnnx, ONNX_OPSET } from './onnx-export.js';
+import { weightsFromOnnx } from './onnx-import.js';
 
 interface Decoded {
   ir_version: number;
@@ -118,7 +121,14 @@ describe('exportOnnx', () => {
     const names = ['cat', 'dog', 'other'];
     const normalize = { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] };
     const metadata = metadataOf(
-      await decode(await exportOnnx(model, { classNames: names, normalization: normalize })),
+      await decode(
+        await exportOnnx(model, {
+          classNames: names,
+          normalization: normalize,
+          resize: 'shorter-side',
+          cnnkitVersion: '9.8.7',
+        }),
+      ),
     );
     model.dispose();
     expect(Object.keys(metadata)).toEqual([
@@ -129,6 +139,8 @@ describe('exportOnnx', () => {
       'cnnkit.classes',
       'cnnkit.input_shape',
       'cnnkit.normalize',
+      'cnnkit.resize',
+      'cnnkit.version',
       'cnnkit.batch_counts',
     ]);
     expect(metadata.output).toBe('logits');
@@ -149,6 +161,9 @@ describe('exportOnnx', () => {
     expect(JSON.parse(metadata['cnnkit.classes'] ?? '')).toEqual(names);
     expect(JSON.parse(metadata['cnnkit.input_shape'] ?? '')).toEqual([32, 32, 3]);
     expect(JSON.parse(metadata['cnnkit.normalize'] ?? '')).toEqual(normalize);
+    // Plain strings, as in the weights files' __metadata__.
+    expect(metadata['cnnkit.resize']).toBe('shorter-side');
+    expect(metadata['cnnkit.version']).toBe('9.8.7');
     expect(JSON.parse(metadata['cnnkit.batch_counts'] ?? '')).toEqual({
       'layers.0.norm1.num_batches_tracked': 0,
       'layers.0.norm2.num_batches_tracked': 0,
@@ -157,6 +172,35 @@ describe('exportOnnx', () => {
       'layers.2.norm1.num_batches_tracked': 0,
       'layers.2.norm2.num_batches_tracked': 0,
     });
+  });
+
+  it('carries a weights file’s resize policy and version through export and weightsFromOnnx', async () => {
+    const model = createModel('simple-cnn', { seed: 0, numClasses: 2 });
+    const onnx = await exportOnnx(model, {
+      classNames: ['cat', 'dog'],
+      resize: 'shorter-side',
+      cnnkitVersion: '1.2.3',
+    });
+    model.dispose();
+    const info = readWeightsInfo(decodeSafetensors(await weightsFromOnnx(onnx)).metadata);
+    expect([info.resize, info.cnnkitVersion, info.classNames]).toEqual([
+      'shorter-side',
+      '1.2.3',
+      ['cat', 'dog'],
+    ]);
+    const plain = createModel('simple-cnn', { seed: 0 });
+    const keys = Object.keys(metadataOf(await decode(await exportOnnx(plain))));
+    plain.dispose();
+    expect(keys).not.toContain('cnnkit.resize');
+    expect(keys).not.toContain('cnnkit.version');
+  });
+
+  it('rejects a resize policy it does not know, naming the choices', async () => {
+    const model = createModel('simple-cnn', { seed: 0 });
+    await expect(exportOnnx(model, { resize: 'crop' as unknown as 'squash' })).rejects.toThrow(
+      'resize must be "shorter-side" or "squash", got "crop".',
+    );
+    model.dispose();
   });
 
   it('exports AirbenchNet for another input size, which onnxruntime runs like cnnkit', async () => {

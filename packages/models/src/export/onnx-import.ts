@@ -68,7 +68,8 @@ function transpose(values: Float32Array, rows: number, cols: number): Float32Arr
  * `BatchNormalization` nodes read, under their own names; linear weights stored as `[in, out]`
  * (`Gemm` without `transB`, `MatMul`) are transposed to PyTorch's `[out, in]`. BatchNorm's
  * `num_batches_tracked` comes from cnnkit's metadata, or is 0. The file's `cnnkit.*` metadata
- * (model name and options, classes, input shape, normalisation) becomes the weights file's.
+ * (model name and options, classes, input shape, normalisation, resize policy, cnnkit version)
+ * becomes the weights file's.
  *
  * `loadWeights` then checks every name and shape: a file whose exporter renamed the weights
  * (or folded BatchNorm into the convolutions) fails there with the list of what is missing.

@@ -104,7 +104,12 @@ describe('exportTfjs', () => {
       widths: { prep: 4, layer1: 4, layer2: 4, layer3: 4 },
     });
     const json = modelJsonOf(
-      await exportTfjs(model, { classNames: ['no', 'yes'], inputSize: { height: 24, width: 16 } }),
+      await exportTfjs(model, {
+        classNames: ['no', 'yes'],
+        inputSize: { height: 24, width: 16 },
+        resize: 'squash',
+        cnnkitVersion: '1.2.3',
+      }),
     );
     model.dispose();
     expect(json.userDefinedMetadata).toEqual({
@@ -123,6 +128,8 @@ describe('exportTfjs', () => {
       'cnnkit.classes': ['no', 'yes'],
       'cnnkit.input_shape': [24, 16, 3],
       'cnnkit.normalize': { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+      'cnnkit.resize': 'squash',
+      'cnnkit.version': '1.2.3',
       'cnnkit.batch_counts': expect.objectContaining({ 'prep.bn.num_batches_tracked': 0 }),
     });
     const placeholder = json.modelTopology.node.find((n) => n.op === 'Placeholder');
