@@ -340,7 +340,7 @@ test('the exports wait for the run to end: disabled while paused, the stopped mo
   await startTraining(page);
   await page.click('#pause');
   await page.waitForSelector('body[data-phase="paused"]');
-  for (const button of ['#download-onnx', '#download-tfjs']) {
+  for (const button of ['#download-onnx', '#download-tfjs', '#download-weights']) {
     expect(await page.isDisabled(button)).toBe(true);
   }
   await page.click('#stop');

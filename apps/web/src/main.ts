@@ -124,8 +124,9 @@ function setPhase(next: Phase, what = ''): void {
   ui.pause.textContent = next === 'paused' ? 'Resume' : 'Pause';
   ui.stop.disabled = !running;
   ui.archiveInput.disabled = next !== 'idle';
-  ui.download.disabled = !(idle || next === 'paused');
-  // Not while paused: the paused run holds the worker's TensorFlow.js queue until it ends.
+  // Not while paused: the paused run holds the worker's TensorFlow.js queue until it ends, so
+  // a download asked for then would only start after Stop or the run's end.
+  ui.download.disabled = !idle;
   modelDownloads.setEnabled(idle);
   ui.weightsInput.disabled = !idle;
   ui.imageInput.disabled = !dataReady || next === 'starting' || next === 'busy';
