@@ -2,13 +2,21 @@ import type { PickedImages } from '../protocol.js';
 
 /**
  * The files of `<input type="file" webkitdirectory>` with their paths inside the picked
- * folder (its own name first, as `webkitRelativePath` gives them). A File posted to the worker
- * loses its `webkitRelativePath`, so the path travels next to it.
+ * folder, which names the set (messages then read `photos/val/…`, not `photos/photos/val/…`).
+ * A File posted to the worker loses its `webkitRelativePath`, so the path travels next to it.
  */
 export function imagesFromFolderInput(files: ArrayLike<File>): PickedImages | undefined {
-  const list = Array.from(files, (file) => ({ path: file.webkitRelativePath || file.name, file }));
-  if (list.length === 0) return undefined;
-  return { kind: 'files', name: list[0]?.path.split('/')[0] ?? 'folder', files: list };
+  const list = Array.from(files, (file) => {
+    const [top = '', ...inside] = (file.webkitRelativePath || file.name).split('/');
+    return { top, path: inside.join('/') || top, file };
+  });
+  const first = list[0];
+  if (!first) return undefined;
+  return {
+    kind: 'files',
+    name: first.top,
+    files: list.map(({ path, file }) => ({ path, file })),
+  };
 }
 
 /** What was dropped: a folder (read with its subfolders) or a file taken for an archive. */
@@ -17,7 +25,7 @@ export async function imagesFromDrop(transfer: DataTransfer): Promise<PickedImag
   const entry = [...transfer.items].map((item) => item.webkitGetAsEntry?.()).find((e) => e);
   if (entry?.isDirectory) {
     const files: { path: string; file: Blob }[] = [];
-    await collectFiles(entry as FileSystemDirectoryEntry, entry.name, files);
+    await collectFiles(entry as FileSystemDirectoryEntry, '', files);
     return { kind: 'files', name: entry.name, files };
   }
   const file = transfer.files[0];
@@ -37,7 +45,7 @@ async function collectFiles(
     );
     if (entries.length === 0) return;
     for (const entry of entries) {
-      const entryPath = `${path}/${entry.name}`;
+      const entryPath = path === '' ? entry.name : `${path}/${entry.name}`;
       if (entry.isDirectory) {
         await collectFiles(entry as FileSystemDirectoryEntry, entryPath, into);
       } else {
