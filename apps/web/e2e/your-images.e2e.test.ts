@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { axeViolations } from './support/axe.js';
 import { type LaunchedChromium, launchChromium } from './support/chromium.js';
 import {
   fillSettings,
@@ -184,6 +185,8 @@ test('a picked folder shows its classes, counts, thumbnails and skipped files, a
   // innerText keeps the table's rows apart, for a readable log.
   // biome-ignore lint/performance/useDomNodeTextContent: the log is read by people
   console.log(`${await page.textContent('#data-status')}\n${await page.innerText('#your-images')}`);
+  const violations = await axeViolations(page);
+  expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
 
   await fillSettings(page, { epochs: 2, batchSize: 4, lr: 0.01, limit: '' });
   await startTraining(page);
@@ -233,6 +236,22 @@ test('the same images as a .zip load and train with their class names', async ()
   const { outcome, status } = await waitForOutcome(page);
   expect(outcome, status).toBe('completed');
   expect((await inspectedNames(page)).confusion).toEqual(expect.arrayContaining(CLASS_NAMES));
+});
+
+test('a .zip dropped on the Your images area is read like a chosen one', async () => {
+  const { page } = opened;
+  await page.click('#use-sample');
+  await waitForData(page, 'the embedded sample');
+  const base64 = (await readFile(zipPath)).toString('base64');
+  const transfer = await page.evaluateHandle((data) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const dropped = new DataTransfer();
+    dropped.items.add(new File([bytes], 'dropped.zip', { type: 'application/zip' }));
+    return dropped;
+  }, base64);
+  await page.dispatchEvent('#your-images-drop', 'drop', { dataTransfer: transfer });
+  await waitForData(page, 'your images, dropped.zip');
+  await expectFolderShown(page);
 });
 
 test('back to the CIFAR-10 sample: its names return, and 3-class weights are refused with the reason', async () => {
