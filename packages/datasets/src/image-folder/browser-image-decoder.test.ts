@@ -8,4 +8,11 @@ describe('browserImageDecoder', () => {
       browserImageDecoder().decode(text, { size: 32, resize: 'squash', maxPixels: 1e6 }),
     ).rejects.toThrow(/^not an image \(no image format starts like this file\)$/);
   });
+
+  test('a file cut inside its image header is called damaged', async () => {
+    const cut = Uint8Array.of(0xff, 0xd8, 0xff);
+    await expect(
+      browserImageDecoder().decode(cut, { size: 32, resize: 'squash', maxPixels: 1e6 }),
+    ).rejects.toThrow(/^not a readable image \(its header is damaged: /);
+  });
 });

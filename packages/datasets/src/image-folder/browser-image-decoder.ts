@@ -80,7 +80,7 @@ export function browserImageDecoder(): ImageDecoder {
         throw new Error(
           /unsupported file type/i.test(why)
             ? 'not an image (no image format starts like this file)'
-            : `not an image the browser decodes (${why})`,
+            : `not a readable image (its header is damaged: ${why})`,
         );
       }
       if (header.width * header.height > target.maxPixels) {
