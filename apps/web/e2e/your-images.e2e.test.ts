@@ -6,6 +6,7 @@ import { decodeSafetensors } from '@cnnkit/safetensors';
 import { zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
+import { create as createTar } from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { axeViolations } from './support/axe.js';
 import { type LaunchedChromium, launchChromium } from './support/chromium.js';
@@ -236,6 +237,15 @@ test('the same images as a .zip load and train with their class names', async ()
   const { outcome, status } = await waitForOutcome(page);
   expect(outcome, status).toBe('completed');
   expect((await inspectedNames(page)).confusion).toEqual(expect.arrayContaining(CLASS_NAMES));
+});
+
+test('a .tar.gz of the same images shows the same classes and skipped files', async () => {
+  const { page } = opened;
+  const tarPath = join(dir, 'colours.tar.gz');
+  await createTar({ gzip: true, file: tarPath, cwd: dir }, ['colours']);
+  await page.setInputFiles('#folder-archive-input', tarPath);
+  await waitForData(page, 'your images, colours.tar.gz');
+  await expectFolderShown(page);
 });
 
 test('a .zip dropped on the Your images area is read like a chosen one', async () => {
