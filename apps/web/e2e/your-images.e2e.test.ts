@@ -17,7 +17,9 @@ import {
   startTraining,
   waitForOutcome,
 } from './support/page.js';
-import { startPreview } from './support/preview-server.js';
+import { APP_DIR, startPreview } from './support/preview-server.js';
+
+const ARTIFACTS = `${APP_DIR}test-artifacts`;
 
 /** The user's classes, created out of order: the page must sort them as torchvision does. */
 const COLOURS = { tomato: [220, 40, 30], sky: [40, 120, 230], lime: [60, 200, 40] } as const;
@@ -101,6 +103,7 @@ beforeAll(async () => {
   await writeMessyFolder(folder);
   zipPath = join(dir, 'colours.zip');
   await writeFile(zipPath, await zipFolder(folder, 'colours'));
+  await mkdir(ARTIFACTS, { recursive: true });
   preview = await startPreview();
   browser = await launchChromium();
   opened = await openDemo(browser.context, preview.url, { allChecked: false });
@@ -215,6 +218,8 @@ test('a picked folder shows its classes, counts, thumbnails and skipped files, a
   expect(info.classNames).toEqual(CLASS_NAMES);
   expect(info.modelOptions).toMatchObject({ numClasses: 3 });
   expect(decoded.tensors.get('fc3.weight')?.shape).toEqual([3, 84]);
+  await (await page.$('#data'))?.screenshot({ path: `${ARTIFACTS}/your-images.png` });
+  await (await page.$('#inspect'))?.screenshot({ path: `${ARTIFACTS}/your-images-inspect.png` });
 
   const top = await classifyImage(page, COLOURS.sky);
   expect(
