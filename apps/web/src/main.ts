@@ -9,6 +9,7 @@ import type {
   BackendStatus,
   DataSummary,
   Inspection,
+  PickedImages,
   TrainOutcome,
   WorkerEvent,
 } from './protocol.js';
@@ -18,11 +19,13 @@ import { acceptDroppedFile, onFileChosen } from './ui/drop-target.js';
 import { type InspectionElements, renderInspection } from './ui/inspection-view.js';
 import { showMessage } from './ui/message-view.js';
 import { ModelDownloads } from './ui/model-downloads.js';
+import { acceptDroppedImages, imagesFromFolderInput } from './ui/picked-images.js';
 import { clearCanvas, drawRgb } from './ui/rgb-canvas.js';
 import { runtimeTexts } from './ui/runtime-header.js';
 import { type StartState, startHint, stillChecking } from './ui/start-hint.js';
 import { renderTopK } from './ui/top-k-bars.js';
 import { parseTrainSettings, SettingsError } from './ui/train-settings.js';
+import { renderYourImages } from './ui/your-images-view.js';
 import { WorkerClient } from './worker-client.js';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -42,6 +45,10 @@ const ui = {
   dataError: byId('data-error'),
   dataProgress: byId<HTMLProgressElement>('data-progress'),
   archiveInput: byId<HTMLInputElement>('archive-input'),
+  folderInput: byId<HTMLInputElement>('folder-input'),
+  folderArchiveInput: byId<HTMLInputElement>('folder-archive-input'),
+  useSample: byId<HTMLButtonElement>('use-sample'),
+  yourImages: byId('your-images'),
   form: byId<HTMLFormElement>('train-form'),
   formError: byId('form-error'),
   start: byId<HTMLButtonElement>('start'),
@@ -124,6 +131,9 @@ function setPhase(next: Phase, what = ''): void {
   ui.pause.textContent = next === 'paused' ? 'Resume' : 'Pause';
   ui.stop.disabled = !running;
   ui.archiveInput.disabled = next !== 'idle';
+  ui.folderInput.disabled = next !== 'idle';
+  ui.folderArchiveInput.disabled = next !== 'idle';
+  ui.useSample.disabled = next !== 'idle';
   // Not while paused: the paused run holds the worker's TensorFlow.js queue until it ends, so
   // a download asked for then would only start after Stop or the run's end.
   ui.download.disabled = !idle;
@@ -171,7 +181,7 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'data-progress':
       ui.dataProgress.hidden = false;
       ui.dataProgress.value = event.fraction;
-      ui.dataStatus.textContent = `Reading the archive: ${event.phase}, ${(100 * event.fraction).toFixed(0)} %`;
+      ui.dataStatus.textContent = `Reading ${readingWhat}: ${event.phase}, ${(100 * event.fraction).toFixed(0)} %`;
       break;
     case 'progress': {
       charts.addLosses(event.steps, event.losses);
@@ -200,14 +210,23 @@ function onWorkerEvent(event: WorkerEvent): void {
 
 function describeData(summary: DataSummary): string {
   const what = summary.source === 'sample' ? 'the embedded sample' : summary.source;
-  return `Data: ${what} — ${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')} test images.`;
+  const counts = `${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')}`;
+  return summary.folder
+    ? `Data: your images, ${what} — ${counts} validation images of ${summary.classNames.length} classes (${summary.classNames.join(', ')}).`
+    : `Data: ${what} — ${counts} test images.`;
 }
 
 function adoptSummary(summary: DataSummary): void {
   dataReady = true;
+  if (summary.classNames.join('\n') !== classNames.join('\n')) {
+    // A new model for other classes: the last image's result was the old model's.
+    ui.classifyResult.replaceChildren();
+  }
   classNames = summary.classNames;
   trainCount = summary.trainCount;
   ui.dataStatus.textContent = describeData(summary);
+  renderYourImages(ui.yourImages, summary);
+  ui.useSample.hidden = summary.source === 'sample';
 }
 
 /**
@@ -236,12 +255,16 @@ async function selectBackend(name: BackendName): Promise<void> {
   setPhase('idle');
 }
 
-async function loadArchive(file: File): Promise<void> {
+/** What the data progress line says is being read. */
+let readingWhat = 'the archive';
+
+async function loadData(what: string, load: () => Promise<DataSummary>): Promise<void> {
   if (phase !== 'idle') return;
   ui.dataError.textContent = '';
-  setPhase('busy', 'the archive is read');
+  readingWhat = what;
+  setPhase('busy', `${what} is read`);
   try {
-    adoptSummary(await worker.request({ type: 'load-archive', file }));
+    adoptSummary(await load());
     showInspection(await worker.request({ type: 'inspect' }), 'Untrained weights: test accuracy');
   } catch (error) {
     showMessage(ui.dataError, (error as Error).message);
@@ -249,6 +272,15 @@ async function loadArchive(file: File): Promise<void> {
   }
   ui.dataProgress.hidden = true;
   setPhase('idle');
+}
+
+function loadArchive(file: File): Promise<void> {
+  return loadData('the archive', () => worker.request({ type: 'load-archive', file }));
+}
+
+function loadYourImages(images: PickedImages): Promise<void> {
+  const name = images.kind === 'files' ? images.name : images.file.name;
+  return loadData(name, () => worker.request({ type: 'load-image-folder', images }));
 }
 
 function readSettings(): ReturnType<typeof parseTrainSettings> | undefined {
@@ -370,8 +402,9 @@ async function classify(file: Blob, name: string): Promise<void> {
   try {
     const image = await imageFileToRgb(file, name);
     drawRgb(ui.imagePreview, image.pixels, 32, 32);
-    const top = await worker.request({ type: 'classify', pixels: image.pixels });
-    renderTopK(ui.classifyResult, top, classNames);
+    // The model's own class names: a loaded weights file's, or the data's it was trained on.
+    const result = await worker.request({ type: 'classify', pixels: image.pixels });
+    renderTopK(ui.classifyResult, result.top, result.classNames);
     ui.imagePreview.setAttribute('aria-label', `${name} at 32×32`);
   } catch (error) {
     // The previous image's result must not stay on screen next to this file's error.
@@ -395,6 +428,23 @@ ui.stop.addEventListener('click', () => {
 ui.download.addEventListener('click', () => void downloadWeights());
 onFileChosen(ui.archiveInput, (file) => void loadArchive(file));
 acceptDroppedFile(byId('archive-drop'), (file) => void loadArchive(file));
+ui.folderInput.addEventListener('change', () => {
+  const images = imagesFromFolderInput(ui.folderInput.files ?? []);
+  ui.folderInput.value = '';
+  if (images) void loadYourImages(images);
+  else
+    ui.dataError.textContent =
+      'The chosen folder is empty: choose a folder with one folder of images per class.';
+});
+onFileChosen(ui.folderArchiveInput, (file) => void loadYourImages({ kind: 'archive', file }));
+acceptDroppedImages(
+  byId('your-images-drop'),
+  (images) => void loadYourImages(images),
+  (message) => showMessage(ui.dataError, message),
+);
+ui.useSample.addEventListener('click', () => {
+  void loadData('the embedded sample', () => worker.request({ type: 'load-sample' }));
+});
 onFileChosen(ui.weightsInput, (file) => void loadWeights(file));
 onFileChosen(ui.imageInput, (file) => void classify(file, file.name));
 acceptDroppedFile(byId('image-drop'), (file) => void classify(file, file.name));

@@ -5,6 +5,7 @@
  */
 
 import type { BackendDescription } from '@cnnkit/backends';
+import type { ImageFolderReport } from '@cnnkit/datasets';
 
 /** A backend of the worker's list (worker/backends.ts): 'wasm', 'webgl', 'webgpu', 'cpu'. */
 export type BackendName = string;
@@ -39,7 +40,29 @@ export interface DataSummary {
   readonly trainCount: number;
   readonly testCount: number;
   readonly classNames: readonly string[];
+  /** What was found in the visitor's own images (absent for CIFAR-10). */
+  readonly folder?: ImageFolderSummary;
 }
+
+/** The visitor's image folder as the "Your images" panel shows it. */
+export interface ImageFolderSummary {
+  readonly report: Omit<ImageFolderReport, 'skipped' | 'decoded' | 'fromCache'> & {
+    /** The first skipped files (a folder may have thousands), in path order. */
+    readonly skipped: ImageFolderReport['skipped'];
+    readonly skippedCount: number;
+  };
+  /** A few training images per class as the model sees them: 32×32 RGB bytes (HWC). */
+  readonly thumbnails: readonly { readonly label: number; readonly pixels: Uint8Array }[];
+}
+
+/** Images the visitor picked: a folder's files with their paths, or one archive. */
+export type PickedImages =
+  | {
+      readonly kind: 'files';
+      readonly name: string;
+      readonly files: readonly { readonly path: string; readonly file: Blob }[];
+    }
+  | { readonly kind: 'archive'; readonly file: File };
 
 /** Top-k classes of one image, most probable first. */
 export type TopK = readonly { readonly label: number; readonly probability: number }[];
@@ -83,6 +106,7 @@ export type WorkerRequest =
   | { readonly type: 'select-backend'; readonly backend: BackendName }
   | { readonly type: 'load-sample' }
   | { readonly type: 'load-archive'; readonly file: File }
+  | { readonly type: 'load-image-folder'; readonly images: PickedImages }
   | { readonly type: 'train'; readonly settings: TrainSettings }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
@@ -108,6 +132,7 @@ export interface WorkerResults {
   'select-backend': BackendStatus;
   'load-sample': DataSummary;
   'load-archive': DataSummary;
+  'load-image-folder': DataSummary;
   train: TrainOutcome;
   pause: null;
   resume: null;
@@ -116,7 +141,8 @@ export interface WorkerResults {
   'save-weights': Uint8Array;
   'export-model': ExportedDownload;
   'load-weights': Inspection;
-  classify: TopK;
+  /** The top classes, and the names of the model's outputs (a loaded file's own names). */
+  classify: { readonly top: TopK; readonly classNames: readonly string[] };
   'lose-webgl-context': boolean;
   benchmark: {
     readonly batchSize: number;

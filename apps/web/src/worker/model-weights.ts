@@ -27,7 +27,13 @@ export async function loadWeights(
   session.requireIdle('loading weights');
   let info: WeightsInfo;
   try {
-    info = loadedWeightsInfo(bytes, name, session.requireData().train.classNames);
+    const dataNames = session.requireData().train.classNames;
+    info = loadedWeightsInfo(bytes, name, dataNames);
+    if (info.classNames.length !== dataNames.length) {
+      throw new Error(
+        `its model tells ${info.classNames.length} classes apart (${namesList(info.classNames)}), the loaded images have ${dataNames.length} (${namesList(dataNames)}); load images of its classes first (2 · Data), then these weights.`,
+      );
+    }
     session.currentModel().loadWeights(bytes);
   } catch (error) {
     // Every problem, one per line: the page lists them.
@@ -36,4 +42,9 @@ export async function loadWeights(
   session.lastGoodWeights = bytes;
   session.weightsInfo = info;
   return inspect(session);
+}
+
+/** "cat, dog, …" — the first few names of a long list. */
+function namesList(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, …`;
 }

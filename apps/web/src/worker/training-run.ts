@@ -41,7 +41,7 @@ async function trainOnce(
   if (!backend) throw new Error('no backend is active');
   const loaders = trainingLoaders(data, settings);
   session.model?.dispose();
-  const model = SimpleCNN.create({ seed: settings.seed });
+  const model = SimpleCNN.create({ seed: settings.seed, numClasses: data.train.classNames.length });
   session.model = model;
   session.weightsInfo = pageWeightsInfo(data.train.classNames);
   const optimizer = new SgdOptimizer(model.parameters, {

@@ -9,6 +9,7 @@ import { activateBackend, checkFirstBackend, checkRemainingBackends } from './ba
 import { benchmarkTraining } from './benchmark.js';
 import { loadArchive, loadSample } from './data-loading.js';
 import { errorMessage } from './error-message.js';
+import { loadImageFolder } from './image-folder-loading.js';
 import { inspect } from './inspection.js';
 import { loadWeights, saveWeights } from './model-weights.js';
 import { predictTopK, singleImage } from './predictions.js';
@@ -39,6 +40,7 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
   'select-backend': (request) => session.exclusive(() => activateBackend(session, request.backend)),
   'load-sample': () => loadSample(session),
   'load-archive': (request) => loadArchive(session, request.file),
+  'load-image-folder': (request) => loadImageFolder(session, request.images),
   train: (request) => runTraining(session, request.settings),
   pause: () => {
     session.run?.pause();
@@ -63,12 +65,13 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
     session.exclusive(() => loadWeights(session, request.bytes, request.name)),
   classify: (request) =>
     session.exclusive(async () => {
+      const classNames = session.weightsInfo?.classNames ?? session.requireData().train.classNames;
       const [top] = await predictTopK(
         session.currentModel(),
-        singleImage(request.pixels, session.requireData().test.classNames),
+        singleImage(request.pixels, classNames),
       );
       if (!top) throw new Error('no prediction');
-      return top;
+      return { top, classNames };
     }),
   benchmark: (request) =>
     session.exclusive(async () => {

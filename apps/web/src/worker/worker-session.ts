@@ -48,7 +48,11 @@ export class WorkerSession {
   }
 
   currentModel(): SimpleCNN {
-    this.model ??= SimpleCNN.create({ seed: 0 });
+    // One output per class of the loaded data (CIFAR-10's 10 before any is loaded).
+    this.model ??= SimpleCNN.create({
+      seed: 0,
+      ...(this.data ? { numClasses: this.data.data.train.classNames.length } : {}),
+    });
     return this.model;
   }
 

@@ -75,7 +75,13 @@ export function browserImageDecoder(): ImageDecoder {
       try {
         header = imageSize(bytes);
       } catch (error) {
-        throw new Error(`not an image the browser decodes (${(error as Error).message})`);
+        const why = (error as Error).message;
+        // image-size's own wording for a text file is "unsupported file type: undefined".
+        throw new Error(
+          /unsupported file type/i.test(why)
+            ? 'not an image (no image format starts like this file)'
+            : `not a readable image (its header is damaged: ${why})`,
+        );
       }
       if (header.width * header.height > target.maxPixels) {
         throw new Error(
