@@ -253,7 +253,7 @@ test('the demo shows the top-3 of its trained model for its 24 test images (the 
   for (const [n, shown] of demoTop3.entries()) expect(shown).toEqual(top3(cnnkitLogits, n));
 });
 
-test('"Download as ONNX" gives a file that onnxruntime-web runs in a page to the demo’s top-3', async () => {
+test('"Download ONNX" gives a file that onnxruntime-web runs in a page to the demo’s top-3', async () => {
   const { page } = opened;
   const onnx = await download(page, '#download-onnx');
   expect(onnx.name).toBe('simple-cnn.onnx');
@@ -282,7 +282,7 @@ test('"Download as ONNX" gives a file that onnxruntime-web runs in a page to the
   expect(opened.errors).toEqual([]);
 });
 
-test('"Download as TF.js" gives a zip whose folder loadGraphModel loads in a page to the same logits', async () => {
+test('"Download TF.js" gives a zip whose folder loadGraphModel loads in a page to the same logits', async () => {
   const { page } = opened;
   const zip = await download(page, '#download-tfjs');
   expect(zip.name).toBe('simple-cnn-tfjs.zip');

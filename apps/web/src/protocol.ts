@@ -91,7 +91,7 @@ export interface Inspection {
   readonly filterSize: number;
 }
 
-/** A format of "Download as …": an ONNX file, or a TF.js graph model zipped with its shards. */
+/** A format of "Download ONNX" / "Download TF.js": an ONNX file, or a TF.js graph model zipped with its shards. */
 export type ExportFormat = 'onnx' | 'tfjs';
 
 /** A file the page saves as a download. */

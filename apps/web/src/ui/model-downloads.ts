@@ -19,7 +19,7 @@ function saveFile(bytes: Uint8Array, name: string, type: string): void {
 }
 
 /**
- * The "Download as ONNX" and "Download as TF.js" buttons: each asks the worker for the
+ * The "Download ONNX" and "Download TF.js" buttons: each asks the worker for the
  * current model in that format (`exportModel`) and saves the file; the status line says what
  * was saved and how to load it, or the error and what to do.
  */
