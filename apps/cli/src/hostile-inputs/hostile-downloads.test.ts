@@ -187,18 +187,26 @@ describe('the cache', () => {
   });
 
   it('two downloads at once: the second waits for the first and reuses its result', async () => {
-    // About 20 s: long enough that the second process, slow to start on a loaded machine, still
-    // finds the first one downloading (at 4 s it once arrived after the end).
-    mirror.mode = { kind: 'slow', bytes: 4 * 1024, everyMs: 100 };
-    const first = download([], { timeoutMs: 60_000 });
-    await waitFor(() => mirror.requests.length === 1, 20_000);
-    const second = await download([], { timeoutMs: 60_000 });
-    const firstRun = await first;
-    expect([firstRun.code, second.code]).toEqual([0, 0]);
-    expect(notices(second)[0]).toMatch(
+    // The mirror holds the second half of the body until the second process says it waits
+    // for the first one's lock: no timing has to outlast a slow start on a loaded machine.
+    let release = () => {};
+    mirror.mode = { kind: 'held', release: new Promise<void>((resolve) => (release = resolve)) };
+    const first = download([], { timeoutMs: 120_000 });
+    await waitFor(() => mirror.requests.length === 1, 60_000);
+    let secondWaits = false;
+    const second = download([], {
+      timeoutMs: 120_000,
+      onStderr: (stderr) => {
+        secondWaits ||= stderr.includes('another download into this cache is running');
+      },
+    });
+    await waitFor(() => secondWaits, 60_000).finally(release);
+    const [firstRun, secondRun] = await Promise.all([first, second]);
+    expect([firstRun.code, secondRun.code]).toEqual([0, 0]);
+    expect(notices(secondRun)[0]).toMatch(
       /^cnnkit: another download into this cache is running \(process \d+ on .*\); waiting for it to finish$/,
     );
-    expect(second.stdout).toBe(firstRun.stdout);
+    expect(secondRun.stdout).toBe(firstRun.stdout);
     expect(mirror.requests).toHaveLength(1);
     expect(await downloads()).toEqual([]);
   });

@@ -15,7 +15,9 @@ export type MirrorMode =
   /** Zeros without end and without a Content-Length. */
   | { readonly kind: 'endless' }
   /** The body in pieces of `bytes` every `everyMs`: a slow but healthy mirror. */
-  | { readonly kind: 'slow'; readonly bytes: number; readonly everyMs: number };
+  | { readonly kind: 'slow'; readonly bytes: number; readonly everyMs: number }
+  /** Headers and the first half of the body, the rest once `release` resolves. */
+  | { readonly kind: 'held'; readonly release: Promise<void> };
 
 export interface HostileMirror {
   readonly url: string;
@@ -53,6 +55,14 @@ export async function startHostileMirror(body: Uint8Array): Promise<HostileMirro
     });
     if (mode.kind === 'stall') {
       response.flushHeaders();
+      return;
+    }
+    if (mode.kind === 'held') {
+      const half = Math.floor(payload.length / 2);
+      response.write(payload.subarray(0, half));
+      void mode.release.then(() => {
+        if (!response.destroyed) response.end(payload.subarray(half));
+      });
       return;
     }
     if (mode.kind === 'trickle' || mode.kind === 'slow') {

@@ -34,6 +34,8 @@ export interface MeasuredRunOptions {
   readonly cwd?: string;
   /** Called once the child has started, e.g. to kill it at the right moment. */
   readonly onStart?: (pid: number) => void;
+  /** Called with all of stderr so far each time the child writes to it. */
+  readonly onStderr?: (stderr: string) => void;
 }
 
 /** `cnnkit …args` in a fresh Node process, measured. */
@@ -54,7 +56,10 @@ export async function runCnnkit(
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      options.onStderr?.(stderr);
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
