@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import type { ResizePolicy } from '@cnnkit/contracts';
 import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { RECIPE_NAMES, type RecipeName } from '@cnnkit/recipes';
+import { smallBatchSize } from '@cnnkit/wasm-kernels/node';
 import { Command, Option } from 'commander';
 import { backendNames } from './backend.js';
-import { smallBatchSize } from './default-threads.js';
 import {
   fractionBetweenZeroAndOne,
   integerAtLeast,

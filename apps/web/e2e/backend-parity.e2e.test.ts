@@ -177,6 +177,7 @@ test.each(['webgpu', 'webgl', 'wasm'])(
     const rows = await backendRows(opened.page);
     expect(rows[backend]?.state, `${backend}: ${rows[backend]?.detail}`).toBe('ok');
     const result = await trainOn(backend);
+    runs.set(backend, result);
     const reference = runs.get('cpu');
     if (!reference) throw new Error('the cpu run did not finish');
     const difference = largestRelativeDifference(result.weights, reference.weights);
@@ -188,3 +189,38 @@ test.each(['webgpu', 'webgl', 'wasm'])(
     expect(opened.errors).toEqual([]);
   },
 );
+
+test('wasm trains to the same bits on all threads as on auto, which chose 1 thread for batch 4', async () => {
+  const { page } = opened;
+  const auto = runs.get('wasm');
+  if (!auto) throw new Error('the wasm run did not finish');
+  const wasmDetail = () =>
+    page.textContent('.backend-option[data-backend="wasm"] .backend-detail') as Promise<string>;
+  // 'auto' (the default) trains batches below 16 on 1 thread, as `cnnkit train` does.
+  expect(await page.inputValue('#thread-count')).toBe('auto');
+  expect(await wasmDetail()).toMatch(/, 1 thread$/);
+  const choices = await page.$$eval('#thread-count option', (options) =>
+    options.map((o) => (o as HTMLOptionElement).value),
+  );
+  // CI's machines have 2 logical cores; the page offers auto, then 1 up to them.
+  expect(choices.slice(0, 2)).toEqual(['auto', '1']);
+  const most = Number(choices.at(-1));
+  expect(most).toBeGreaterThanOrEqual(2);
+  await page.selectOption('#thread-count', String(most));
+  await page.waitForFunction(
+    (threads) =>
+      document.body.dataset.phase === 'idle' &&
+      document
+        .querySelector('.backend-option[data-backend="wasm"] .backend-detail')
+        ?.textContent?.endsWith(`, ${threads} threads`),
+    most,
+  );
+  const allThreads = await trainOn('wasm');
+  expect(await wasmDetail()).toMatch(new RegExp(`, ${most} threads$`));
+  for (const [name, expected] of auto.weights) {
+    expect(allThreads.weights.get(name), name).toEqual(expected);
+  }
+  expect(allThreads.accuracyLine).toBe(auto.accuracyLine);
+  await page.selectOption('#thread-count', 'auto');
+  expect(opened.errors).toEqual([]);
+});

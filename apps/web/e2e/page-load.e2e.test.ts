@@ -32,7 +32,16 @@ test('the page loads under a sub-path with no console errors, checks backends an
   for (const row of Object.values(rows)) expect(row.state).not.toBe('checking');
   expect(await page.textContent('#runtime-isolated')).toBe('yes');
   expect(await page.textContent('#runtime-backend')).toBe('wasm');
-  expect(Number(await page.textContent('#runtime-threads'))).toBeGreaterThanOrEqual(1);
+  // The thread setting: enabled on wasm in this isolated page, on auto; the backend started
+  // with every logical core (so that any count can be chosen later).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(await page.isEnabled('#thread-count')).toBe(true);
+  expect(await page.inputValue('#thread-count')).toBe('auto');
+  expect(await page.$$eval('#thread-count option', (o) => o.map((e) => e.textContent))).toEqual([
+    `auto (${cores})`,
+    ...Array.from({ length: Math.min(cores, 16) }, (_, i) => String(i + 1)),
+  ]);
+  expect(rows.wasm?.detail).toMatch(new RegExp(`, ${cores} threads?$`));
   // The header names the build the worker's kernels run, as simdVariant() reports it there.
   expect(await page.isVisible('#runtime-kernels')).toBe(true);
   expect(await page.textContent('#runtime-kernels-item')).toBe(

@@ -3,6 +3,7 @@
 //
 //   pnpm --filter @cnnkit/web bench:browser            (turbo builds the app first)
 //   node scripts/bench-browser.mjs --seconds 8 --repeats 3 --backends wasm,webgl
+//   node scripts/bench-browser.mjs --backends wasm --threads 1,2   (wasm per thread count)
 //
 // Serves the production build with `vite preview` (COOP/COEP: threaded wasm) on 127.0.0.1,
 // opens it with ?debug and times the page's own training worker: the trainer's real loop
@@ -22,18 +23,22 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '2' },
     backends: { type: 'string', default: 'wasm,webgl,webgpu,cpu' },
     batches: { type: 'string', default: '4,64' },
+    // wasm's kernel threads, one row each; default: the page's setting (all logical cores).
+    threads: { type: 'string', default: '' },
   },
 });
 const seconds = Number(values.seconds);
 const repeats = Number(values.repeats);
 const wanted = values.backends.split(',');
 const batchSizes = values.batches.split(',').map(Number);
+/** @type {(number | undefined)[]} */
+const wasmThreads = values.threads ? values.threads.split(',').map(Number) : [undefined];
 
 /**
  * The page's `window.cnnkitDebug` (src/main.ts sets it with `?debug`), as this script uses it.
  * @typedef {{ cnnkitDebug: { benchmark(options: BenchmarkOptions): Promise<BenchmarkResult> } }} DebugWindow
- * @typedef {{ backend: string, batchSize: number, warmupSteps: number, seconds: number }} BenchmarkOptions
- * @typedef {{ imagesPerSecond: number, steps: number, seconds: number }} BenchmarkResult
+ * @typedef {{ backend: string, batchSize: number, warmupSteps: number, seconds: number, threads?: number }} BenchmarkOptions
+ * @typedef {{ threads: number, imagesPerSecond: number, steps: number, seconds: number }} BenchmarkResult
  */
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -68,38 +73,48 @@ try {
       detail: row.querySelector('.backend-detail')?.textContent ?? '',
     })),
   );
-  /** @type {{ backend: string, detail: string, cells: { batchSize: number, runs: number[] }[] | null }[]} */
+  /** @type {{ backend: string, threads: number | null, detail: string, cells: { batchSize: number, runs: number[] }[] | null }[]} */
   const results = [];
   for (const row of rows.filter((r) => wanted.includes(r.name))) {
     if (row.state !== 'ok') {
-      results.push({ backend: row.name, detail: row.detail, cells: null });
+      results.push({ backend: row.name, threads: null, detail: row.detail, cells: null });
       continue;
     }
-    const cells = [];
-    for (const batchSize of batchSizes) {
-      const runs = [];
-      for (let r = 0; r < repeats; r++) {
-        // Runs in the page: the function's source is sent there, so it names nothing from here.
-        const result = await page.evaluate(
-          (options) =>
-            /** @type {DebugWindow} */ (/** @type {unknown} */ (window)).cnnkitDebug.benchmark(
-              options,
-            ),
-          {
-            backend: row.name,
-            batchSize,
-            warmupSteps: batchSize >= 32 ? 3 : 20,
-            seconds,
-          },
-        );
-        runs.push(result.imagesPerSecond);
-        process.stderr.write(
-          `${row.name} batch ${batchSize}: ${result.imagesPerSecond.toFixed(0)} images/s (${result.steps} steps in ${result.seconds.toFixed(1)} s)\n`,
-        );
+    for (const threads of row.name === 'wasm' ? wasmThreads : [undefined]) {
+      let ranThreads = 1;
+      const cells = [];
+      for (const batchSize of batchSizes) {
+        const runs = [];
+        for (let r = 0; r < repeats; r++) {
+          // Runs in the page: the function's source is sent there, so it names nothing from here.
+          const result = await page.evaluate(
+            (options) =>
+              /** @type {DebugWindow} */ (/** @type {unknown} */ (window)).cnnkitDebug.benchmark(
+                options,
+              ),
+            {
+              backend: row.name,
+              batchSize,
+              warmupSteps: batchSize >= 32 ? 3 : 20,
+              seconds,
+              ...(threads === undefined ? {} : { threads }),
+            },
+          );
+          runs.push(result.imagesPerSecond);
+          ranThreads = result.threads;
+          process.stderr.write(
+            `${row.name} ${result.threads} thread(s) batch ${batchSize}: ${result.imagesPerSecond.toFixed(0)} images/s (${result.steps} steps in ${result.seconds.toFixed(1)} s)\n`,
+          );
+        }
+        cells.push({ batchSize, runs });
       }
-      cells.push({ batchSize, runs });
+      const detail =
+        (await page.$eval(
+          `.backend-option[data-backend="${row.name}"] .backend-detail`,
+          (e) => e.textContent,
+        )) ?? row.detail;
+      results.push({ backend: row.name, threads: ranThreads, detail, cells });
     }
-    results.push({ backend: row.name, detail: row.detail, cells });
   }
 
   const chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], {
@@ -115,19 +130,19 @@ try {
     `SimpleCNN training images/s on the embedded sample; best of ${repeats} runs of ≥ ${seconds} s each, warm-up excluded.\n`,
   );
   console.log(
-    `| backend | ${batchSizes.map((b) => `batch ${b}`).join(' | ')} | runs | backend details |`,
+    `| backend | threads | ${batchSizes.map((b) => `batch ${b}`).join(' | ')} | runs | backend details |`,
   );
-  console.log(`| --- | ${batchSizes.map(() => '---:').join(' | ')} | --- | --- |`);
-  for (const { backend, detail, cells } of results) {
+  console.log(`| --- | ---: | ${batchSizes.map(() => '---:').join(' | ')} | --- | --- |`);
+  for (const { backend, threads, detail, cells } of results) {
     if (!cells) {
-      console.log(`| ${backend} | ${batchSizes.map(() => '–').join(' | ')} | – | ${detail} |`);
+      console.log(`| ${backend} | – | ${batchSizes.map(() => '–').join(' | ')} | – | ${detail} |`);
       continue;
     }
     const best = cells.map(({ runs }) => Math.max(...runs).toFixed(0));
     const all = cells
       .map(({ batchSize, runs }) => `${batchSize}: ${runs.map((v) => v.toFixed(0)).join('/')}`)
       .join('; ');
-    console.log(`| ${backend} | ${best.join(' | ')} | ${all} | ${detail} |`);
+    console.log(`| ${backend} | ${threads} | ${best.join(' | ')} | ${all} | ${detail} |`);
   }
 } finally {
   await browser.close();

@@ -10,6 +10,7 @@ import type {
   DataSummary,
   Inspection,
   PickedImages,
+  ThreadSetting,
   TrainOutcome,
   WorkerEvent,
 } from './protocol.js';
@@ -21,7 +22,7 @@ import { showMessage } from './ui/message-view.js';
 import { ModelDownloads } from './ui/model-downloads.js';
 import { acceptDroppedImages, imagesFromFolderInput } from './ui/picked-images.js';
 import { clearCanvas, drawRgb } from './ui/rgb-canvas.js';
-import { runtimeTexts } from './ui/runtime-header.js';
+import { type RuntimeTexts, runtimeTexts } from './ui/runtime-header.js';
 import { type StartState, startHint, stillChecking } from './ui/start-hint.js';
 import { renderTopK } from './ui/top-k-bars.js';
 import { parseTrainSettings, SettingsError } from './ui/train-settings.js';
@@ -36,7 +37,8 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 const ui = {
   backend: byId('runtime-backend'),
-  threads: byId('runtime-threads'),
+  threadCount: byId<HTMLSelectElement>('thread-count'),
+  threadNote: byId('thread-note'),
   kernelsItem: byId('runtime-kernels-item'),
   kernels: byId('runtime-kernels'),
   isolated: byId('runtime-isolated'),
@@ -87,6 +89,10 @@ let lastEpoch = 0;
 let runEpochs = 1;
 const backendStates = new Map<BackendName, BackendStatus['state']>();
 let activeBackend: BackendName | undefined;
+/** Why the active backend's thread count cannot change (null: it can). */
+let threadsFixedBecause: string | null = 'no backend has started yet';
+/** The header's thread setting; 'auto' picks per run by batch size (1 thread below 16). */
+let threadSetting: ThreadSetting = 'auto';
 /** The backend the visitor asked for last, while a switch is under way. */
 let wantedBackend: BackendName | undefined;
 
@@ -139,12 +145,50 @@ function setPhase(next: Phase, what = ''): void {
   ui.download.disabled = !idle;
   modelDownloads.setEnabled(idle);
   ui.weightsInput.disabled = !idle;
+  ui.threadCount.disabled = !idle || threadsFixedBecause !== null;
   ui.imageInput.disabled = !dataReady || next === 'starting' || next === 'busy';
   // Left enabled while switching: disabling it would drop the keyboard focus to <body>
   // between two arrow-key presses.
   backends.setEnabled(next === 'idle' || next === 'switching');
   document.body.dataset.phase = next;
   updateHints();
+}
+
+/** The header's thread setting: auto and the counts, and why it is fixed if it is. */
+function showThreads(texts: RuntimeTexts): void {
+  threadsFixedBecause = texts.threadsFixedBecause;
+  const counts = texts.threadChoices.map(
+    (n) => new Option(String(n), String(n), false, threadSetting === n),
+  );
+  ui.threadCount.replaceChildren(
+    ...(threadsFixedBecause === null
+      ? [new Option(`auto (${texts.threads})`, 'auto', false, threadSetting === 'auto'), ...counts]
+      : counts),
+  );
+  if (threadsFixedBecause !== null) ui.threadCount.value = String(texts.threads);
+  ui.threadCount.title =
+    threadsFixedBecause ??
+    'Threads of the wasm training kernels. auto: 1 below batch 16 (faster there), else every core; the weights do not depend on it.';
+  ui.threadNote.textContent = threadsFixedBecause ?? ui.threadCount.title;
+  ui.threadCount.disabled = phase !== 'idle' || threadsFixedBecause !== null;
+}
+
+async function setThreads(value: string): Promise<void> {
+  if (phase !== 'idle') return;
+  if (value === 'auto') {
+    // Applied when the next run starts, for its batch size.
+    threadSetting = 'auto';
+    return;
+  }
+  threadSetting = Number(value);
+  setPhase('busy', 'the threads change');
+  try {
+    // The worker's backend event redraws the setting with the count that now computes.
+    await worker.request({ type: 'set-threads', threads: threadSetting });
+  } catch (error) {
+    showMessage(ui.trainStatus, (error as Error).message);
+  }
+  setPhase('idle');
 }
 
 function showInspection(inspection: Inspection, what?: string): void {
@@ -168,9 +212,12 @@ function onWorkerEvent(event: WorkerEvent): void {
       backendStates.set(event.status.name, event.status.state);
       if (event.active) {
         activeBackend = event.status.name;
-        const texts = runtimeTexts(event.status);
+        const texts = runtimeTexts(event.status, {
+          logicalCores: navigator.hardwareConcurrency ?? 1,
+          isolated: self.crossOriginIsolated,
+        });
         ui.backend.textContent = texts.backend;
-        ui.threads.textContent = texts.threads;
+        showThreads(texts);
         ui.kernels.textContent = texts.kernels ?? '';
         ui.kernelsItem.hidden = texts.kernels === null;
       } else if (activeBackend === event.status.name && event.status.state === 'failed') {
@@ -334,7 +381,7 @@ async function startTraining(): Promise<void> {
       : `Training: starting when the check of ${checking} in progress ends…`;
   let outcome: TrainOutcome;
   try {
-    outcome = await worker.request({ type: 'train', settings });
+    outcome = await worker.request({ type: 'train', settings, threads: threadSetting });
   } catch (error) {
     outcome = { reason: 'error', message: (error as Error).message, step: 0 };
   }
@@ -426,6 +473,7 @@ ui.stop.addEventListener('click', () => {
     'Stopping after the current batch, then evaluating the model on the test images…';
 });
 ui.download.addEventListener('click', () => void downloadWeights());
+ui.threadCount.addEventListener('change', () => void setThreads(ui.threadCount.value));
 onFileChosen(ui.archiveInput, (file) => void loadArchive(file));
 acceptDroppedFile(byId('archive-drop'), (file) => void loadArchive(file));
 ui.folderInput.addEventListener('change', () => {
@@ -465,6 +513,7 @@ if (new URLSearchParams(location.search).has('debug')) {
         batchSize: number;
         warmupSteps: number;
         seconds: number;
+        threads?: number;
       }) => worker.request({ type: 'benchmark', ...options }),
     },
   });

@@ -25,6 +25,12 @@ export interface BackendStatus {
   readonly experimental: boolean;
 }
 
+/**
+ * The header's thread setting: a count, or 'auto' (each run picks by its batch size, as
+ * `cnnkit train` does: `defaultTrainingThreads` of @cnnkit/wasm-kernels).
+ */
+export type ThreadSetting = 'auto' | number;
+
 export interface TrainSettings {
   readonly lr: number;
   readonly momentum: number;
@@ -104,10 +110,11 @@ export type WorkerRequest =
   | { readonly type: 'init' }
   | { readonly type: 'check-backends' }
   | { readonly type: 'select-backend'; readonly backend: BackendName }
+  | { readonly type: 'set-threads'; readonly threads: number }
   | { readonly type: 'load-sample' }
   | { readonly type: 'load-archive'; readonly file: File }
   | { readonly type: 'load-image-folder'; readonly images: PickedImages }
-  | { readonly type: 'train'; readonly settings: TrainSettings }
+  | { readonly type: 'train'; readonly settings: TrainSettings; readonly threads: ThreadSetting }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
@@ -123,6 +130,8 @@ export type WorkerRequest =
       readonly batchSize: number;
       readonly warmupSteps: number;
       readonly seconds: number;
+      /** wasm only: the kernel threads to measure with (the current setting when absent). */
+      readonly threads?: number;
     };
 
 /** The `result` type of each request. */
@@ -130,6 +139,8 @@ export interface WorkerResults {
   init: { readonly isolated: boolean };
   'check-backends': null;
   'select-backend': BackendStatus;
+  /** wasm's status with the threads that now compute. */
+  'set-threads': BackendStatus;
   'load-sample': DataSummary;
   'load-archive': DataSummary;
   'load-image-folder': DataSummary;
@@ -145,6 +156,8 @@ export interface WorkerResults {
   classify: { readonly top: TopK; readonly classNames: readonly string[] };
   'lose-webgl-context': boolean;
   benchmark: {
+    /** The threads the backend computed with (1 except on wasm). */
+    readonly threads: number;
     readonly batchSize: number;
     readonly steps: number;
     readonly seconds: number;

@@ -10,10 +10,12 @@ describeBuiltPackage(new URL('..', import.meta.url), {
   exports: {
     entry: '@cnnkit/wasm-kernels',
     names: [
+      'defaultTrainingThreads',
       'prepareWasmTrainingKernels',
       'registerWasmTrainingKernels',
       'setWasmTrainingThreads',
       'simdVariant',
+      'smallBatchSize',
       'startWasmTraining',
       'supportedTfjsVersion',
     ],
@@ -33,7 +35,7 @@ function importInFreshNode(entry: string): string {
 describe('the other built entries', () => {
   it('export only their public API', () => {
     expect(importInFreshNode('@cnnkit/wasm-kernels/node')).toBe(
-      'enableRelaxedSimd,setWasmTrainingThreads,startWasmTraining',
+      'defaultTrainingThreads,enableRelaxedSimd,setWasmTrainingThreads,smallBatchSize,startWasmTraining',
     );
     expect(importInFreshNode('@cnnkit/wasm-kernels/vite')).toBe('cnnkitWasm');
   });

@@ -9,6 +9,8 @@
  *
  * @packageDocumentation
  */
+
+export { defaultTrainingThreads, smallBatchSize } from './default-training-threads.js';
 export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 export { setWasmTrainingThreads } from './set-wasm-training-threads.js';

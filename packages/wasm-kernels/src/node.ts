@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export { defaultTrainingThreads, smallBatchSize } from './default-training-threads.js';
 export { enableRelaxedSimd } from './enable-relaxed-simd.js';
 export { setWasmTrainingThreads } from './set-wasm-training-threads.js';
 export { startWasmTraining } from './start-wasm-training-node.js';

@@ -1,4 +1,5 @@
 import { rmdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { EpochRecord, EvaluationResult, JsonValue, TrainingMethod } from '@cnnkit/contracts';
 import {
   type BatchTransform,
@@ -25,11 +26,11 @@ import {
   train,
 } from '@cnnkit/trainer';
 import { openMetricsLog, saveCheckpoint } from '@cnnkit/trainer/node';
+import { defaultTrainingThreads } from '@cnnkit/wasm-kernels/node';
 import { writeFileAtomically } from '../atomic-file.js';
 import { selectBackend } from '../backend.js';
 import type { TrainOptions } from '../cli-program.js';
 import type { LoadedData } from '../data-source.js';
-import { defaultTrainingThreads } from '../default-threads.js';
 import { describeFileSystemError, isFileSystemError } from '../file-system-errors.js';
 import { describeSplit } from '../image-folder-report.js';
 import { abortOnSignals } from '../interrupt.js';
@@ -264,7 +265,7 @@ async function trainRun(
 
   const backend = await selectBackend({
     requested: options.backend,
-    threads: options.threads ?? defaultTrainingThreads(settings.batchSize),
+    threads: options.threads ?? defaultTrainingThreads(settings.batchSize, availableParallelism()),
     log: notify,
   });
   await recordSession(dir, plan, backend.name, activity);

@@ -1,11 +1,12 @@
 import { SimpleCNN } from '@cnnkit/models';
 import { SgdOptimizer, train } from '@cnnkit/trainer';
-import type { TrainOutcome, TrainSettings } from '../protocol.js';
+import type { ThreadSetting, TrainOutcome, TrainSettings } from '../protocol.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { RunControl } from './run-control.js';
 import { trainingLoaders } from './training-loaders.js';
 import { endedOutcome, failedOutcome } from './training-outcome.js';
 import { TrainingReports } from './training-reports.js';
+import { applyThreadSetting } from './wasm-threads.js';
 import { WeightSnapshots } from './weight-snapshots.js';
 import { pageWeightsInfo } from './weights-info.js';
 import type { WorkerSession } from './worker-session.js';
@@ -20,12 +21,16 @@ import type { WorkerSession } from './worker-session.js';
 export async function runTraining(
   session: WorkerSession,
   settings: TrainSettings,
+  threads: ThreadSetting,
 ): Promise<TrainOutcome> {
   if (session.run) throw new Error('training is already running');
   const control = new RunControl();
   session.run = control;
   try {
-    return await session.exclusive(() => trainOnce(session, settings, control));
+    return await session.exclusive(async () => {
+      await applyThreadSetting(session, threads, settings.batchSize);
+      return trainOnce(session, settings, control);
+    });
   } finally {
     session.run = undefined;
   }

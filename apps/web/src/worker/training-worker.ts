@@ -14,6 +14,7 @@ import { inspect } from './inspection.js';
 import { loadWeights, saveWeights } from './model-weights.js';
 import { predictTopK, singleImage } from './predictions.js';
 import { runTraining } from './training-run.js';
+import { setWasmThreads } from './wasm-threads.js';
 import { loseWebglContext } from './webgl-context.js';
 import { WorkerSession } from './worker-session.js';
 
@@ -38,10 +39,11 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
     return null;
   },
   'select-backend': (request) => session.exclusive(() => activateBackend(session, request.backend)),
+  'set-threads': (request) => session.exclusive(() => setWasmThreads(session, request.threads)),
   'load-sample': () => loadSample(session),
   'load-archive': (request) => loadArchive(session, request.file),
   'load-image-folder': (request) => loadImageFolder(session, request.images),
-  train: (request) => runTraining(session, request.settings),
+  train: (request) => runTraining(session, request.settings, request.threads),
   pause: () => {
     session.run?.pause();
     return null;
@@ -79,7 +81,9 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
       if (session.activeBackend !== request.backend) {
         await activateBackend(session, request.backend);
       }
-      return benchmarkTraining(session.requireData().train, request);
+      if (request.threads !== undefined) await setWasmThreads(session, request.threads);
+      const threads = session.statuses.get(request.backend)?.threads ?? 1;
+      return { threads, ...(await benchmarkTraining(session.requireData().train, request)) };
     }),
   'lose-webgl-context': () => session.activeBackend === 'webgl' && loseWebglContext(),
 };
