@@ -145,7 +145,7 @@ function setPhase(next: Phase, what = ''): void {
   ui.download.disabled = !idle;
   modelDownloads.setEnabled(idle);
   ui.weightsInput.disabled = !idle;
-  ui.threadCount.disabled = !idle || threadsFixedBecause !== null;
+  updateThreadControl();
   ui.imageInput.disabled = !dataReady || next === 'starting' || next === 'busy';
   // Left enabled while switching: disabling it would drop the keyboard focus to <body>
   // between two arrow-key presses.
@@ -170,6 +170,11 @@ function showThreads(texts: RuntimeTexts): void {
     threadsFixedBecause ??
     'Threads of the wasm training kernels. auto: 1 below batch 16 (faster there), else every core; the weights do not depend on it.';
   ui.threadNote.textContent = threadsFixedBecause ?? ui.threadCount.title;
+  updateThreadControl();
+}
+
+/** The setting changes only between runs, and only where the backend can change its threads. */
+function updateThreadControl(): void {
   ui.threadCount.disabled = phase !== 'idle' || threadsFixedBecause !== null;
 }
 
