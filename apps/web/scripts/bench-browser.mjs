@@ -23,7 +23,8 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '2' },
     backends: { type: 'string', default: 'wasm,webgl,webgpu,cpu' },
     batches: { type: 'string', default: '4,64' },
-    // wasm's kernel threads, one row each; default: the page's setting (all logical cores).
+    // wasm's kernel threads, one row each; default: the count the page's wasm backend started
+    // with (all logical cores).
     threads: { type: 'string', default: '' },
   },
 });
