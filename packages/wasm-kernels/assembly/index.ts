@@ -13,6 +13,7 @@
 export { addBias } from './add-bias';
 export { col2im } from './col2im';
 export { conv2dFilterGrad } from './conv2d-filter-grad';
+export { conv2dFilterGradNhwc } from './conv2d-filter-grad-nhwc';
 export { conv2dForward } from './conv2d-forward';
 export { matmul } from './matmul';
 export { maxPoolGrad } from './max-pool-grad';

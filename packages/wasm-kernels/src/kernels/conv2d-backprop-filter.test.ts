@@ -170,6 +170,31 @@ const cases: ConvCase[] = [
     pad: 'valid',
     dilations: [2, 3],
   },
+  // Channel tiles (≥ 16 input channels, output channels a multiple of 4): whole tiles of 16
+  // output channels plus single vectors, an odd input channel left alone, blocks of output rows
+  // that end inside an image.
+  {
+    name: 'channel tiles: 17 → 36 channels, same, batch 3',
+    xShape: [3, 9, 7, 17],
+    filterShape: [3, 3, 17, 36],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'channel tiles: 24 → 64 channels (AirbenchNet), same, a row block ends mid-image',
+    xShape: [2, 14, 14, 24],
+    filterShape: [3, 3, 24, 64],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'channel tiles: 16 → 8 channels (vectors only), valid, dilation [2, 1]',
+    xShape: [2, 10, 9, 16],
+    filterShape: [2, 3, 16, 8],
+    strides: 1,
+    pad: 'valid',
+    dilations: [2, 1],
+  },
 ];
 
 function attrsOf(c: ConvCase, filterShape = c.filterShape) {
@@ -300,8 +325,9 @@ describe.each(kernelPaths.filter((p) => p.simd))(
     beforeAll(() => useKernelPath(true, relaxed));
     afterAll(() => useKernelPath(true));
 
-    // Parts are (input channel, filter row, pair of output channels): 7 output channels leave
-    // a single one in the last pair; SimpleCNN's conv1 has only 3 input channels.
+    // Planar parts are (input channel, filter row, pair of output channels): 7 output channels
+    // leave a single one in the last pair; SimpleCNN's conv1 has only 3 input channels. Channel
+    // tile parts are (filter tap, pair of input channels): 17 leaves one alone.
     const splitCases: ConvCase[] = [
       {
         name: 'SimpleCNN conv1 (3 → 6 channels, 5×5)',
@@ -314,6 +340,13 @@ describe.each(kernelPaths.filter((p) => p.simd))(
         name: '7 output channels, padding same',
         xShape: [2, 11, 11, 3],
         filterShape: [3, 3, 3, 7],
+        strides: 1,
+        pad: 'same',
+      },
+      {
+        name: 'channel tiles: 17 → 20 channels (parts are a tap and a pair of input channels)',
+        xShape: [3, 12, 12, 17],
+        filterShape: [3, 3, 17, 20],
         strides: 1,
         pad: 'same',
       },

@@ -53,6 +53,24 @@ export interface Conv2dFilterGradArgs {
   readonly dilationW: number;
 }
 
+/** The arguments of {@link SimdKernels.conv2dFilterGradNhwc} (assembly/conv2d-filter-grad-nhwc.ts). */
+export interface Conv2dFilterGradNhwcArgs {
+  readonly xp: HeapOffset;
+  readonly dy: HeapOffset;
+  readonly dw: HeapOffset;
+  readonly batch: number;
+  readonly inC: number;
+  readonly outC: number;
+  readonly xRows: number;
+  readonly xCols: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly filterW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly blockRows: number;
+}
+
 /** The arguments of {@link SimdKernels.conv2dForward} (assembly/conv2d-forward.ts). */
 export interface Conv2dForwardArgs {
   readonly x: HeapOffset;
@@ -190,6 +208,17 @@ export interface SimdKernels {
    */
   conv2dFilterGrad(args: Conv2dFilterGradArgs, split: KernelSplit): void;
   /**
+   * dW[fh, fw, ci, co] = Σ_b Σ_oh Σ_ow xp[b, oh + fh·dilationH, ow + fw·dilationW, ci]
+   *   · dy[b, oh, ow, co],
+   * where xp is [batch, xRows, xCols, inC] (the input with its padding made explicit) and dy is
+   * [batch, outH, outW, outC] with outC a multiple of 4. A part is one filter tap and one pair of
+   * input channels (the last input channel alone when inC is odd),
+   * (fh·filterW + fw)·⌈inC / 2⌉ + ci / 2, whose dW[fh, fw, ci..ci + 1, ·] it writes: parts
+   * [partFrom, partTo) of filterH·filterW·⌈inC / 2⌉. Output rows are summed in blocks of
+   * `blockRows` (of batch·outH); the result depends on blockRows, never on the parts.
+   */
+  conv2dFilterGradNhwc(args: Conv2dFilterGradNhwcArgs, split: KernelSplit): void;
+  /**
    * out[b, oh, ow, co] = Σ_fh Σ_fw Σ_ci
    *   x[b, oh·strideH + fh·dilationH, ow·strideW + fw·dilationW, ci] · w[fh, fw, ci, co]
    * for x [batch, xRows, xCols, inC] (padding already applied, large enough for every tap),
@@ -291,6 +320,24 @@ export interface SimdKernelExports {
     filterW: number,
     dilationH: number,
     dilationW: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  conv2dFilterGradNhwc(
+    xp: HeapOffset,
+    dy: HeapOffset,
+    dw: HeapOffset,
+    batch: number,
+    inC: number,
+    outC: number,
+    xRows: number,
+    xCols: number,
+    outH: number,
+    outW: number,
+    filterW: number,
+    dilationH: number,
+    dilationW: number,
+    blockRows: number,
     partFrom: number,
     partTo: number,
   ): void;
@@ -396,6 +443,7 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
   addBias: 'i32 i32 i32 i32 i32 i32 i32 i32',
   col2im: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  conv2dFilterGradNhwc: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dForward: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   matmul: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   maxPoolGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
@@ -414,6 +462,7 @@ export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
   'addBias',
   'col2im',
   'conv2dFilterGrad',
+  'conv2dFilterGradNhwc',
   'conv2dForward',
   'matmul',
   'maxPoolGrad',
@@ -475,6 +524,25 @@ export function bindSimdKernels(
       ];
       run(2, exports.conv2dFilterGrad as (...args: number[]) => void, args, s);
     },
+    conv2dFilterGradNhwc(a, s) {
+      const args = [
+        a.xp,
+        a.dy,
+        a.dw,
+        a.batch,
+        a.inC,
+        a.outC,
+        a.xRows,
+        a.xCols,
+        a.outH,
+        a.outW,
+        a.filterW,
+        a.dilationH,
+        a.dilationW,
+        a.blockRows,
+      ];
+      run(3, exports.conv2dFilterGradNhwc as (...args: number[]) => void, args, s);
+    },
     conv2dForward(a, s) {
       const args = [
         a.x,
@@ -493,11 +561,11 @@ export function bindSimdKernels(
         a.dilationH,
         a.dilationW,
       ];
-      run(3, exports.conv2dForward as (...args: number[]) => void, args, s);
+      run(4, exports.conv2dForward as (...args: number[]) => void, args, s);
     },
     matmul(a, s) {
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
-      run(4, exports.matmul as (...args: number[]) => void, args, s);
+      run(5, exports.matmul as (...args: number[]) => void, args, s);
     },
     maxPoolGrad(a, s) {
       const args = [
@@ -516,11 +584,11 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(5, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(6, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
     reluGrad(a, s) {
       const args = [a.dy, a.y, a.dx, a.n];
-      run(6, exports.reluGrad as (...args: number[]) => void, args, s);
+      run(7, exports.reluGrad as (...args: number[]) => void, args, s);
     },
     sgdStep(a, s) {
       const args = [
@@ -536,15 +604,15 @@ export function bindSimdKernels(
         a.hasBuffer,
         a.nesterov,
       ];
-      run(7, exports.sgdStep as (...args: number[]) => void, args, s);
+      run(8, exports.sgdStep as (...args: number[]) => void, args, s);
     },
     sumRows(a, s) {
       const args = [a.x, a.scratch, a.out, a.rows, a.channels];
-      run(8, exports.sumRows as (...args: number[]) => void, args, s);
+      run(9, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(9, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(10, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);
