@@ -83,13 +83,22 @@ class AirbenchNet(nn.Module):
         return self.head(x) * self.scale
 
 
-def patch_covariance(images, kernel_size=2):
+def patch_covariance(images, kernel_size=2, chunk=256):
     """E[p pᵀ] over every k×k patch p (flattened in (channel, row, column) order, the conv
-    weight's own order) of NCHW images, uncentred, as airbench estimates it."""
+    weight's own order) of NCHW images, uncentred, as airbench estimates it. As cnnkit's
+    patchCovariance, chunk by chunk of images, but summed in float64 throughout: one float32
+    matmul over millions of patches can lose enough precision (e.g. with a plain reference
+    BLAS) to make the small eigenvalues negative and the whitening weights NaN."""
     n, c, h, w = images.shape
-    patches = images.unfold(2, kernel_size, 1).unfold(3, kernel_size, 1)
-    patches = patches.permute(0, 2, 3, 1, 4, 5).reshape(-1, c * kernel_size * kernel_size)
-    return patches.T @ patches / len(patches)
+    d = c * kernel_size * kernel_size
+    total = torch.zeros(d, d, dtype=torch.float64)
+    count = 0
+    for part in images.split(chunk):
+        patches = part.unfold(2, kernel_size, 1).unfold(3, kernel_size, 1)
+        patches = patches.permute(0, 2, 3, 1, 4, 5).reshape(-1, d).double()
+        total += patches.T @ patches
+        count += len(patches)
+    return (total / count).to(images.dtype)
 
 
 def whitening_weights(covariance, in_channels, kernel_size=2, eps=5e-4):
@@ -97,6 +106,11 @@ def whitening_weights(covariance, in_channels, kernel_size=2, eps=5e-4):
     each divided by sqrt(eigenvalue + eps), then the same filters negated."""
     eigenvalues, eigenvectors = torch.linalg.eigh(covariance, UPLO="U")
     eigenvalues, eigenvectors = eigenvalues.flip(0), eigenvectors.T.flip(0)
+    if not bool((eigenvalues + eps > 0).all()):
+        raise ValueError(
+            f"whitening_weights: eigenvalue {eigenvalues.min().item()} + eps {eps} is not "
+            "positive: the covariance is not positive semi-definite; raise eps"
+        )
     scaled = eigenvectors / torch.sqrt(eigenvalues + eps).view(-1, 1)
     filters = scaled.reshape(-1, in_channels, kernel_size, kernel_size)
     return torch.cat((filters, -filters)), eigenvalues, eigenvectors
