@@ -54,6 +54,25 @@ export const biasReluGradKernel: FusedKernel<
 > = { kernelName: 'CnnkitBiasReluGrad' };
 
 /**
+ * The exact GELU of `torch.nn.GELU()`: `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))`, element-wise.
+ * Input `x` (float32); output `y`, within 2e-6 of PyTorch's over [-8, 8] (the accuracy of
+ * tfjs's `erf`). Used by `@cnnkit/models`' `gelu`; its gradient is {@link geluGradKernel}.
+ */
+export const geluKernel: FusedKernel<{ x: tf.Tensor }, NoAttrs, [y: tf.Tensor]> = {
+  kernelName: 'CnnkitGelu',
+};
+
+/**
+ * The gradient of {@link geluKernel}. Inputs `dy` and `x` (the forward input, same shape);
+ * output `dx = dy · (Φ(x) + x · φ(x))`, φ the standard normal density.
+ */
+export const geluGradKernel: FusedKernel<
+  { dy: tf.Tensor; x: tf.Tensor },
+  NoAttrs,
+  [dx: tf.Tensor]
+> = { kernelName: 'CnnkitGeluGrad' };
+
+/**
  * Mean softmax cross-entropy and its gradient in one call. Inputs `logits` (float32
  * `[batch, numClasses]`) and `labels` (int32 `[batch]`); outputs the float32 scalar
  * `-mean_b log(softmax(logits_b)[labels_b])` and the float32 `[batch, numClasses]` gradient

@@ -23,6 +23,8 @@ export {
   type FusedKernelInputs,
   type FusedSgdAttrs,
   fusedSgdKernel,
+  geluGradKernel,
+  geluKernel,
   hasFusedKernel,
   type NoAttrs,
   runFusedKernel,

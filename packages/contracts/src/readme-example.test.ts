@@ -8,6 +8,8 @@ describeBuiltPackage(new URL('..', import.meta.url), {
       'biasReluKernel',
       'defineFusedKernel',
       'fusedSgdKernel',
+      'geluGradKernel',
+      'geluKernel',
       'hasFusedKernel',
       'runFusedKernel',
       'softmaxCrossEntropyKernel',

@@ -1,10 +1,46 @@
+import '@cnnkit/tfjs-gradients';
+import { geluGradKernel, geluKernel, hasFusedKernel, runFusedKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
+
+/** x · Φ(x) from tfjs ops, Φ the standard normal distribution function. */
+function geluFromOps(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}
+
+/** dy · (Φ(x) + x · φ(x)), φ the standard normal density, from tfjs ops. */
+function geluGradFromOps(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  const density = tf.mul(1 / Math.sqrt(2 * Math.PI), tf.exp(tf.mul(-0.5, tf.square(x))));
+  return tf.mul(dy, tf.add(cdf, tf.mul(x, density)));
+}
+
+// Registered on first use rather than on import, so that no bundler can drop it as an unused
+// side effect; tfjs looks gradients up by kernel name when it records the forward call.
+function registerGradientOnce(): void {
+  if (tf.getGradient(geluKernel.kernelName) != null) return;
+  tf.registerGradient({
+    kernelName: geluKernel.kernelName,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const x = saved[0] as tf.Tensor;
+      return {
+        x: () =>
+          hasFusedKernel(geluGradKernel)
+            ? runFusedKernel(geluGradKernel, { dy: dy as tf.Tensor, x })[0]
+            : geluGradFromOps(dy as tf.Tensor, x),
+      };
+    },
+  });
+}
 
 /**
  * The exact GELU of `torch.nn.GELU()` (its default, `approximate='none'`):
- * `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))`, with tfjs-core's `erf` and its gradient. The cpu
- * and wasm backends of tfjs 4.22 both have an `Erf` kernel (cpu's is the Abramowitz–Stegun
- * 7.1.26 approximation, within 1.5e-7 of erf); the tests hold both to 2e-6 of PyTorch.
+ * `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))`. On a backend with the fused kernel `geluKernel` of
+ * `@cnnkit/contracts` (`@cnnkit/wasm-kernels` registers one for 'wasm') it is one kernel call,
+ * and one more for the gradient (`geluGradKernel`), which saves only x; elsewhere tfjs-core's
+ * `erf` and ops, with their gradient. The cpu and wasm backends of tfjs 4.22 both have an `Erf`
+ * kernel (cpu's is the Abramowitz–Stegun 7.1.26 approximation, within 1.5e-7 of erf, which the
+ * fused kernels use too); the tests hold both to 2e-6 of PyTorch.
  *
  * @example
  * ```ts
@@ -14,5 +50,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * ```
  */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as T);
+  if (!hasFusedKernel(geluKernel)) return tf.tidy(() => geluFromOps(x) as T);
+  registerGradientOnce();
+  return runFusedKernel(geluKernel, { x })[0] as T;
 }

@@ -4,6 +4,8 @@ import {
   biasReluGradKernel,
   biasReluKernel,
   fusedSgdKernel,
+  geluGradKernel,
+  geluKernel,
   softmaxCrossEntropyKernel,
 } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,6 +24,8 @@ describe('registerWasmTrainingKernels', () => {
       softmaxCrossEntropyKernel.kernelName,
       biasReluKernel.kernelName,
       biasReluGradKernel.kernelName,
+      geluKernel.kernelName,
+      geluGradKernel.kernelName,
     ]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2D,

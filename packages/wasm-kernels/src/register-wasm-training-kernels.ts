@@ -8,6 +8,7 @@ import { conv2DConfig } from './kernels/conv2d.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { fusedSgdConfig } from './kernels/fused-sgd.js';
+import { geluConfig, geluGradConfig } from './kernels/gelu.js';
 import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig } from './kernels/mean.js';
@@ -33,6 +34,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   softmaxCrossEntropyConfig,
   biasReluConfig,
   biasReluGradConfig,
+  geluConfig,
+  geluGradConfig,
 ];
 
 /**
@@ -41,7 +44,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * (`fusedSgdKernel`, used by `@cnnkit/trainer`'s SgdOptimizer) and a fused softmax
  * cross-entropy with its gradient (`softmaxCrossEntropyKernel`, used by its
  * crossEntropyLoss) and a fused bias + ReLU with its gradient (`biasReluKernel`,
- * `biasReluGradKernel`, used by `@cnnkit/models`' biasRelu) — the contracts of
+ * `biasReluGradKernel`, used by `@cnnkit/models`' biasRelu) and GELU with its gradient
+ * (`geluKernel`, `geluGradKernel`, used by its gelu) — the contracts of
  * `@cnnkit/contracts` —, and replaces MaxPoolGrad
  * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
  * Conv2DBackpropInput (a slow loop),
@@ -65,7 +69,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
  * added[0]; // 'Conv2DBackpropFilter'
- * added.length; // 5
+ * added.length; // 7
  * replaced.length; // 9
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {

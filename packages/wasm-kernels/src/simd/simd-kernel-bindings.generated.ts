@@ -90,6 +90,21 @@ export interface Conv2dForwardArgs {
   readonly dilationW: number;
 }
 
+/** The arguments of {@link SimdKernels.gelu} (assembly/gelu.ts). */
+export interface GeluArgs {
+  readonly x: HeapOffset;
+  readonly y: HeapOffset;
+  readonly n: number;
+}
+
+/** The arguments of {@link SimdKernels.geluGrad} (assembly/gelu.ts). */
+export interface GeluGradArgs {
+  readonly dy: HeapOffset;
+  readonly x: HeapOffset;
+  readonly dx: HeapOffset;
+  readonly n: number;
+}
+
 /** The arguments of {@link SimdKernels.matmul} (assembly/matmul.ts). */
 export interface MatmulArgs {
   readonly a: HeapOffset;
@@ -228,6 +243,15 @@ export interface SimdKernels {
    */
   conv2dForward(args: Conv2dForwardArgs, split: KernelSplit): void;
   /**
+   * y = x·Φ(x) for n floats. A part is four floats (the last part may have fewer): parts
+   * [partFrom, partTo) of ⌈n / 4⌉ are written.
+   */
+  gelu(args: GeluArgs, split: KernelSplit): void;
+  /**
+   * dx = dy·(Φ(x) + x·φ(x)) for n floats, φ(x) = exp(−x²/2)/√(2π). Parts as in gelu.
+   */
+  geluGrad(args: GeluGradArgs, split: KernelSplit): void;
+  /**
    * C[m×n] = op(A)·op(B), row-major, op = transpose when asked: A is [m×k] (stored [k×m] when
    * transposeA is not 0), B is [k×n] (stored [n×k] when transposeB is not 0). A part is four rows
    * of C (the last part may have fewer): parts [partFrom, partTo) of ⌈m / 4⌉ are written. Every
@@ -360,6 +384,15 @@ export interface SimdKernelExports {
     partFrom: number,
     partTo: number,
   ): void;
+  gelu(x: HeapOffset, y: HeapOffset, n: number, partFrom: number, partTo: number): void;
+  geluGrad(
+    dy: HeapOffset,
+    x: HeapOffset,
+    dx: HeapOffset,
+    n: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
   matmul(
     a: HeapOffset,
     b: HeapOffset,
@@ -445,6 +478,8 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGradNhwc: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dForward: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  gelu: 'i32 i32 i32 i32 i32',
+  geluGrad: 'i32 i32 i32 i32 i32 i32',
   matmul: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   maxPoolGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   reluGrad: 'i32 i32 i32 i32 i32 i32',
@@ -464,6 +499,8 @@ export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
   'conv2dFilterGrad',
   'conv2dFilterGradNhwc',
   'conv2dForward',
+  'gelu',
+  'geluGrad',
   'matmul',
   'maxPoolGrad',
   'reluGrad',
@@ -563,9 +600,17 @@ export function bindSimdKernels(
       ];
       run(4, exports.conv2dForward as (...args: number[]) => void, args, s);
     },
+    gelu(a, s) {
+      const args = [a.x, a.y, a.n];
+      run(5, exports.gelu as (...args: number[]) => void, args, s);
+    },
+    geluGrad(a, s) {
+      const args = [a.dy, a.x, a.dx, a.n];
+      run(6, exports.geluGrad as (...args: number[]) => void, args, s);
+    },
     matmul(a, s) {
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
-      run(5, exports.matmul as (...args: number[]) => void, args, s);
+      run(7, exports.matmul as (...args: number[]) => void, args, s);
     },
     maxPoolGrad(a, s) {
       const args = [
@@ -584,11 +629,11 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(6, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(8, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
     reluGrad(a, s) {
       const args = [a.dy, a.y, a.dx, a.n];
-      run(7, exports.reluGrad as (...args: number[]) => void, args, s);
+      run(9, exports.reluGrad as (...args: number[]) => void, args, s);
     },
     sgdStep(a, s) {
       const args = [
@@ -604,15 +649,15 @@ export function bindSimdKernels(
         a.hasBuffer,
         a.nesterov,
       ];
-      run(8, exports.sgdStep as (...args: number[]) => void, args, s);
+      run(10, exports.sgdStep as (...args: number[]) => void, args, s);
     },
     sumRows(a, s) {
       const args = [a.x, a.scratch, a.out, a.rows, a.channels];
-      run(9, exports.sumRows as (...args: number[]) => void, args, s);
+      run(11, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(10, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(12, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);
