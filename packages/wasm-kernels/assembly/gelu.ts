@@ -3,6 +3,8 @@
 // φ(x) = exp(−x²/2)/√(2π): one exp(−x²/2) serves both, since erfc's approximation below is a
 // polynomial times exp(−z²) with z = |x|/√2.
 
+import { storeLanes } from './simd-math';
+
 /** exp(v) for v ≤ 0, four lanes, within about 2 float32 ulps; 0 below −87.3 (and at −∞). */
 function expNonPositive(v: v128): v128 {
   // v = n·ln2 + r with |r| ≤ ln2/2 (ln2 in two parts, so n·ln2 is exact enough); exp(r) by
@@ -59,17 +61,6 @@ function loadLanes(at: usize, n: usize): v128 {
   return v;
 }
 
-/** Stores the first `n` lanes of `v` at `at` (all four when n ≥ 4). */
-function storeFirst(at: usize, v: v128, n: usize): void {
-  if (n >= 4) {
-    v128.store(at, v);
-    return;
-  }
-  store<f32>(at, f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
-  if (n > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
-}
-
 /**
  * y = x·Φ(x) for n floats. A part is four floats (the last part may have fewer): parts
  * [partFrom, partTo) of ⌈n / 4⌉ are written.
@@ -80,7 +71,7 @@ export function gelu(x: usize, y: usize, n: i32, partFrom: i32, partTo: i32): vo
   for (let at = (<usize>partFrom) << 4; at < to; at += 16) {
     const lanes = min(<usize>4, (end - at) >> 2);
     const v = loadLanes(x + at, lanes);
-    storeFirst(y + at, f32x4.mul(v, normalCdf(v, gaussian(v))), lanes);
+    storeLanes(y + at, f32x4.mul(v, normalCdf(v, gaussian(v))), <i32>lanes);
   }
 }
 
@@ -96,6 +87,6 @@ export function geluGrad(dy: usize, x: usize, dx: usize, n: i32, partFrom: i32, 
     const v = loadLanes(x + at, lanes);
     const g = gaussian(v);
     const slope = f32x4.add(normalCdf(v, g), f32x4.mul(v, f32x4.mul(g, inverseSqrt2Pi)));
-    storeFirst(dx + at, f32x4.mul(loadLanes(dy + at, lanes), slope), lanes);
+    storeLanes(dx + at, f32x4.mul(loadLanes(dy + at, lanes), slope), <i32>lanes);
   }
 }

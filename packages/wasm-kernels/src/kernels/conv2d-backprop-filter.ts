@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
+import { padForTaps } from './pad-for-taps.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -238,29 +239,9 @@ function filterGradientNhwc(
   dw: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
-  const { top, left } = info.padInfo;
-  const rows = outHeight + (filterHeight - 1) * dilationHeight;
-  const cols = outWidth + (filterWidth - 1) * dilationWidth;
-  const bottom = Math.max(0, rows - top - inHeight);
-  const right = Math.max(0, cols - left - inWidth);
-  const padded =
-    top > 0 || left > 0 || bottom > 0 || right > 0
-      ? wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
-          inputs: { x },
-          attrs: {
-            paddings: [
-              [0, 0],
-              [top, bottom],
-              [left, right],
-              [0, 0],
-            ],
-            constantValue: 0,
-          },
-          backend,
-        })
-      : undefined;
+  const padded = padForTaps(backend, x, info);
   const xp = padded ?? x;
   const [, xRows = 0, xCols = 0] = xp.shape;
   simd.conv2dFilterGradNhwc(

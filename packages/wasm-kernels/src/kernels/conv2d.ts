@@ -3,6 +3,7 @@ import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
+import { padForTaps } from './pad-for-taps.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -56,37 +57,14 @@ function conv2DChannelsLast(
     false,
     'channelsLast',
   );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { dilationHeight, dilationWidth } = info;
   if (batchSize * outHeight * outWidth * outChannels === 0) {
     return backend.makeOutput([...info.outShape], 'float32');
   }
 
-  // Rows and columns the taps reach from the top-left corner of the padded input. Padding
-  // beyond them is left out; rows the taps never reach need not be cut off, since a 'valid'
-  // convolution of the padded input then still has outHeight × outWidth outputs.
-  const rows = (outHeight - 1) * strideHeight + (filterHeight - 1) * dilationHeight + 1;
-  const cols = (outWidth - 1) * strideWidth + (filterWidth - 1) * dilationWidth + 1;
-  const { top, left } = info.padInfo;
-  const bottom = Math.max(0, rows - top - inHeight);
-  const right = Math.max(0, cols - left - inWidth);
-  const padded =
-    top > 0 || left > 0 || bottom > 0 || right > 0
-      ? wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
-          inputs: { x },
-          attrs: {
-            paddings: [
-              [0, 0],
-              [top, bottom],
-              [left, right],
-              [0, 0],
-            ],
-            constantValue: 0,
-          },
-          backend,
-        })
-      : undefined;
+  const padded = padForTaps(backend, x, info);
   const input = padded ?? x;
 
   const simd = simdKernelsFor(backend);
@@ -125,8 +103,8 @@ function conv2DChannelsLast(
       x: heapOffset(backend, input),
       w: heapOffset(backend, widened ?? filter),
       out: heapOffset(backend, out),
-      xRows: inHeight + top + bottom,
-      xCols: inWidth + left + right,
+      xRows: input.shape[1] ?? 0,
+      xCols: input.shape[2] ?? 0,
       inC: inChannels,
       outH: outHeight,
       outW: outWidth,
