@@ -2,16 +2,15 @@ import '@cnnkit/tfjs-gradients';
 import { geluGradKernel, geluKernel, hasFusedKernel, runFusedKernel } from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** x · Φ(x) from tfjs ops, Φ the standard normal distribution function. */
-function geluFromOps(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+/** Φ(x) = 0.5 · (1 + erf(x / √2)), the standard normal distribution function, from tfjs ops. */
+function normalCdfFromOps(x: tf.Tensor): tf.Tensor {
+  return tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 }
 
 /** dy · (Φ(x) + x · φ(x)), φ the standard normal density, from tfjs ops. */
 function geluGradFromOps(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
   const density = tf.mul(1 / Math.sqrt(2 * Math.PI), tf.exp(tf.mul(-0.5, tf.square(x))));
-  return tf.mul(dy, tf.add(cdf, tf.mul(x, density)));
+  return tf.mul(dy, tf.add(normalCdfFromOps(x), tf.mul(x, density)));
 }
 
 // Registered on first use rather than on import, so that no bundler can drop it as an unused
@@ -50,7 +49,8 @@ function registerGradientOnce(): void {
  * ```
  */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  if (!hasFusedKernel(geluKernel)) return tf.tidy(() => geluFromOps(x) as T);
+  // x · (0.5 · (1 + erf)) rounds once, like 0.5 · x · (1 + erf): halving is exact.
+  if (!hasFusedKernel(geluKernel)) return tf.tidy(() => tf.mul(x, normalCdfFromOps(x)) as T);
   registerGradientOnce();
   return runFusedKernel(geluKernel, { x })[0] as T;
 }

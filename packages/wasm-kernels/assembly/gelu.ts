@@ -3,7 +3,7 @@
 // φ(x) = exp(−x²/2)/√(2π): one exp(−x²/2) serves both, since erfc's approximation below is a
 // polynomial times exp(−z²) with z = |x|/√2.
 
-import { storeLanes } from './simd-math';
+import { loadLanes, storeLanes } from './simd-math';
 
 /** exp(v) for v ≤ 0, four lanes, within about 2 float32 ulps; 0 below −87.3 (and at −∞). */
 function expNonPositive(v: v128): v128 {
@@ -51,16 +51,6 @@ function gaussian(x: v128): v128 {
   return expNonPositive(f32x4.mul(f32x4.mul(x, x), f32x4.splat(-0.5)));
 }
 
-/** Loads the four floats at `at`, or the first `n` of them and zeros (n < 4). */
-function loadLanes(at: usize, n: usize): v128 {
-  if (n >= 4) return v128.load(at);
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(at));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
-  return v;
-}
-
 /**
  * y = x·Φ(x) for n floats. A part is four floats (the last part may have fewer): parts
  * [partFrom, partTo) of ⌈n / 4⌉ are written.
@@ -69,9 +59,9 @@ export function gelu(x: usize, y: usize, n: i32, partFrom: i32, partTo: i32): vo
   const end = (<usize>n) << 2;
   const to = min((<usize>partTo) << 4, end);
   for (let at = (<usize>partFrom) << 4; at < to; at += 16) {
-    const lanes = min(<usize>4, (end - at) >> 2);
+    const lanes = <i32>min(<usize>4, (end - at) >> 2);
     const v = loadLanes(x + at, lanes);
-    storeLanes(y + at, f32x4.mul(v, normalCdf(v, gaussian(v))), <i32>lanes);
+    storeLanes(y + at, f32x4.mul(v, normalCdf(v, gaussian(v))), lanes);
   }
 }
 
@@ -83,10 +73,10 @@ export function geluGrad(dy: usize, x: usize, dx: usize, n: i32, partFrom: i32, 
   const to = min((<usize>partTo) << 4, end);
   const inverseSqrt2Pi = f32x4.splat(0.3989422804);
   for (let at = (<usize>partFrom) << 4; at < to; at += 16) {
-    const lanes = min(<usize>4, (end - at) >> 2);
+    const lanes = <i32>min(<usize>4, (end - at) >> 2);
     const v = loadLanes(x + at, lanes);
     const g = gaussian(v);
     const slope = f32x4.add(normalCdf(v, g), f32x4.mul(v, f32x4.mul(g, inverseSqrt2Pi)));
-    storeLanes(dx + at, f32x4.mul(loadLanes(dy + at, lanes), slope), <i32>lanes);
+    storeLanes(dx + at, f32x4.mul(loadLanes(dy + at, lanes), slope), lanes);
   }
 }

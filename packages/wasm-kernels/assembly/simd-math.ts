@@ -20,6 +20,16 @@ export function hsum(v: v128): f32 {
   );
 }
 
+/** The four floats at `at`, or the first `n` of them and zeros (n < 4): storeLanes' twin. */
+export function loadLanes(at: usize, n: i32): v128 {
+  if (n >= 4) return v128.load(at);
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(at));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
+  return v;
+}
+
 /** Stores the first `n` lanes of `v` at `at` (all four when n ≥ 4). */
 export function storeLanes(at: usize, v: v128, n: i32): void {
   if (n >= 4) {

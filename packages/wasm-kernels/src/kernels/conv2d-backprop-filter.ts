@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
-import { padForTaps } from './pad-for-taps.js';
+import { padForTaps, tapPadding } from './pad-for-taps.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
 /**
@@ -58,10 +58,9 @@ export function conv2DBackpropFilter({
     false,
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { dilationHeight, dilationWidth } = info;
-  const { top, left } = info.padInfo;
 
   const dw = backend.makeOutput([...info.filterShape], 'float32');
   if (outHeight === 0 || outWidth === 0 || info.batchSize === 0) {
@@ -86,17 +85,9 @@ export function conv2DBackpropFilter({
   const perms = transposes[info.dataFormat];
   const xT = transpose({ inputs: { x }, attrs: { perm: [...perms.x] }, backend });
   const dyT = transpose({ inputs: { x: dy }, attrs: { perm: [...perms.dy] }, backend });
-  // Bottom/right padding that keeps every tap's last input row/column inside the padded input.
-  // Where the forward pass never reached the input's end the result has extra rows/columns,
-  // which the copy below drops; negative padding is not possible, so it is never cut.
-  const bottom = Math.max(
-    0,
-    (filterHeight - 1) * dilationHeight + (outHeight - 1) * strideHeight + 1 - top - inHeight,
-  );
-  const right = Math.max(
-    0,
-    (filterWidth - 1) * dilationWidth + (outWidth - 1) * strideWidth + 1 - left - inWidth,
-  );
+  // Where the forward pass never reached the input's end, the bottom/right padding that keeps
+  // every tap inside gives the result extra rows/columns, which the copy below drops.
+  const { top, bottom, left, right } = tapPadding(info);
   const sums = conv2d({
     inputs: { x: xT, filter: dyT },
     attrs: {

@@ -1,5 +1,5 @@
 import { geluGradKernel, geluKernel } from '@cnnkit/contracts';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
 import { defineWasmFusedKernel } from './define-wasm-kernel.js';
@@ -31,7 +31,7 @@ export function gelu(args: {
   const { backend } = args;
   const x = requireFloat32(args.inputs.x, 'x', geluKernel.kernelName);
   const y = backend.makeOutput([...x.shape], 'float32');
-  const n = x.shape.reduce((a, b) => a * b, 1);
+  const n = tf.util.sizeFromShape(x.shape);
   const simd = simdKernelsFor(backend);
   if (simd != null) {
     simd.gelu(
@@ -63,7 +63,7 @@ export function geluGrad(args: {
     throw new Error(`${kernelName}: dy [${dy.shape}] and x [${x.shape}] must have the same shape.`);
   }
   const dx = backend.makeOutput([...x.shape], 'float32');
-  const n = x.shape.reduce((a, b) => a * b, 1);
+  const n = tf.util.sizeFromShape(x.shape);
   const simd = simdKernelsFor(backend);
   if (simd != null) {
     simd.geluGrad(
