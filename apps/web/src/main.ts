@@ -207,7 +207,7 @@ function markInspectionStale(): void {
   ui.inspect.dataset.stale = 'true';
   ui.inspect.setAttribute('aria-busy', 'true');
   inspectionElements.accuracy.textContent =
-    'Training: this shows the weights from before the run until the end of the first epoch (or Stop).';
+    'Training: weights from before the run until the first epoch ends (or Stop).';
 }
 
 function onWorkerEvent(event: WorkerEvent): void {
