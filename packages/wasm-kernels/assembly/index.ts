@@ -15,6 +15,7 @@ export { col2im } from './col2im';
 export { conv2dFilterGrad } from './conv2d-filter-grad';
 export { conv2dFilterGradNhwc } from './conv2d-filter-grad-nhwc';
 export { conv2dForward } from './conv2d-forward';
+export { conv2dWinograd, winogradFilter } from './conv2d-winograd';
 export { gelu, geluGrad } from './gelu';
 export { matmul } from './matmul';
 export { maxPoolGrad } from './max-pool-grad';

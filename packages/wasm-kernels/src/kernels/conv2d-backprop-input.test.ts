@@ -137,6 +137,41 @@ const cases: InputGradientCase[] = [
     ],
     dataFormat: 'NCHW',
   },
+  // Winograd F(2×2, 3×3) on the flipped filter (stride 1, 3×3, padding ≤ 2, channels multiples
+  // of 4): its padding is 2 − the forward's on each side.
+  {
+    name: 'Winograd: same, 15×15 (odd: partial tiles)',
+    xShape: [2, 15, 15, 16],
+    filterShape: [3, 3, 16, 8],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'Winograd: valid (padding 2 all round), 32 input channels',
+    xShape: [3, 10, 12, 32],
+    filterShape: [3, 3, 32, 4],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: "Winograd: 24 input channels (AirbenchNet's first 3×3 layer: 16 + 8)",
+    xShape: [2, 9, 9, 24],
+    filterShape: [3, 3, 24, 16],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'Winograd: explicit asymmetric pad up to 2',
+    xShape: [2, 7, 6, 16],
+    filterShape: [3, 3, 16, 12],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 2],
+      [0, 0],
+    ],
+  },
 ];
 
 function dyShapeOf(c: InputGradientCase): number[] {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { conv2DWinograd, usesWinograd } from './conv2d-winograd.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
 
@@ -14,7 +15,9 @@ import { wasmKernelFunc } from './wasm-kernel-func.js';
  * columns) and padded by filter size − 1 − pad on each side, into `spread`
  * [batch, inH + filterH − 1, inW + filterW − 1, outChannels]; the filter is flipped in both
  * spatial axes with its channel axes swapped, [filterH, filterW, outChannels, inChannels].
- * NCHW is transposed to NHWC and back around that.
+ * NCHW is transposed to NHWC and back around that. With the SIMD module, NHWC runs as a
+ * matrix product and col2im, or, for 3×3 filters at stride 1, as the convolution above by
+ * Winograd's F(2×2, 3×3).
  */
 export function conv2DBackpropInput({
   inputs: { dy, filter },
@@ -42,6 +45,10 @@ export function conv2DBackpropInput({
   const channelsFirst = info.dataFormat === 'channelsFirst';
   const simd = simdKernelsFor(backend);
   if (simd != null && !channelsFirst) {
+    const transposedConv = winogradTransposedConv(info, dy);
+    if (transposedConv != null) {
+      return inputGradientWinograd(simd, backend, dy, filter, info, transposedConv);
+    }
     return inputGradientSimd(simd, backend, dy, filter, info);
   }
   const transpose = wasmKernelFunc<tf.TransposeInputs, tf.TransposeAttrs>(tf.Transpose);
@@ -81,22 +88,7 @@ export function conv2DBackpropInput({
   }
   if (dyNhwc !== dy) backend.disposeData(dyNhwc.dataId);
 
-  const filterValues = heapFloat32(backend, filter);
-  const flippedValues = heapFloat32(backend, flipped);
-  for (let fh = 0; fh < filterHeight; fh++) {
-    for (let fw = 0; fw < filterWidth; fw++) {
-      const source = (fh * filterWidth + fw) * inChannels * outChannels;
-      const target =
-        ((filterHeight - 1 - fh) * filterWidth + (filterWidth - 1 - fw)) * outChannels * inChannels;
-      for (let ci = 0; ci < inChannels; ci++) {
-        for (let co = 0; co < outChannels; co++) {
-          flippedValues[target + co * inChannels + ci] = filterValues[
-            source + ci * outChannels + co
-          ] as number;
-        }
-      }
-    }
-  }
+  flipFilter(backend, filter, flipped, info);
 
   const dx = conv2d({
     inputs: { x: spread, filter: flipped },
@@ -174,6 +166,82 @@ function inputGradientSimd(
   );
   backend.disposeData(filterT.dataId);
   backend.disposeData(cols.dataId);
+  return dx;
+}
+
+/**
+ * W flipped in both spatial axes with its channel axes swapped, into `flipped`
+ * ([filterH, filterW, outChannels, inChannels]): the filter of the convolution that gives dx.
+ */
+function flipFilter(
+  backend: WasmBackend,
+  filter: tf.TensorInfo,
+  flipped: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { filterHeight, filterWidth, inChannels, outChannels } = info;
+  const filterValues = heapFloat32(backend, filter);
+  const flippedValues = heapFloat32(backend, flipped);
+  for (let fh = 0; fh < filterHeight; fh++) {
+    for (let fw = 0; fw < filterWidth; fw++) {
+      const source = (fh * filterWidth + fw) * inChannels * outChannels;
+      const target =
+        ((filterHeight - 1 - fh) * filterWidth + (filterWidth - 1 - fw)) * outChannels * inChannels;
+      for (let ci = 0; ci < inChannels; ci++) {
+        for (let co = 0; co < outChannels; co++) {
+          flippedValues[target + co * inChannels + ci] = filterValues[
+            source + ci * outChannels + co
+          ] as number;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * At stride 1 with a 3×3 filter, dx is the convolution of dy with the flipped filter, padded
+ * by 2 − pad on each side: when that convolution is one {@link usesWinograd} takes (padding at
+ * most 2, channels that fit its tiles), its shape; otherwise undefined.
+ */
+function winogradTransposedConv(
+  info: tf.backend_util.Conv2DInfo,
+  dy: tf.TensorInfo,
+): tf.backend_util.Conv2DInfo | undefined {
+  const { top, bottom, left, right } = info.padInfo;
+  if (info.filterHeight !== 3 || info.filterWidth !== 3) return undefined;
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return undefined;
+  if (Math.max(top, bottom, left, right) > 2) return undefined;
+  const transposed = tf.backend_util.computeConv2DInfo(
+    dy.shape as [number, number, number, number],
+    [3, 3, info.outChannels, info.inChannels],
+    1,
+    1,
+    [
+      [0, 0],
+      [2 - top, 2 - bottom],
+      [2 - left, 2 - right],
+      [0, 0],
+    ],
+  );
+  const sameSize = transposed.outHeight === info.inHeight && transposed.outWidth === info.inWidth;
+  return sameSize && usesWinograd(transposed) ? transposed : undefined;
+}
+
+/** dx by Winograd's F(2×2, 3×3): the forward convolution of dy with the flipped filter. */
+function inputGradientWinograd(
+  simd: SimdKernels,
+  backend: WasmBackend,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  transposedConv: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const flipped = backend.makeOutput([3, 3, info.outChannels, info.inChannels], 'float32');
+  flipFilter(backend, filter, flipped, info);
+  const dx = backend.makeOutput([...info.inShape], 'float32');
+  conv2DWinograd(simd, backend, dy, flipped, dx, transposedConv);
+  backend.disposeData(flipped.dataId);
   return dx;
 }
 

@@ -147,6 +147,57 @@ const cases: ConvCase[] = [
     ],
     dataFormat: 'NCHW',
   },
+  // Winograd F(2×2, 3×3) (3×3, stride 1, channels multiples of 4): odd and even output sizes
+  // (partial tiles), odd tile counts in a chunk, several parts, output channels in blocks of 16
+  // and single vectors.
+  {
+    name: 'Winograd: AirbenchNet 24 → 64, 15×15 (odd: partial tiles), same',
+    xShape: [2, 15, 15, 24],
+    filterShape: [3, 3, 24, 64],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'Winograd: valid, 8×10 outputs, 60 tiles in 4 parts of 15 (odd chunk)',
+    xShape: [3, 10, 12, 8],
+    filterShape: [3, 3, 8, 16],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'Winograd: 9×7 same, 100 tiles in 7 parts, 32 output channels',
+    xShape: [5, 9, 7, 4],
+    filterShape: [3, 3, 4, 32],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'Winograd: explicit asymmetric pad',
+    xShape: [2, 6, 7, 4],
+    filterShape: [3, 3, 4, 16],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    name: 'Winograd: 28 output channels (a block of 16, then 3 single vectors)',
+    xShape: [2, 7, 9, 8],
+    filterShape: [3, 3, 8, 28],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'Winograd: NCHW',
+    xShape: [2, 8, 6, 5],
+    filterShape: [3, 3, 8, 16],
+    strides: 1,
+    pad: 'same',
+    dataFormat: 'NCHW',
+  },
 ];
 
 function runConv(c: ConvCase, x: Float32Array, filter: Float32Array): Float32Array {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { conv2DWinograd, usesWinograd } from './conv2d-winograd.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
 import { padForTaps } from './pad-for-taps.js';
@@ -13,7 +14,8 @@ import { wasmKernelFunc } from './wasm-kernel-func.js';
  *
  * XNNPACK, which the wasm backend uses, runs 3–5 GMAC/s on the few channels of a small CNN;
  * register tiles over neighbouring output pixels and output channels, with fused multiply-adds
- * where the engine has relaxed SIMD, do better. Padding is made explicit in a copy of x
+ * where the engine has relaxed SIMD, do better; 3×3 filters at stride 1 (residual nets) go by
+ * Winograd's F(2×2, 3×3), 2.25 times fewer multiply-adds. Padding is made explicit in a copy of x
  * (PadV2); a filter whose output channels are not a multiple of 4 is copied with zero columns
  * up to one. NCHW is transposed to NHWC and back (the backend's own Conv2D refuses it). Without
  * the SIMD module the padded input goes to the backend's Conv2D as 'valid', which also fixes its
@@ -64,10 +66,15 @@ function conv2DChannelsLast(
     return backend.makeOutput([...info.outShape], 'float32');
   }
 
+  const simd = simdKernelsFor(backend);
+  if (simd != null && usesWinograd(info)) {
+    const out = backend.makeOutput([...info.outShape], 'float32');
+    conv2DWinograd(simd, backend, x, filter, out, info);
+    return out;
+  }
   const padded = padForTaps(backend, x, info);
   const input = padded ?? x;
 
-  const simd = simdKernelsFor(backend);
   if (simd == null) {
     const out = runOriginalKernel(tf.Conv2D, {
       inputs: { x: input, filter },

@@ -90,6 +90,30 @@ export interface Conv2dForwardArgs {
   readonly dilationW: number;
 }
 
+/** The arguments of {@link SimdKernels.conv2dWinograd} (assembly/conv2d-winograd.ts). */
+export interface Conv2dWinogradArgs {
+  readonly xp: HeapOffset;
+  readonly u: HeapOffset;
+  readonly out: HeapOffset;
+  readonly scratch: HeapOffset;
+  readonly batch: number;
+  readonly inC: number;
+  readonly outC: number;
+  readonly xRows: number;
+  readonly xCols: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly tilesPerPart: number;
+}
+
+/** The arguments of {@link SimdKernels.winogradFilter} (assembly/conv2d-winograd.ts). */
+export interface WinogradFilterArgs {
+  readonly w: HeapOffset;
+  readonly u: HeapOffset;
+  readonly inC: number;
+  readonly outC: number;
+}
+
 /** The arguments of {@link SimdKernels.gelu} (assembly/gelu.ts). */
 export interface GeluArgs {
   readonly x: HeapOffset;
@@ -243,6 +267,23 @@ export interface SimdKernels {
    */
   conv2dForward(args: Conv2dForwardArgs, split: KernelSplit): void;
   /**
+   * out[b, oh, ow, co] = Σ xp[b, oh + fh, ow + fw, ci] · w[fh, fw, ci, co] over the 3×3 taps and
+   * inC, from U = winogradFilter(w). xp is [batch, xRows, xCols, inC] with the convolution's
+   * padding made explicit and at least 2·⌈outH / 2⌉ + 2 rows and 2·⌈outW / 2⌉ + 2 columns (whole
+   * tiles); out is [batch, outH, outW, outC]. inC and outC multiples of 4. `scratch` holds
+   * (16·chunkTiles·inC + 16·chunkTiles·16) floats per part. A part is the range of
+   * `tilesPerPart` tiles (2×2 output blocks in (b, tile row, tile column) order) starting at
+   * part·tilesPerPart: parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
+   */
+  conv2dWinograd(args: Conv2dWinogradArgs, split: KernelSplit): void;
+  /**
+   * U[ξ, ci, co] = (G·g·Gᵀ)[ξ] for the 3×3 filter g = w[·, ·, ci, co] (HWIO), with
+   * G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]; ξ = 4·row + column of the 4×4 result.
+   * U is [16, inC, outC]; outC a multiple of 4. A part is one input channel: parts
+   * [partFrom, partTo) of inC.
+   */
+  winogradFilter(args: WinogradFilterArgs, split: KernelSplit): void;
+  /**
    * y = x·Φ(x) for n floats. A part is four floats (the last part may have fewer): parts
    * [partFrom, partTo) of ⌈n / 4⌉ are written.
    */
@@ -384,6 +425,30 @@ export interface SimdKernelExports {
     partFrom: number,
     partTo: number,
   ): void;
+  conv2dWinograd(
+    xp: HeapOffset,
+    u: HeapOffset,
+    out: HeapOffset,
+    scratch: HeapOffset,
+    batch: number,
+    inC: number,
+    outC: number,
+    xRows: number,
+    xCols: number,
+    outH: number,
+    outW: number,
+    tilesPerPart: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  winogradFilter(
+    w: HeapOffset,
+    u: HeapOffset,
+    inC: number,
+    outC: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
   gelu(x: HeapOffset, y: HeapOffset, n: number, partFrom: number, partTo: number): void;
   geluGrad(
     dy: HeapOffset,
@@ -478,6 +543,8 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGradNhwc: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dForward: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  conv2dWinograd: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  winogradFilter: 'i32 i32 i32 i32 i32 i32',
   gelu: 'i32 i32 i32 i32 i32',
   geluGrad: 'i32 i32 i32 i32 i32 i32',
   matmul: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
@@ -499,6 +566,8 @@ export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
   'conv2dFilterGrad',
   'conv2dFilterGradNhwc',
   'conv2dForward',
+  'conv2dWinograd',
+  'winogradFilter',
   'gelu',
   'geluGrad',
   'matmul',
@@ -600,17 +669,38 @@ export function bindSimdKernels(
       ];
       run(4, exports.conv2dForward as (...args: number[]) => void, args, s);
     },
+    conv2dWinograd(a, s) {
+      const args = [
+        a.xp,
+        a.u,
+        a.out,
+        a.scratch,
+        a.batch,
+        a.inC,
+        a.outC,
+        a.xRows,
+        a.xCols,
+        a.outH,
+        a.outW,
+        a.tilesPerPart,
+      ];
+      run(5, exports.conv2dWinograd as (...args: number[]) => void, args, s);
+    },
+    winogradFilter(a, s) {
+      const args = [a.w, a.u, a.inC, a.outC];
+      run(6, exports.winogradFilter as (...args: number[]) => void, args, s);
+    },
     gelu(a, s) {
       const args = [a.x, a.y, a.n];
-      run(5, exports.gelu as (...args: number[]) => void, args, s);
+      run(7, exports.gelu as (...args: number[]) => void, args, s);
     },
     geluGrad(a, s) {
       const args = [a.dy, a.x, a.dx, a.n];
-      run(6, exports.geluGrad as (...args: number[]) => void, args, s);
+      run(8, exports.geluGrad as (...args: number[]) => void, args, s);
     },
     matmul(a, s) {
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
-      run(7, exports.matmul as (...args: number[]) => void, args, s);
+      run(9, exports.matmul as (...args: number[]) => void, args, s);
     },
     maxPoolGrad(a, s) {
       const args = [
@@ -629,11 +719,11 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(8, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(10, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
     reluGrad(a, s) {
       const args = [a.dy, a.y, a.dx, a.n];
-      run(9, exports.reluGrad as (...args: number[]) => void, args, s);
+      run(11, exports.reluGrad as (...args: number[]) => void, args, s);
     },
     sgdStep(a, s) {
       const args = [
@@ -649,15 +739,15 @@ export function bindSimdKernels(
         a.hasBuffer,
         a.nesterov,
       ];
-      run(10, exports.sgdStep as (...args: number[]) => void, args, s);
+      run(12, exports.sgdStep as (...args: number[]) => void, args, s);
     },
     sumRows(a, s) {
       const args = [a.x, a.scratch, a.out, a.rows, a.channels];
-      run(11, exports.sumRows as (...args: number[]) => void, args, s);
+      run(13, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(12, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(14, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);

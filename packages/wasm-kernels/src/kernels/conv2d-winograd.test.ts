@@ -1,0 +1,131 @@
+import '@cnnkit/tfjs-gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectClose,
+  kernelPaths,
+  runOnCpuThenWasm,
+  seededValues,
+  useKernelPath,
+} from '../test-support/compare-backends.js';
+import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
+
+type Shape4 = [number, number, number, number];
+
+/** A 'same' 3×3 convolution, NHWC, summed in float64: the reference both float32 runs miss. */
+function directInFloat64(x: Float32Array, xShape: Shape4, w: Float32Array, outC: number) {
+  const [batch, height, width, inC] = xShape;
+  const out = new Float64Array(batch * height * width * outC);
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < height; oh++) {
+      for (let ow = 0; ow < width; ow++) {
+        const o = ((b * height + oh) * width + ow) * outC;
+        for (let fh = 0; fh < 3; fh++) {
+          const ih = oh + fh - 1;
+          if (ih < 0 || ih >= height) continue;
+          for (let fw = 0; fw < 3; fw++) {
+            const iw = ow + fw - 1;
+            if (iw < 0 || iw >= width) continue;
+            for (let ci = 0; ci < inC; ci++) {
+              const xv = x[((b * height + ih) * width + iw) * inC + ci] as number;
+              const wo = ((fh * 3 + fw) * inC + ci) * outC;
+              for (let co = 0; co < outC; co++) {
+                out[o + co] = (out[o + co] as number) + xv * (w[wo + co] as number);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function largestError(actual: Float32Array, exact: Float64Array): number {
+  let worst = 0;
+  for (let i = 0; i < exact.length; i++) {
+    worst = Math.max(worst, Math.abs((actual[i] as number) - (exact[i] as number)));
+  }
+  return worst;
+}
+
+const conv = (x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4) => () =>
+  tf.tidy(
+    () =>
+      tf
+        .conv2d(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape), 1, 'same')
+        .dataSync() as Float32Array,
+  );
+
+const inputGradient = (dy: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4) => () =>
+  tf.tidy(
+    () =>
+      tf
+        .conv2dTranspose(
+          tf.tensor4d(dy, [xShape[0], xShape[1], xShape[2], wShape[3]]),
+          tf.tensor4d(w, wShape),
+          xShape,
+          1,
+          'same',
+        )
+        .dataSync() as Float32Array,
+  );
+
+describe.each(kernelPaths.filter((p) => p.simd))(
+  'Winograd F(2×2, 3×3) convolutions ($path)',
+  ({ relaxed }) => {
+    beforeAll(() => useKernelPath(true, relaxed));
+    afterAll(() => useKernelPath(true));
+
+    it('rounds about as well as direct float32 convolution (AirbenchNet 128 → 128 at 8×8)', async () => {
+      const xShape: Shape4 = [2, 8, 8, 128];
+      const wShape: Shape4 = [3, 3, 128, 128];
+      const x = seededValues(2 * 8 * 8 * 128, 1);
+      const w = seededValues(3 * 3 * 128 * 128, 2);
+      const exact = directInFloat64(x, xShape, w, 128);
+      const { expected, actual } = await runOnCpuThenWasm(conv(x, xShape, w, wShape));
+      const scale = exact.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const direct = largestError(expected, exact);
+      const winograd = largestError(actual, exact);
+      console.log(
+        `largest error / largest output: direct float32 (cpu) ${(direct / scale).toExponential(2)}, Winograd (wasm) ${(winograd / scale).toExponential(2)}`,
+      );
+      expect(winograd).toBeLessThanOrEqual(4 * direct);
+      expect(winograd).toBeLessThanOrEqual(2e-6 * scale);
+    });
+
+    it('keeps a NaN input within the output tiles whose 4×4 patches hold it', async () => {
+      const xShape: Shape4 = [1, 12, 12, 16];
+      const wShape: Shape4 = [3, 3, 16, 16];
+      const x = seededValues(12 * 12 * 16, 3);
+      x[(5 * 12 + 5) * 16] = Number.NaN; // row 5, column 5, channel 0
+      const w = seededValues(3 * 3 * 16 * 16, 4);
+      const { expected, actual } = await runOnCpuThenWasm(conv(x, xShape, w, wShape));
+      // Direct convolution: rows and columns 4–6. Tiles of 2×2 outputs read padded rows
+      // 2·t .. 2·t + 3, which hold input row 5 for tiles 2 and 3: output rows and columns 4–7.
+      const inTiles = (i: number) => {
+        const pixel = Math.floor(i / 16);
+        const [row, column] = [Math.floor(pixel / 12), pixel % 12];
+        return row >= 4 && row <= 7 && column >= 4 && column <= 7;
+      };
+      for (let i = 0; i < expected.length; i++) {
+        if (Number.isNaN(expected[i])) expect(actual[i]).toBeNaN();
+        if (!inTiles(i)) expect(Number.isFinite(actual[i])).toBe(true);
+      }
+      const outside = (values: Float32Array) => values.map((v, i) => (inTiles(i) ? 0 : v));
+      expectClose(outside(actual), outside(expected), 1e-5);
+    });
+
+    it('gives the bits of 1 thread on 2, forward and input gradient', async () => {
+      const xShape: Shape4 = [4, 15, 15, 16];
+      const wShape: Shape4 = [3, 3, 16, 32];
+      const x = seededValues(4 * 15 * 15 * 16, 5);
+      const w = seededValues(3 * 3 * 16 * 32, 6);
+      const dy = seededValues(4 * 15 * 15 * 32, 7);
+      await expectSameBitsOnOneAndTwoThreads(
+        () => [conv(x, xShape, w, wShape)(), inputGradient(dy, xShape, w, wShape)()],
+        2,
+      );
+    });
+  },
+);

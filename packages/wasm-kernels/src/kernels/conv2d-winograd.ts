@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SimdKernels } from '../simd/simd-kernels.js';
+import { heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { wasmKernelFunc } from './wasm-kernel-func.js';
+
+/** Tiles per chunk in assembly/conv2d-winograd.ts (its `chunkTiles`). */
+const chunkTiles = 16;
+
+/**
+ * Parts (each with its own scratch slot) a Winograd convolution is cut into: more than the
+ * threads, so that an odd thread count still gets nearly equal shares; each slot is
+ * 16·chunkTiles·(inC + 16) floats (147 KB at inC 128).
+ */
+const maxParts = 32;
+
+/**
+ * Whether Conv2D runs by Winograd's F(2×2, 3×3) ({@link conv2DWinograd}): 3×3 filters at stride
+ * and dilation 1 with input and output channels multiples of 4 (the 3×3
+ * convolutions of AirbenchNet and ResNet-9), where it needs 2.25 times fewer multiply-adds than
+ * direct convolution.
+ */
+export function usesWinograd(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 3 &&
+    info.filterWidth === 3 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.inChannels % 4 === 0 &&
+    info.outChannels % 4 === 0
+  );
+}
+
+/**
+ * Conv2D (NHWC, float32, {@link usesWinograd}'s shapes) into `out`: x padded with the
+ * convolution's own top and left padding and with enough bottom rows and right columns for whole
+ * 2×2 output tiles, the filter transformed once per call, then the tiles.
+ */
+export function conv2DWinograd(
+  simd: SimdKernels,
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  out: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const tilesH = Math.ceil(outHeight / 2);
+  const tilesW = Math.ceil(outWidth / 2);
+  const { top, left } = info.padInfo;
+  const bottom = Math.max(0, 2 * tilesH + 2 - top - inHeight);
+  const right = Math.max(0, 2 * tilesW + 2 - left - inWidth);
+  const padded =
+    top + bottom + left + right === 0
+      ? undefined
+      : wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
+          inputs: { x },
+          attrs: {
+            paddings: [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+          backend,
+        });
+  const xp = padded ?? x;
+  const transformed = backend.makeOutput([16, inChannels, outChannels], 'float32');
+  simd.winogradFilter(
+    {
+      w: heapOffset(backend, filter),
+      u: heapOffset(backend, transformed),
+      inC: inChannels,
+      outC: outChannels,
+    },
+    { parts: inChannels, work: 16 * inChannels * outChannels },
+  );
+  const tiles = batchSize * tilesH * tilesW;
+  const parts = Math.min(maxParts, Math.ceil(tiles / chunkTiles));
+  const tilesPerPart = Math.ceil(tiles / parts);
+  const slotFloats = 16 * chunkTiles * (inChannels + 16);
+  const scratch = backend.makeOutput([parts * slotFloats], 'float32');
+  const [, xRows = 0, xCols = 0] = xp.shape;
+  simd.conv2dWinograd(
+    {
+      xp: heapOffset(backend, xp),
+      u: heapOffset(backend, transformed),
+      out: heapOffset(backend, out),
+      scratch: heapOffset(backend, scratch),
+      batch: batchSize,
+      inC: inChannels,
+      outC: outChannels,
+      xRows,
+      xCols,
+      outH: outHeight,
+      outW: outWidth,
+      tilesPerPart,
+    },
+    { parts: Math.ceil(tiles / tilesPerPart), work: 16 * tiles * inChannels * outChannels },
+  );
+  backend.disposeData(scratch.dataId);
+  backend.disposeData(transformed.dataId);
+  if (padded != null) backend.disposeData(padded.dataId);
+}
