@@ -124,13 +124,17 @@ export function conv2dWinograd(
       const count = min(chunkTiles, partEnd - first);
       for (let t = 0; t < count; t++) {
         const tile = first + t;
-        const b = tile / (tilesH * tilesW);
-        const inImage = tile - b * tilesH * tilesW;
-        const th = inImage / tilesW;
-        const tw = inImage - th * tilesW;
-        const patch =
-          xp + (((<usize>(b * xRows + 2 * th) * <usize>xCols + <usize>(2 * tw)) * <usize>inC) << 2);
-        inputTransform(patch, v + ((<usize>t * <usize>inC) << 2), inC, xCols);
+        const b = tileImage(tile, tilesH, tilesW);
+        const patch = pixelAt(
+          xp,
+          b,
+          tileTop(tile, tilesH, tilesW),
+          tileLeft(tile, tilesW),
+          xRows,
+          xCols,
+          inC,
+        );
+        inputTransform(patch, v + ((<usize>t * <usize>inC) << 2), inC, xCols, chunkTiles);
       }
       for (let co = 0; co < outC; co += 16) {
         const width = min(16, outC - co);
@@ -175,15 +179,11 @@ export function conv2dWinograd(
         }
         for (let t = 0; t < count; t++) {
           const tile = first + t;
-          const b = tile / (tilesH * tilesW);
-          const inImage = tile - b * tilesH * tilesW;
-          const th = inImage / tilesW;
-          const tw = inImage - th * tilesW;
-          const oh = 2 * th;
-          const ow = 2 * tw;
+          const oh = tileTop(tile, tilesH, tilesW);
+          const ow = tileLeft(tile, tilesW);
           const at =
-            out +
-            (((<usize>(b * outH + oh) * <usize>outW + <usize>ow) * <usize>outC + <usize>co) << 2);
+            pixelAt(out, tileImage(tile, tilesH, tilesW), oh, ow, outH, outW, outC) +
+            ((<usize>co) << 2);
           outputTransform(
             m + ((<usize>(t * 16)) << 2),
             width,
@@ -199,15 +199,45 @@ export function conv2dWinograd(
   }
 }
 
+/** The image of a tile (tiles are numbered in (image, tile row, tile column) order). */
+export function tileImage(tile: i32, tilesH: i32, tilesW: i32): i32 {
+  return tile / (tilesH * tilesW);
+}
+
+/** The top row of a tile's 2×2 outputs in its image (that of its 4×4 patch in the padded input). */
+export function tileTop(tile: i32, tilesH: i32, tilesW: i32): i32 {
+  return ((tile % (tilesH * tilesW)) / tilesW) << 1;
+}
+
+/** The left column of a tile's 2×2 outputs (and of its 4×4 patch in the padded input). */
+export function tileLeft(tile: i32, tilesW: i32): i32 {
+  return (tile % tilesW) << 1;
+}
+
+/** The address of pixel (b, row, column) of an NHWC float32 buffer of rows × columns pixels. */
+export function pixelAt(
+  base: usize,
+  b: i32,
+  row: i32,
+  column: i32,
+  rows: i32,
+  columns: i32,
+  channels: i32,
+): usize {
+  return (
+    base + (((<usize>(b * rows + row) * <usize>columns + <usize>column) * <usize>channels) << 2)
+  );
+}
+
 /**
  * V[ξ, t, ·] = (Bᵀ·d·B)[ξ] for the 4×4 patch d at `patch` (NHWC rows of xCols pixels), all inC
  * channels four at a time, with Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].
- * `at` is V[0, t, 0]; ξ steps by chunkTiles·inC floats.
+ * `at` is V[0, t, 0] of a V laid out [16, tiles, inC].
  */
-function inputTransform(patch: usize, at: usize, inC: i32, xCols: i32): void {
+export function inputTransform(patch: usize, at: usize, inC: i32, xCols: i32, tiles: i32): void {
   const pixel = (<usize>inC) << 2;
   const row = <usize>xCols * pixel;
-  const xiStep = (<usize>(chunkTiles * inC)) << 2;
+  const xiStep = (<usize>(tiles * inC)) << 2;
   for (let c: usize = 0; c < pixel; c += 16) {
     const p = patch + c;
     // Columns j of Bᵀ·d: r0 = d0 − d2, r1 = d1 + d2, r2 = d2 − d1, r3 = d1 − d3 (rows of d).

@@ -14,6 +14,7 @@ export { addBias } from './add-bias';
 export { col2im } from './col2im';
 export { conv2dFilterGrad } from './conv2d-filter-grad';
 export { conv2dFilterGradNhwc } from './conv2d-filter-grad-nhwc';
+export { winogradFilterGradParts, winogradFilterGradSum } from './conv2d-filter-grad-winograd';
 export { conv2dForward } from './conv2d-forward';
 export { conv2dWinograd, winogradFilter } from './conv2d-winograd';
 export { gelu, geluGrad } from './gelu';

@@ -181,9 +181,9 @@ const cases: ConvCase[] = [
     pad: 'same',
   },
   {
-    name: 'channel tiles: 24 → 64 channels (AirbenchNet), same, a row block ends mid-image',
+    name: 'channel tiles: 24 → 64 channels, 3×2 (3×3 goes by Winograd), a row block ends mid-image',
     xShape: [2, 14, 14, 24],
-    filterShape: [3, 3, 24, 64],
+    filterShape: [3, 2, 24, 64],
     strides: 1,
     pad: 'same',
   },
@@ -194,6 +194,34 @@ const cases: ConvCase[] = [
     strides: 1,
     pad: 'valid',
     dilations: [2, 1],
+  },
+  // Winograd F(3×3, 2×2) (3×3, stride 1, channels multiples of 4): partial tiles at odd sizes,
+  // several parts summed in order, output channels in blocks of 16 and single vectors.
+  {
+    name: 'Winograd: 24 → 64 (AirbenchNet), same, 15×15 (partial tiles), 4 parts of 32 tiles',
+    xShape: [2, 15, 15, 24],
+    filterShape: [3, 3, 24, 64],
+    strides: 1,
+    pad: 'same',
+  },
+  {
+    name: 'Winograd: 16 → 24 (a block of 16 and 2 vectors), valid, 2 parts of 30 tiles',
+    xShape: [3, 11, 10, 16],
+    filterShape: [3, 3, 16, 24],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: 'Winograd: explicit asymmetric pad, 4 → 8',
+    xShape: [2, 6, 7, 4],
+    filterShape: [3, 3, 4, 8],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
   },
 ];
 
@@ -327,7 +355,8 @@ describe.each(kernelPaths.filter((p) => p.simd))(
 
     // Planar parts are (input channel, filter row, pair of output channels): 7 output channels
     // leave a single one in the last pair; SimpleCNN's conv1 has only 3 input channels. Channel
-    // tile parts are (filter tap, pair of input channels): 17 leaves one alone.
+    // tile parts are (filter tap, pair of input channels): 17 leaves one alone. Winograd's are
+    // fixed ranges of 2×2 dy blocks.
     const splitCases: ConvCase[] = [
       {
         name: 'SimpleCNN conv1 (3 → 6 channels, 5×5)',
@@ -340,6 +369,13 @@ describe.each(kernelPaths.filter((p) => p.simd))(
         name: '7 output channels, padding same',
         xShape: [2, 11, 11, 3],
         filterShape: [3, 3, 3, 7],
+        strides: 1,
+        pad: 'same',
+      },
+      {
+        name: 'Winograd: 16 → 32, 15×15 (parts are ranges of tiles, summed in order)',
+        xShape: [4, 15, 15, 16],
+        filterShape: [3, 3, 16, 32],
         strides: 1,
         pad: 'same',
       },

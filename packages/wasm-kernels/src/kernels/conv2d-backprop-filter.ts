@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
+import { padForTiles, tileCount, usesWinograd } from './conv2d-winograd.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { padForTaps, tapPadding } from './pad-for-taps.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
@@ -32,7 +33,9 @@ const transposes = {
  * filter, and the original stride and dilation swap roles. So x is transposed to
  * [inChannels, H, W, batch] and dy to [outH, outW, batch, outChannels] (from either layout),
  * convolved to [inChannels, ≥filterH, ≥filterW, outChannels], and the filter-sized corner of
- * that is copied out in dW's [filterH, filterW, inChannels, outChannels] order.
+ * that is copied out in dW's [filterH, filterW, inChannels, outChannels] order. With the SIMD
+ * module, stride-1 NHWC runs in its own kernels instead: by Winograd's F(3×3, 2×2) for 3×3
+ * filters, as channel tiles for many channels, over planar rows otherwise.
  */
 export function conv2DBackpropFilter({
   inputs: { x, dy },
@@ -75,7 +78,8 @@ export function conv2DBackpropFilter({
     strideWidth === 1 &&
     info.dataFormat === 'channelsLast'
   ) {
-    if (usesChannelTiles(info)) filterGradientNhwc(simd, backend, x, dy, dw, info);
+    if (usesWinograd(info)) filterGradientWinograd(simd, backend, x, dy, dw, info);
+    else if (usesChannelTiles(info)) filterGradientNhwc(simd, backend, x, dy, dw, info);
     else filterGradientSimd(simd, backend, x, dy, dw, info);
     return dw;
   }
@@ -198,6 +202,71 @@ function filterGradientSimd(
   );
   backend.disposeData(xp.dataId);
   backend.disposeData(dyp.dataId);
+}
+
+/** Tiles per chunk in assembly/conv2d-filter-grad-winograd.ts (its `chunkTiles`). */
+const winogradChunkTiles = 32;
+
+/**
+ * Parts of a Winograd filter gradient, each summing its tiles into its own 16·inC·outC floats
+ * (1 MB at 128 channels) that a second kernel adds up in part order: enough for even shares on
+ * up to 16 threads, few enough that the sums stay small.
+ */
+const winogradMaxParts = 16;
+
+/**
+ * The filter gradient of 3×3 stride-1 convolutions by Winograd's F(3×3, 2×2): x padded as the
+ * forward's Winograd kernel pads it, each part's sums over its tiles, then their sum and the
+ * output transform per input channel.
+ */
+function filterGradientWinograd(
+  simd: SimdKernels,
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  dw: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
+  const padded = padForTiles(backend, x, info);
+  const xp = padded ?? x;
+  const tiles = tileCount(info);
+  const tilesPerPart = Math.ceil(
+    tiles / Math.min(winogradMaxParts, Math.ceil(tiles / winogradChunkTiles)),
+  );
+  const parts = Math.ceil(tiles / tilesPerPart);
+  const slotFloats =
+    16 * inChannels * outChannels + 16 * winogradChunkTiles * (inChannels + outChannels);
+  const scratch = backend.makeOutput([parts * slotFloats], 'float32');
+  const [, xRows = 0, xCols = 0] = xp.shape;
+  simd.winogradFilterGradParts(
+    {
+      xp: heapOffset(backend, xp),
+      dy: heapOffset(backend, dy),
+      scratch: heapOffset(backend, scratch),
+      batch: batchSize,
+      inC: inChannels,
+      outC: outChannels,
+      xRows,
+      xCols,
+      outH: outHeight,
+      outW: outWidth,
+      tilesPerPart,
+    },
+    { parts, work: 16 * tiles * inChannels * outChannels },
+  );
+  simd.winogradFilterGradSum(
+    {
+      scratch: heapOffset(backend, scratch),
+      dw: heapOffset(backend, dw),
+      parts,
+      inC: inChannels,
+      outC: outChannels,
+    },
+    { parts: inChannels, work: 16 * parts * inChannels * outChannels },
+  );
+  backend.disposeData(scratch.dataId);
+  if (padded != null) backend.disposeData(padded.dataId);
 }
 
 /**

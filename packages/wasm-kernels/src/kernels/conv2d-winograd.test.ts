@@ -9,17 +9,23 @@ import {
   useKernelPath,
 } from '../test-support/compare-backends.js';
 import { expectSameBitsOnOneAndTwoThreads } from '../test-support/one-and-two-threads.js';
+import { runKernel } from '../test-support/run-kernel.js';
 
 type Shape4 = [number, number, number, number];
 
-/** A 'same' 3×3 convolution, NHWC, summed in float64: the reference both float32 runs miss. */
-function directInFloat64(x: Float32Array, xShape: Shape4, w: Float32Array, outC: number) {
+/**
+ * Every product of a 'same' 3×3 convolution, NHWC: `visit(x index, first output index, first
+ * filter index)` for each output pixel, tap and input channel (the output channels follow).
+ */
+function forEachProduct(
+  xShape: Shape4,
+  outC: number,
+  visit: (xAt: number, outAt: number, wAt: number) => void,
+): void {
   const [batch, height, width, inC] = xShape;
-  const out = new Float64Array(batch * height * width * outC);
   for (let b = 0; b < batch; b++) {
     for (let oh = 0; oh < height; oh++) {
       for (let ow = 0; ow < width; ow++) {
-        const o = ((b * height + oh) * width + ow) * outC;
         for (let fh = 0; fh < 3; fh++) {
           const ih = oh + fh - 1;
           if (ih < 0 || ih >= height) continue;
@@ -27,18 +33,41 @@ function directInFloat64(x: Float32Array, xShape: Shape4, w: Float32Array, outC:
             const iw = ow + fw - 1;
             if (iw < 0 || iw >= width) continue;
             for (let ci = 0; ci < inC; ci++) {
-              const xv = x[((b * height + ih) * width + iw) * inC + ci] as number;
-              const wo = ((fh * 3 + fw) * inC + ci) * outC;
-              for (let co = 0; co < outC; co++) {
-                out[o + co] = (out[o + co] as number) + xv * (w[wo + co] as number);
-              }
+              visit(
+                ((b * height + ih) * width + iw) * inC + ci,
+                ((b * height + oh) * width + ow) * outC,
+                ((fh * 3 + fw) * inC + ci) * outC,
+              );
             }
           }
         }
       }
     }
   }
+}
+
+/** The convolution summed in float64: the reference both float32 runs miss. */
+function directInFloat64(x: Float32Array, xShape: Shape4, w: Float32Array, outC: number) {
+  const out = new Float64Array(xShape[0] * xShape[1] * xShape[2] * outC);
+  forEachProduct(xShape, outC, (xAt, outAt, wAt) => {
+    const xv = x[xAt] as number;
+    for (let co = 0; co < outC; co++) {
+      out[outAt + co] = (out[outAt + co] as number) + xv * (w[wAt + co] as number);
+    }
+  });
   return out;
+}
+
+/** Its filter gradient, summed in float64. */
+function filterGradientInFloat64(x: Float32Array, xShape: Shape4, dy: Float32Array, outC: number) {
+  const dw = new Float64Array(9 * xShape[3] * outC);
+  forEachProduct(xShape, outC, (xAt, outAt, wAt) => {
+    const xv = x[xAt] as number;
+    for (let co = 0; co < outC; co++) {
+      dw[wAt + co] = (dw[wAt + co] as number) + xv * (dy[outAt + co] as number);
+    }
+  });
+  return dw;
 }
 
 function largestError(actual: Float32Array, exact: Float64Array): number {
@@ -71,6 +100,19 @@ const inputGradient = (dy: Float32Array, xShape: Shape4, w: Float32Array, wShape
         .dataSync() as Float32Array,
   );
 
+const filterGradient = (x: Float32Array, xShape: Shape4, dy: Float32Array, wShape: Shape4) => () =>
+  tf.tidy(
+    () =>
+      runKernel(
+        tf.Conv2DBackpropFilter,
+        {
+          x: tf.tensor4d(x, xShape),
+          dy: tf.tensor4d(dy, [xShape[0], xShape[1], xShape[2], wShape[3]]),
+        },
+        { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: wShape },
+      ).dataSync() as Float32Array,
+  );
+
 describe.each(kernelPaths.filter((p) => p.simd))(
   'Winograd F(2×2, 3×3) convolutions ($path)',
   ({ relaxed }) => {
@@ -92,6 +134,23 @@ describe.each(kernelPaths.filter((p) => p.simd))(
       );
       expect(winograd).toBeLessThanOrEqual(4 * direct);
       expect(winograd).toBeLessThanOrEqual(2e-6 * scale);
+    });
+
+    it('sums the filter gradient to within a few float32 roundings (64 → 64, 8 images at 8×8)', async () => {
+      const xShape: Shape4 = [8, 8, 8, 64];
+      const wShape: Shape4 = [3, 3, 64, 64];
+      const x = seededValues(8 * 8 * 8 * 64, 8);
+      const dy = seededValues(8 * 8 * 8 * 64, 9);
+      const exact = filterGradientInFloat64(x, xShape, dy, 64);
+      const { expected, actual } = await runOnCpuThenWasm(filterGradient(x, xShape, dy, wShape));
+      const scale = exact.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const direct = largestError(expected, exact);
+      const winograd = largestError(actual, exact);
+      console.log(
+        `filter gradient, largest error / largest value: direct float32 (cpu) ${(direct / scale).toExponential(2)}, Winograd (wasm) ${(winograd / scale).toExponential(2)}`,
+      );
+      // 2⁻²³ ≈ 1.2e-7 is one rounding of the largest value: the transforms add a few.
+      expect(winograd).toBeLessThanOrEqual(1e-6 * scale);
     });
 
     it('keeps a NaN input within the output tiles whose 4×4 patches hold it', async () => {
@@ -116,15 +175,33 @@ describe.each(kernelPaths.filter((p) => p.simd))(
       expectClose(outside(actual), outside(expected), 1e-5);
     });
 
-    it('gives the bits of 1 thread on 2, forward and input gradient', async () => {
+    it('gives empty results for an empty batch', async () => {
+      const xShape: Shape4 = [0, 6, 6, 8];
+      const wShape: Shape4 = [3, 3, 8, 16];
+      const w = seededValues(3 * 3 * 8 * 16, 10);
+      const empty = new Float32Array(0);
+      const { actual } = await runOnCpuThenWasm(() => [
+        conv(empty, xShape, w, wShape)(),
+        inputGradient(empty, xShape, w, wShape)(),
+        filterGradient(empty, xShape, empty, wShape)(),
+      ]);
+      expect(actual.map((values) => values.length)).toEqual([0, 0, 9 * 8 * 16]);
+      expect(actual[2]?.every((v) => v === 0)).toBe(true);
+    });
+
+    it('gives the bits of 1 thread on 2: forward, input and filter gradients', async () => {
       const xShape: Shape4 = [4, 15, 15, 16];
       const wShape: Shape4 = [3, 3, 16, 32];
       const x = seededValues(4 * 15 * 15 * 16, 5);
       const w = seededValues(3 * 3 * 16 * 32, 6);
       const dy = seededValues(4 * 15 * 15 * 32, 7);
       await expectSameBitsOnOneAndTwoThreads(
-        () => [conv(x, xShape, w, wShape)(), inputGradient(dy, xShape, w, wShape)()],
-        2,
+        () => [
+          conv(x, xShape, w, wShape)(),
+          inputGradient(dy, xShape, w, wShape)(),
+          filterGradient(x, xShape, dy, wShape)(),
+        ],
+        3,
       );
     });
   },

@@ -32,6 +32,40 @@ export function usesWinograd(info: tf.backend_util.Conv2DInfo): boolean {
   );
 }
 
+/** The 2×2 output blocks of a convolution, partial ones at odd sizes included. */
+export function tileCount(info: tf.backend_util.Conv2DInfo): number {
+  return info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
+}
+
+/**
+ * The NHWC input with the convolution's own top and left padding and zeros below and to the
+ * right up to whole 2×2 output blocks (the 4×4 patch of the last block reaches 2 rows past
+ * it), as the Winograd kernels read it; undefined when x needs none. The caller disposes it.
+ */
+export function padForTiles(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo | undefined {
+  const { top, left } = info.padInfo;
+  const bottom = Math.max(0, 2 * Math.ceil(info.outHeight / 2) + 2 - top - info.inHeight);
+  const right = Math.max(0, 2 * Math.ceil(info.outWidth / 2) + 2 - left - info.inWidth);
+  if (top + bottom + left + right === 0) return undefined;
+  return wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
+    inputs: { x },
+    attrs: {
+      paddings: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+    backend,
+  });
+}
+
 /**
  * Conv2D (NHWC, float32, {@link usesWinograd}'s shapes) into `out`: x padded with the
  * convolution's own top and left padding and with enough bottom rows and right columns for whole
@@ -45,28 +79,10 @@ export function conv2DWinograd(
   out: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const tilesH = Math.ceil(outHeight / 2);
-  const tilesW = Math.ceil(outWidth / 2);
-  const { top, left } = info.padInfo;
-  const bottom = Math.max(0, 2 * tilesH + 2 - top - inHeight);
-  const right = Math.max(0, 2 * tilesW + 2 - left - inWidth);
-  const padded =
-    top + bottom + left + right === 0
-      ? undefined
-      : wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
-          inputs: { x },
-          attrs: {
-            paddings: [
-              [0, 0],
-              [top, bottom],
-              [left, right],
-              [0, 0],
-            ],
-            constantValue: 0,
-          },
-          backend,
-        });
+  const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
+  const tiles = tileCount(info);
+  if (tiles === 0) return; // out is empty
+  const padded = padForTiles(backend, x, info);
   const xp = padded ?? x;
   const transformed = backend.makeOutput([16, inChannels, outChannels], 'float32');
   simd.winogradFilter(
@@ -78,7 +94,6 @@ export function conv2DWinograd(
     },
     { parts: inChannels, work: 16 * inChannels * outChannels },
   );
-  const tiles = batchSize * tilesH * tilesW;
   const parts = Math.min(maxParts, Math.ceil(tiles / chunkTiles));
   const tilesPerPart = Math.ceil(tiles / parts);
   const slotFloats = 16 * chunkTiles * (inChannels + 16);

@@ -71,6 +71,30 @@ export interface Conv2dFilterGradNhwcArgs {
   readonly blockRows: number;
 }
 
+/** The arguments of {@link SimdKernels.winogradFilterGradParts} (assembly/conv2d-filter-grad-winograd.ts). */
+export interface WinogradFilterGradPartsArgs {
+  readonly xp: HeapOffset;
+  readonly dy: HeapOffset;
+  readonly scratch: HeapOffset;
+  readonly batch: number;
+  readonly inC: number;
+  readonly outC: number;
+  readonly xRows: number;
+  readonly xCols: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly tilesPerPart: number;
+}
+
+/** The arguments of {@link SimdKernels.winogradFilterGradSum} (assembly/conv2d-filter-grad-winograd.ts). */
+export interface WinogradFilterGradSumArgs {
+  readonly scratch: HeapOffset;
+  readonly dw: HeapOffset;
+  readonly parts: number;
+  readonly inC: number;
+  readonly outC: number;
+}
+
 /** The arguments of {@link SimdKernels.conv2dForward} (assembly/conv2d-forward.ts). */
 export interface Conv2dForwardArgs {
   readonly x: HeapOffset;
@@ -258,6 +282,22 @@ export interface SimdKernels {
    */
   conv2dFilterGradNhwc(args: Conv2dFilterGradNhwcArgs, split: KernelSplit): void;
   /**
+   * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 2×2 blocks in
+   * (b, tile row, tile column) order, M_p[ξ, ci, co] = Σ_t V[ξ, t, ci] · D[ξ, t, co] into its
+   * scratch slot: M_p ([16, inC, outC]) first, then room for a chunk's V ([16, chunkTiles, inC])
+   * and D ([16, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
+   * convolution's padding made explicit and at least 2·⌈outH / 2⌉ + 2 rows and 2·⌈outW / 2⌉ + 2
+   * columns; dy is [batch, outH, outW, outC]. inC and outC multiples of 4. Parts
+   * [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
+   */
+  winogradFilterGradParts(args: WinogradFilterGradPartsArgs, split: KernelSplit): void;
+  /**
+   * dW[fh, fw, ci, co] = (Aᵀ·M·A)[fh, fw] with M = Σ_p M_p summed in part order (p = 0, 1, …,
+   * parts − 1) from the scratch slots winogradFilterGradParts filled. A part of this kernel is one
+   * input channel: parts [partFrom, partTo) of inC.
+   */
+  winogradFilterGradSum(args: WinogradFilterGradSumArgs, split: KernelSplit): void;
+  /**
    * out[b, oh, ow, co] = Σ_fh Σ_fw Σ_ci
    *   x[b, oh·strideH + fh·dilationH, ow·strideW + fw·dilationW, ci] · w[fh, fw, ci, co]
    * for x [batch, xRows, xCols, inC] (padding already applied, large enough for every tap),
@@ -406,6 +446,30 @@ export interface SimdKernelExports {
     partFrom: number,
     partTo: number,
   ): void;
+  winogradFilterGradParts(
+    xp: HeapOffset,
+    dy: HeapOffset,
+    scratch: HeapOffset,
+    batch: number,
+    inC: number,
+    outC: number,
+    xRows: number,
+    xCols: number,
+    outH: number,
+    outW: number,
+    tilesPerPart: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  winogradFilterGradSum(
+    scratch: HeapOffset,
+    dw: HeapOffset,
+    parts: number,
+    inC: number,
+    outC: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
   conv2dForward(
     x: HeapOffset,
     w: HeapOffset,
@@ -542,6 +606,8 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
   col2im: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGradNhwc: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  winogradFilterGradParts: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  winogradFilterGradSum: 'i32 i32 i32 i32 i32 i32 i32',
   conv2dForward: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dWinograd: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   winogradFilter: 'i32 i32 i32 i32 i32 i32',
@@ -565,6 +631,8 @@ export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
   'col2im',
   'conv2dFilterGrad',
   'conv2dFilterGradNhwc',
+  'winogradFilterGradParts',
+  'winogradFilterGradSum',
   'conv2dForward',
   'conv2dWinograd',
   'winogradFilter',
@@ -649,6 +717,26 @@ export function bindSimdKernels(
       ];
       run(3, exports.conv2dFilterGradNhwc as (...args: number[]) => void, args, s);
     },
+    winogradFilterGradParts(a, s) {
+      const args = [
+        a.xp,
+        a.dy,
+        a.scratch,
+        a.batch,
+        a.inC,
+        a.outC,
+        a.xRows,
+        a.xCols,
+        a.outH,
+        a.outW,
+        a.tilesPerPart,
+      ];
+      run(4, exports.winogradFilterGradParts as (...args: number[]) => void, args, s);
+    },
+    winogradFilterGradSum(a, s) {
+      const args = [a.scratch, a.dw, a.parts, a.inC, a.outC];
+      run(5, exports.winogradFilterGradSum as (...args: number[]) => void, args, s);
+    },
     conv2dForward(a, s) {
       const args = [
         a.x,
@@ -667,7 +755,7 @@ export function bindSimdKernels(
         a.dilationH,
         a.dilationW,
       ];
-      run(4, exports.conv2dForward as (...args: number[]) => void, args, s);
+      run(6, exports.conv2dForward as (...args: number[]) => void, args, s);
     },
     conv2dWinograd(a, s) {
       const args = [
@@ -684,23 +772,23 @@ export function bindSimdKernels(
         a.outW,
         a.tilesPerPart,
       ];
-      run(5, exports.conv2dWinograd as (...args: number[]) => void, args, s);
+      run(7, exports.conv2dWinograd as (...args: number[]) => void, args, s);
     },
     winogradFilter(a, s) {
       const args = [a.w, a.u, a.inC, a.outC];
-      run(6, exports.winogradFilter as (...args: number[]) => void, args, s);
+      run(8, exports.winogradFilter as (...args: number[]) => void, args, s);
     },
     gelu(a, s) {
       const args = [a.x, a.y, a.n];
-      run(7, exports.gelu as (...args: number[]) => void, args, s);
+      run(9, exports.gelu as (...args: number[]) => void, args, s);
     },
     geluGrad(a, s) {
       const args = [a.dy, a.x, a.dx, a.n];
-      run(8, exports.geluGrad as (...args: number[]) => void, args, s);
+      run(10, exports.geluGrad as (...args: number[]) => void, args, s);
     },
     matmul(a, s) {
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
-      run(9, exports.matmul as (...args: number[]) => void, args, s);
+      run(11, exports.matmul as (...args: number[]) => void, args, s);
     },
     maxPoolGrad(a, s) {
       const args = [
@@ -719,11 +807,11 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(10, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(12, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
     reluGrad(a, s) {
       const args = [a.dy, a.y, a.dx, a.n];
-      run(11, exports.reluGrad as (...args: number[]) => void, args, s);
+      run(13, exports.reluGrad as (...args: number[]) => void, args, s);
     },
     sgdStep(a, s) {
       const args = [
@@ -739,15 +827,15 @@ export function bindSimdKernels(
         a.hasBuffer,
         a.nesterov,
       ];
-      run(12, exports.sgdStep as (...args: number[]) => void, args, s);
+      run(14, exports.sgdStep as (...args: number[]) => void, args, s);
     },
     sumRows(a, s) {
       const args = [a.x, a.scratch, a.out, a.rows, a.channels];
-      run(13, exports.sumRows as (...args: number[]) => void, args, s);
+      run(15, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(14, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(16, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);
