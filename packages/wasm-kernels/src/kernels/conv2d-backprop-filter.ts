@@ -215,6 +215,12 @@ const winogradChunkTiles = 32;
 const winogradMaxParts = 16;
 
 /**
+ * Bytes all parts' sums may take together: 16 parts at 128 channels, 3 at ResNet-9's 512 (whose
+ * sums are 16 MB a part), so the scratch stays far below wasm's 4 GB.
+ */
+const winogradSumsBytes = 64 * 1024 * 1024;
+
+/**
  * The filter gradient of 3×3 stride-1 convolutions by Winograd's F(3×3, 2×2): x padded as the
  * forward's Winograd kernel pads it, each part's sums over its tiles, then their sum and the
  * output transform per input channel.
@@ -231,8 +237,12 @@ function filterGradientWinograd(
   const padded = padForTiles(backend, x, info);
   const xp = padded ?? x;
   const tiles = tileCount(info);
+  const partsBySize = Math.min(
+    winogradMaxParts,
+    Math.max(1, Math.floor(winogradSumsBytes / (64 * inChannels * outChannels))),
+  );
   const tilesPerPart = Math.ceil(
-    tiles / Math.min(winogradMaxParts, Math.ceil(tiles / winogradChunkTiles)),
+    tiles / Math.min(partsBySize, Math.ceil(tiles / winogradChunkTiles)),
   );
   const parts = Math.ceil(tiles / tilesPerPart);
   const slotFloats =
