@@ -17,6 +17,13 @@ import { madd } from './simd-math';
 /** Tiles per chunk: V and D of a chunk are 16·chunkTiles·(inC + outC) floats. */
 const chunkTiles: i32 = 32;
 
+/** Bytes of one part's scratch slot: its sums M_p, then a chunk's V and D. */
+function slotBytes(inC: i32, outC: i32): usize {
+  return (
+    (<usize>16 * <usize>inC * <usize>outC + <usize>(16 * chunkTiles) * <usize>(inC + outC)) << 2
+  );
+}
+
 /**
  * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 2×2 blocks in
  * (b, tile row, tile column) order, M_p[ξ, ci, co] = Σ_t V[ξ, t, ci] · D[ξ, t, co] into its
@@ -46,9 +53,9 @@ export function winogradFilterGradParts(
   const tiles = batch * tilesH * tilesW;
   const mFloats = <usize>16 * <usize>inC * <usize>outC;
   const vFloats = <usize>(16 * chunkTiles) * <usize>inC;
-  const slotBytes = (mFloats + vFloats + <usize>(16 * chunkTiles) * <usize>outC) << 2;
+  const slot = slotBytes(inC, outC);
   for (let part = partFrom; part < partTo; part++) {
-    const m = scratch + <usize>part * slotBytes;
+    const m = scratch + <usize>part * slot;
     const v = m + (mFloats << 2);
     const d = v + (vFloats << 2);
     memory.fill(m, 0, mFloats << 2);
@@ -118,9 +125,7 @@ export function winogradFilterGradSum(
   partFrom: i32,
   partTo: i32,
 ): void {
-  const mFloats = <usize>16 * <usize>inC * <usize>outC;
-  const vFloats = <usize>(16 * chunkTiles) * <usize>inC;
-  const slotBytes = (mFloats + vFloats + <usize>(16 * chunkTiles) * <usize>outC) << 2;
+  const slot = slotBytes(inC, outC);
   const xiStep = (<usize>inC * <usize>outC) << 2;
   const tapStep = xiStep;
   for (let ci = partFrom; ci < partTo; ci++) {
@@ -143,7 +148,7 @@ export function winogradFilterGradSum(
       let s14 = f32x4.splat(0);
       let s15 = f32x4.splat(0);
       for (let p = 0; p < parts; p++) {
-        const q = scratch + <usize>p * slotBytes + at;
+        const q = scratch + <usize>p * slot + at;
         s0 = f32x4.add(s0, v128.load(q));
         s1 = f32x4.add(s1, v128.load(q + xiStep));
         s2 = f32x4.add(s2, v128.load(q + 2 * xiStep));

@@ -199,7 +199,7 @@ function flipFilter(
 }
 
 /**
- * At stride 1 with a 3×3 filter, dx is the convolution of dy with the flipped filter, padded
+ * At stride 1 with a 3×3 filter (dilation is always 1 here), dx is the convolution of dy with the flipped filter, padded
  * by 2 − pad on each side: when that convolution is one {@link usesWinograd} takes (padding at
  * most 2, channels that fit its tiles), its shape; otherwise undefined.
  */
@@ -210,7 +210,6 @@ function winogradTransposedConv(
   const { top, bottom, left, right } = info.padInfo;
   if (info.filterHeight !== 3 || info.filterWidth !== 3) return undefined;
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return undefined;
   if (Math.max(top, bottom, left, right) > 2) return undefined;
   const transposed = tf.backend_util.computeConv2DInfo(
     dy.shape as [number, number, number, number],

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { SimdKernels } from '../simd/simd-kernels.js';
 import { heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
-import { wasmKernelFunc } from './wasm-kernel-func.js';
+import { padNhwc } from './pad-for-taps.js';
 
 /** Tiles per chunk in assembly/conv2d-winograd.ts (its `chunkTiles`). */
 const chunkTiles = 16;
@@ -51,19 +51,7 @@ export function padForTiles(
   const bottom = Math.max(0, 2 * Math.ceil(info.outHeight / 2) + 2 - top - info.inHeight);
   const right = Math.max(0, 2 * Math.ceil(info.outWidth / 2) + 2 - left - info.inWidth);
   if (top + bottom + left + right === 0) return undefined;
-  return wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
-    inputs: { x },
-    attrs: {
-      paddings: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      constantValue: 0,
-    },
-    backend,
-  });
+  return padNhwc(backend, x, { top, bottom, left, right });
 }
 
 /**
