@@ -1,35 +1,40 @@
-// The filter gradient of a 3×3, stride-1 convolution by Winograd's F(3×3, 2×2): for each 2×2
-// block ("tile") of dy and the 4×4 input patch under it, the 3×3 filter gradient it contributes
-// is Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A, where g is the dy block and d the patch. Summed over tiles, the
-// element-wise products become, per position ξ of the 4×4 transform, a matrix product over the
-// tiles: M[ξ] (inC × outC) = V[ξ]ᵀ · D[ξ], 16 multiply-adds per tile and channel pair where
-// direct summation needs 36 (9 taps × 4 pixels). The input transform is the forward's
-// (conv2d-winograd.ts); with its Bᵀ (last row [0, 1, 0, −1]) the dy transform's last row is
-// negated: G = [[1, 0], [½, ½], [½, −½], [0, −1]], Aᵀ = [[1, 1, 1, 0], [0, 1, −1, 0], [0, 1, 1, 1]].
+// The filter gradient of a 3×3, stride-1 convolution by Winograd's F(3×3, 4×4): for each 4×4
+// block ("tile") of dy and the 6×6 input patch under it, the 3×3 filter gradient it contributes
+// is Gᵀ·[(A·g·Aᵀ) ⊙ (Bᵀ·d·B)]·G, where g is the dy block, d the patch and Bᵀ, G, A the
+// matrices of the forward's F(4×4, 3×3) (conv2d-winograd.ts): the filter gradient is the
+// forward's transpose, so the dy block takes the output transform's place and the result the
+// filter's. Summed over tiles, the element-wise products become, per position ξ of the 6×6
+// transform, a matrix product over the tiles: M[ξ] (inC × outC) = V[ξ]ᵀ · D[ξ], 36
+// multiply-adds per tile and channel pair where direct summation needs 144 (9 taps × 16 pixels).
 //
 // Each part sums its own range of tiles into its own M (in its scratch slot); a second kernel
 // adds the parts' M in part order and applies the output transform, so the result depends on
 // the number of parts (chosen from the problem size), never on the threads.
 
-import { inputTransform, pixelAt, tileImage, tileLeft, tileTop } from './conv2d-winograd';
+import { inputTransform } from './conv2d-winograd';
 import { madd } from './simd-math';
+import { pixelAt, tileImage, tileLeft, tileTop } from './winograd-tiles';
 
-/** Tiles per chunk: V and D of a chunk are 16·chunkTiles·(inC + outC) floats. */
-const chunkTiles: i32 = 32;
+/**
+ * Tiles per chunk: V and D of a chunk are 36·chunkTiles·(inC + outC) floats. Not a power of two,
+ * so that the transforms' 36 stores per tile, chunkTiles·channels floats apart, do not share an
+ * L1 set.
+ */
+const chunkTiles: i32 = 30;
 
 /** Bytes of one part's scratch slot: its sums M_p, then a chunk's V and D. */
 function slotBytes(inC: i32, outC: i32): usize {
   return (
-    (<usize>16 * <usize>inC * <usize>outC + <usize>(16 * chunkTiles) * <usize>(inC + outC)) << 2
+    (<usize>36 * <usize>inC * <usize>outC + <usize>(36 * chunkTiles) * <usize>(inC + outC)) << 2
   );
 }
 
 /**
- * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 2×2 blocks in
+ * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 4×4 blocks in
  * (b, tile row, tile column) order, M_p[ξ, ci, co] = Σ_t V[ξ, t, ci] · D[ξ, t, co] into its
- * scratch slot: M_p ([16, inC, outC]) first, then room for a chunk's V ([16, chunkTiles, inC])
- * and D ([16, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
- * convolution's padding made explicit and at least 2·⌈outH / 2⌉ + 2 rows and 2·⌈outW / 2⌉ + 2
+ * scratch slot: M_p ([36, inC, outC]) first, then room for a chunk's V ([36, chunkTiles, inC])
+ * and D ([36, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
+ * convolution's padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2
  * columns; dy is [batch, outH, outW, outC]. inC and outC multiples of 4. Parts
  * [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
  */
@@ -48,11 +53,11 @@ export function winogradFilterGradParts(
   partFrom: i32,
   partTo: i32,
 ): void {
-  const tilesH = (outH + 1) >> 1;
-  const tilesW = (outW + 1) >> 1;
+  const tilesH = (outH + 3) >> 2;
+  const tilesW = (outW + 3) >> 2;
   const tiles = batch * tilesH * tilesW;
-  const mFloats = <usize>16 * <usize>inC * <usize>outC;
-  const vFloats = <usize>(16 * chunkTiles) * <usize>inC;
+  const mFloats = <usize>36 * <usize>inC * <usize>outC;
+  const vFloats = <usize>(36 * chunkTiles) * <usize>inC;
   const slot = slotBytes(inC, outC);
   for (let part = partFrom; part < partTo; part++) {
     const m = scratch + <usize>part * slot;
@@ -65,8 +70,8 @@ export function winogradFilterGradParts(
       for (let t = 0; t < count; t++) {
         const tile = first + t;
         const b = tileImage(tile, tilesH, tilesW);
-        const oh = tileTop(tile, tilesH, tilesW);
-        const ow = tileLeft(tile, tilesW);
+        const oh = tileTop(tile, tilesH, tilesW, 4);
+        const ow = tileLeft(tile, tilesW, 4);
         const patch = pixelAt(xp, b, oh, ow, xRows, xCols, inC);
         inputTransform(patch, v + ((<usize>t * <usize>inC) << 2), inC, xCols, chunkTiles);
         gradientTransform(
@@ -74,11 +79,11 @@ export function winogradFilterGradParts(
           d + ((<usize>t * <usize>outC) << 2),
           outC,
           (<usize>outW * <usize>outC) << 2,
-          oh + 1 < outH,
-          ow + 1 < outW,
+          min(4, outH - oh),
+          min(4, outW - ow),
         );
       }
-      for (let xi = 0; xi < 16; xi++) {
+      for (let xi = 0; xi < 36; xi++) {
         const vXi = v + ((<usize>(xi * chunkTiles) * <usize>inC) << 2);
         const dXi = d + ((<usize>(xi * chunkTiles) * <usize>outC) << 2);
         const mXi = m + ((<usize>xi * <usize>inC * <usize>outC) << 2);
@@ -112,9 +117,9 @@ export function winogradFilterGradParts(
 }
 
 /**
- * dW[fh, fw, ci, co] = (Aᵀ·M·A)[fh, fw] with M = Σ_p M_p summed in part order (p = 0, 1, …,
- * parts − 1) from the scratch slots winogradFilterGradParts filled. A part of this kernel is one
- * input channel: parts [partFrom, partTo) of inC.
+ * dW[fh, fw, ci, co] = (Gᵀ·M·G)[fh, fw] with M = Σ_p M_p summed in part order (p = 0, 1, …,
+ * parts − 1) into part 0's slot, from the scratch slots winogradFilterGradParts filled. A part
+ * of this kernel is one input channel: parts [partFrom, partTo) of inC.
  */
 export function winogradFilterGradSum(
   scratch: usize,
@@ -129,145 +134,142 @@ export function winogradFilterGradSum(
   const xiStep = (<usize>inC * <usize>outC) << 2;
   const tapStep = xiStep;
   for (let ci = partFrom; ci < partTo; ci++) {
-    for (let co: usize = 0; co < (<usize>outC) << 2; co += 16) {
-      const at = ((<usize>ci * <usize>outC) << 2) + co;
-      let s0 = f32x4.splat(0);
-      let s1 = f32x4.splat(0);
-      let s2 = f32x4.splat(0);
-      let s3 = f32x4.splat(0);
-      let s4 = f32x4.splat(0);
-      let s5 = f32x4.splat(0);
-      let s6 = f32x4.splat(0);
-      let s7 = f32x4.splat(0);
-      let s8 = f32x4.splat(0);
-      let s9 = f32x4.splat(0);
-      let s10 = f32x4.splat(0);
-      let s11 = f32x4.splat(0);
-      let s12 = f32x4.splat(0);
-      let s13 = f32x4.splat(0);
-      let s14 = f32x4.splat(0);
-      let s15 = f32x4.splat(0);
-      for (let p = 0; p < parts; p++) {
-        const q = scratch + <usize>p * slot + at;
-        s0 = f32x4.add(s0, v128.load(q));
-        s1 = f32x4.add(s1, v128.load(q + xiStep));
-        s2 = f32x4.add(s2, v128.load(q + 2 * xiStep));
-        s3 = f32x4.add(s3, v128.load(q + 3 * xiStep));
-        s4 = f32x4.add(s4, v128.load(q + 4 * xiStep));
-        s5 = f32x4.add(s5, v128.load(q + 5 * xiStep));
-        s6 = f32x4.add(s6, v128.load(q + 6 * xiStep));
-        s7 = f32x4.add(s7, v128.load(q + 7 * xiStep));
-        s8 = f32x4.add(s8, v128.load(q + 8 * xiStep));
-        s9 = f32x4.add(s9, v128.load(q + 9 * xiStep));
-        s10 = f32x4.add(s10, v128.load(q + 10 * xiStep));
-        s11 = f32x4.add(s11, v128.load(q + 11 * xiStep));
-        s12 = f32x4.add(s12, v128.load(q + 12 * xiStep));
-        s13 = f32x4.add(s13, v128.load(q + 13 * xiStep));
-        s14 = f32x4.add(s14, v128.load(q + 14 * xiStep));
-        s15 = f32x4.add(s15, v128.load(q + 15 * xiStep));
+    const row = (<usize>ci * <usize>outC) << 2;
+    for (let xi: usize = 0; xi < 36; xi++) {
+      const at = scratch + xi * xiStep + row;
+      for (let p = 1; p < parts; p++) {
+        const from = at + <usize>p * slot;
+        for (let co: usize = 0; co < (<usize>outC) << 2; co += 16) {
+          v128.store(at + co, f32x4.add(v128.load(at + co), v128.load(from + co)));
+        }
       }
-      // Rows of Aᵀ·M: r0 = M0 + M1 + M2, r1 = M1 − M2, r2 = M1 + M2 + M3 (Mi = row i of M).
-      const out = dw + at;
-      sumRow(
-        out,
-        0,
-        f32x4.add(f32x4.add(s0, s4), s8),
-        f32x4.add(f32x4.add(s1, s5), s9),
-        f32x4.add(f32x4.add(s2, s6), s10),
-        f32x4.add(f32x4.add(s3, s7), s11),
-        tapStep,
-      );
-      sumRow(
-        out,
-        3,
-        f32x4.sub(s4, s8),
-        f32x4.sub(s5, s9),
-        f32x4.sub(s6, s10),
-        f32x4.sub(s7, s11),
-        tapStep,
-      );
-      sumRow(
-        out,
-        6,
-        f32x4.add(f32x4.add(s4, s8), s12),
-        f32x4.add(f32x4.add(s5, s9), s13),
-        f32x4.add(f32x4.add(s6, s10), s14),
-        f32x4.add(f32x4.add(s7, s11), s15),
-        tapStep,
-      );
+    }
+    for (let co: usize = 0; co < (<usize>outC) << 2; co += 16) {
+      const q = scratch + row + co;
+      // Gᵀ·M one column j at a time into M[6·i + j] (i < 3), then each of those rows times G
+      // into the filter row's taps.
+      for (let j: usize = 0; j < 6; j++) {
+        const c = q + j * xiStep;
+        filterGradientValues(
+          c,
+          6 * xiStep,
+          v128.load(c),
+          v128.load(c + 6 * xiStep),
+          v128.load(c + 12 * xiStep),
+          v128.load(c + 18 * xiStep),
+          v128.load(c + 24 * xiStep),
+          v128.load(c + 30 * xiStep),
+        );
+      }
+      for (let i: usize = 0; i < 3; i++) {
+        const r = q + 6 * i * xiStep;
+        filterGradientValues(
+          dw + row + co + 3 * i * tapStep,
+          tapStep,
+          v128.load(r),
+          v128.load(r + xiStep),
+          v128.load(r + 2 * xiStep),
+          v128.load(r + 3 * xiStep),
+          v128.load(r + 4 * xiStep),
+          v128.load(r + 5 * xiStep),
+        );
+      }
     }
   }
 }
 
-/** One filter row (taps first..first + 2) of (Aᵀ·M)·A from a row r0..r3 of Aᵀ·M. */
-function sumRow(
-  out: usize,
-  first: i32,
-  r0: v128,
-  r1: v128,
-  r2: v128,
-  r3: v128,
-  tapStep: usize,
+/** Gᵀ·(m0 … m5) for four lanes, stored at `at`, `at + step` and `at + 2·step`. */
+function filterGradientValues(
+  at: usize,
+  step: usize,
+  m0: v128,
+  m1: v128,
+  m2: v128,
+  m3: v128,
+  m4: v128,
+  m5: v128,
 ): void {
-  const at = out + <usize>first * tapStep;
-  v128.store(at, f32x4.add(f32x4.add(r0, r1), r2));
-  v128.store(at + tapStep, f32x4.sub(r1, r2));
-  v128.store(at + 2 * tapStep, f32x4.add(f32x4.add(r1, r2), r3));
+  const sixth = f32x4.splat(1.0 / 6.0);
+  const sum12 = f32x4.add(m1, m2);
+  const sum34 = f32x4.add(m3, m4);
+  // ¼·m0 − ⅙·(m1 + m2) + (1/24)·(m3 + m4); ⅙·(m2 − m1) + (1/12)·(m3 − m4);
+  // ⅙·(m3 + m4 − m1 − m2) + m5.
+  v128.store(
+    at,
+    madd(
+      m0,
+      f32x4.splat(0.25),
+      madd(sum34, f32x4.splat(1.0 / 24.0), f32x4.mul(sum12, f32x4.splat(-1.0 / 6.0))),
+    ),
+  );
+  v128.store(
+    at + step,
+    madd(f32x4.sub(m2, m1), sixth, f32x4.mul(f32x4.sub(m3, m4), f32x4.splat(1.0 / 12.0))),
+  );
+  v128.store(at + 2 * step, madd(f32x4.sub(sum34, sum12), sixth, m5));
 }
 
 /**
- * D[ξ, t, ·] = (G·g·Gᵀ)[ξ] for the 2×2 block g of dy at `block` (zero where the block passes
- * dy's bottom row or right column: `lower`, `right` say whether those exist), all outC channels
- * four at a time; `at` is D[0, t, 0] of a D laid out [16, chunkTiles, outC].
+ * D[ξ, t, ·] = (A·g·Aᵀ)[ξ] for the 4×4 block g of dy at `block`, zero past dy's last `rows`
+ * rows and `columns` columns (≤ 4 each), all outC channels four at a time; `at` is D[0, t, 0]
+ * of a D laid out [36, chunkTiles, outC].
  */
 function gradientTransform(
   block: usize,
   at: usize,
   outC: i32,
   rowBytes: usize,
-  lower: bool,
-  right: bool,
+  rows: i32,
+  columns: i32,
 ): void {
-  const half = f32x4.splat(0.5);
   const zero = f32x4.splat(0);
   const pixel = (<usize>outC) << 2;
   const xiStep = (<usize>(chunkTiles * outC)) << 2;
   for (let c: usize = 0; c < pixel; c += 16) {
     const p = block + c;
-    const g00 = v128.load(p);
-    const g01 = right ? v128.load(p + pixel) : zero;
-    const g10 = lower ? v128.load(p + rowBytes) : zero;
-    const g11 = lower && right ? v128.load(p + rowBytes + pixel) : zero;
-    // Rows of G·g: g0, (g0 + g1)/2, (g0 − g1)/2, −g1 (gi = row i of g).
     const o = at + c;
-    gradientRow(o, 0, g00, g01, xiStep, half);
-    gradientRow(
-      o,
-      4,
-      f32x4.mul(f32x4.add(g00, g10), half),
-      f32x4.mul(f32x4.add(g01, g11), half),
-      xiStep,
-      half,
-    );
-    gradientRow(
-      o,
-      8,
-      f32x4.mul(f32x4.sub(g00, g10), half),
-      f32x4.mul(f32x4.sub(g01, g11), half),
-      xiStep,
-      half,
-    );
-    gradientRow(o, 12, f32x4.neg(g10), f32x4.neg(g11), xiStep, half);
+    // A·g one column j of g at a time into D[6·i + j] (j < 4), then each of the six rows times
+    // Aᵀ in place.
+    for (let j = 0; j < 4; j++) {
+      const q = p + <usize>j * pixel;
+      const inside = j < columns;
+      gradientValues(
+        o + <usize>j * xiStep,
+        6 * xiStep,
+        inside ? v128.load(q) : zero,
+        inside && rows > 1 ? v128.load(q + rowBytes) : zero,
+        inside && rows > 2 ? v128.load(q + 2 * rowBytes) : zero,
+        inside && rows > 3 ? v128.load(q + 3 * rowBytes) : zero,
+      );
+    }
+    for (let i: usize = 0; i < 6; i++) {
+      const r = o + 6 * i * xiStep;
+      gradientValues(
+        r,
+        xiStep,
+        v128.load(r),
+        v128.load(r + xiStep),
+        v128.load(r + 2 * xiStep),
+        v128.load(r + 3 * xiStep),
+      );
+    }
   }
 }
 
-/** One row of (G·g)·Gᵀ from a row (t0, t1) of G·g, stored at ξ = first..first + 3. */
-function gradientRow(o: usize, first: i32, t0: v128, t1: v128, xiStep: usize, half: v128): void {
-  const at = o + <usize>first * xiStep;
-  v128.store(at, t0);
-  v128.store(at + xiStep, f32x4.mul(f32x4.add(t0, t1), half));
-  v128.store(at + 2 * xiStep, f32x4.mul(f32x4.sub(t0, t1), half));
-  v128.store(at + 3 * xiStep, f32x4.neg(t1));
+/** A·(g0 … g3) for four lanes, stored at `at`, `at + step`, … `at + 5·step`. */
+function gradientValues(at: usize, step: usize, g0: v128, g1: v128, g2: v128, g3: v128): void {
+  const even = f32x4.add(g0, g2);
+  const odd = f32x4.add(g1, g3);
+  const four = f32x4.splat(4);
+  const evenWide = madd(g2, four, g0); // g0 + 4·g2
+  const oddWide = madd(g3, four, g1); // g1 + 4·g3
+  const oddWide2 = f32x4.add(oddWide, oddWide);
+  v128.store(at, g0);
+  v128.store(at + step, f32x4.add(even, odd));
+  v128.store(at + 2 * step, f32x4.sub(even, odd));
+  v128.store(at + 3 * step, f32x4.add(evenWide, oddWide2));
+  v128.store(at + 4 * step, f32x4.sub(evenWide, oddWide2));
+  v128.store(at + 5 * step, g3);
 }
 
 /**

@@ -1,27 +1,38 @@
-// 3×3 convolution, stride 1, NHWC, by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray,
-// "Fast Algorithms for Convolutional Neural Networks", 2016): each 2×2 block of outputs ("tile")
-// is Aᵀ·[Σ_ci (G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A, where d is the 4×4 input patch under the tile and g a
-// 3×3 filter. The element-wise products of the 16 transformed values are, per position ξ of the
-// 4×4 transform, a matrix product over the input channels: M[ξ] (tiles × outC) = V[ξ] (tiles ×
-// inC) · U[ξ] (inC × outC). That is 16 multiply-adds per tile and channel pair where direct
-// convolution needs 36: 2.25 times fewer.
+// 3×3 convolution, stride 1, NHWC, by Winograd's minimal filtering F(4×4, 3×3) (Lavin & Gray,
+// "Fast Algorithms for Convolutional Neural Networks", 2016): each 4×4 block of outputs ("tile")
+// is Aᵀ·[Σ_ci (G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A, where d is the 6×6 input patch under the tile and g a
+// 3×3 filter. With the interpolation points 0, ±1, ±2 and ∞:
+//   Bᵀ = [[4, 0, −5, 0, 1, 0], [0, −4, −4, 1, 1, 0], [0, 4, −4, −1, 1, 0],
+//         [0, −2, −1, 2, 1, 0], [0, 2, −1, −2, 1, 0], [0, 4, 0, −5, 0, 1]],
+//   G  = [[¼, 0, 0], [−⅙, −⅙, −⅙], [−⅙, ⅙, −⅙], [1/24, 1/12, ⅙], [1/24, −1/12, ⅙], [0, 0, 1]],
+//   Aᵀ = [[1, 1, 1, 1, 1, 0], [0, 1, −1, 2, −2, 0], [0, 1, 1, 4, 4, 0], [0, 1, −1, 8, −8, 1]].
+// The element-wise products of the 36 transformed values are, per position ξ of the 6×6
+// transform, a matrix product over the input channels: M[ξ] (tiles × outC) = V[ξ] (tiles × inC)
+// · U[ξ] (inC × outC). That is 36 multiply-adds per 16 outputs and channel pair where direct
+// convolution needs 144: 4 times fewer (F(2×2, 3×3) saves 2.25 times), for the price of larger
+// transform constants and so a few more roundings (measured in conv2d-winograd.test.ts).
 //
-// Tiles are taken in chunks: the input transform of a chunk (V, all 16 ξ) goes to the part's
-// scratch, then for each block of 16 output channels the 16 products go to a small buffer (M)
-// that stays in L1, and the output transform writes the block's outputs. A part is a fixed
-// range of tiles with its own scratch slot, so the results do not depend on how the parts are
-// divided among threads.
+// Tiles are taken in chunks: the input transform of a chunk (V, all 36 ξ) goes to the part's
+// scratch, then for each block of 16 output channels the 36 products go to a small buffer (M)
+// and the output transform writes the block's outputs. A part is a fixed range of tiles with
+// its own scratch slot, so the results do not depend on how the parts are divided among threads.
 
 import { madd } from './simd-math';
-
-/** Tiles per chunk: V of a chunk is 16·chunkTiles·inC floats (128 KB at inC 128). */
-const chunkTiles: i32 = 16;
+import { pixelAt, tileImage, tileLeft, tileTop } from './winograd-tiles';
 
 /**
- * U[ξ, ci, co] = (G·g·Gᵀ)[ξ] for the 3×3 filter g = w[·, ·, ci, co] (HWIO), with
- * G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]; ξ = 4·row + column of the 4×4 result.
- * U is [16, inC, outC]; outC a multiple of 4. A part is one input channel: parts
- * [partFrom, partTo) of inC.
+ * Tiles per chunk: V of a chunk is 36·chunkTiles·inC floats (276 KB at inC 128). Not a power of
+ * two: the transforms write the 36 ξ of a tile chunkTiles·inC floats apart, and at 16 tiles
+ * those addresses share an L1 set (1.3× slower at AirbenchNet's sizes).
+ */
+const chunkTiles: i32 = 15;
+
+/**
+ * U[ξ, ci, co] = (G·g·Gᵀ)[ξ] for the 3×3 filter g = w[·, ·, ci, co] (HWIO); ξ = 6·row + column
+ * of the 6×6 result; outC a multiple of 4. U holds 36 blocks of inC·outC floats, one per ξ,
+ * each cut by output channels into blocks of 16 (the last one 4, 8 or 12 wide), each of those
+ * [inC, width]: the products read a block's rows one after the other. A part is one input
+ * channel: parts [partFrom, partTo) of inC.
  */
 export function winogradFilter(
   w: usize,
@@ -31,68 +42,65 @@ export function winogradFilter(
   partFrom: i32,
   partTo: i32,
 ): void {
-  const half = f32x4.splat(0.5);
   const tapStep = (<usize>inC * <usize>outC) << 2;
   const xiStep = tapStep;
   for (let ci = partFrom; ci < partTo; ci++) {
     const channel = (<usize>ci * <usize>outC) << 2;
-    for (let co: usize = 0; co < (<usize>outC) << 2; co += 16) {
-      const g = w + channel + co;
-      const g00 = v128.load(g);
-      const g01 = v128.load(g + tapStep);
-      const g02 = v128.load(g + 2 * tapStep);
-      const g10 = v128.load(g + 3 * tapStep);
-      const g11 = v128.load(g + 4 * tapStep);
-      const g12 = v128.load(g + 5 * tapStep);
-      const g20 = v128.load(g + 6 * tapStep);
-      const g21 = v128.load(g + 7 * tapStep);
-      const g22 = v128.load(g + 8 * tapStep);
-      // t = G·g (4×3), one column at a time.
-      const t00 = g00;
-      const t01 = g01;
-      const t02 = g02;
-      const t10 = f32x4.mul(f32x4.add(f32x4.add(g00, g10), g20), half);
-      const t11 = f32x4.mul(f32x4.add(f32x4.add(g01, g11), g21), half);
-      const t12 = f32x4.mul(f32x4.add(f32x4.add(g02, g12), g22), half);
-      const t20 = f32x4.mul(f32x4.add(f32x4.sub(g00, g10), g20), half);
-      const t21 = f32x4.mul(f32x4.add(f32x4.sub(g01, g11), g21), half);
-      const t22 = f32x4.mul(f32x4.add(f32x4.sub(g02, g12), g22), half);
-      const t30 = g20;
-      const t31 = g21;
-      const t32 = g22;
-      const out = u + channel + co;
-      filterRow(out, 0, t00, t01, t02, xiStep, half);
-      filterRow(out, 4, t10, t11, t12, xiStep, half);
-      filterRow(out, 8, t20, t21, t22, xiStep, half);
-      filterRow(out, 12, t30, t31, t32, xiStep, half);
+    for (let co = 0; co < outC; co += 4) {
+      const g = w + channel + ((<usize>co) << 2);
+      const at = u + ((<usize>filterBlockOffset(co, ci, inC, outC)) << 2);
+      // G·g one filter column j at a time into U[6·i + j] (i < 6, j < 3), then each of those
+      // six rows times Gᵀ in place.
+      for (let j: usize = 0; j < 3; j++) {
+        filterValues(
+          at + j * xiStep,
+          6 * xiStep,
+          v128.load(g + j * tapStep),
+          v128.load(g + (3 + j) * tapStep),
+          v128.load(g + (6 + j) * tapStep),
+        );
+      }
+      for (let i: usize = 0; i < 6; i++) {
+        const row = at + 6 * i * xiStep;
+        filterValues(
+          row,
+          xiStep,
+          v128.load(row),
+          v128.load(row + xiStep),
+          v128.load(row + 2 * xiStep),
+        );
+      }
     }
   }
 }
 
-/** Row `first / 4` of U = t·Gᵀ for one row (t0, t1, t2) of t, stored at ξ = first..first + 3. */
-function filterRow(
-  out: usize,
-  first: i32,
-  t0: v128,
-  t1: v128,
-  t2: v128,
-  xiStep: usize,
-  half: v128,
-): void {
-  const at = out + <usize>first * xiStep;
-  v128.store(at, t0);
-  v128.store(at + xiStep, f32x4.mul(f32x4.add(f32x4.add(t0, t1), t2), half));
-  v128.store(at + 2 * xiStep, f32x4.mul(f32x4.add(f32x4.sub(t0, t1), t2), half));
-  v128.store(at + 3 * xiStep, t2);
+/** Where U[ξ, ci, co] is in U[ξ] (floats): its block of 16 output channels, then its row. */
+function filterBlockOffset(co: i32, ci: i32, inC: i32, outC: i32): i32 {
+  const block = co & ~15;
+  return block * inC + ci * min(16, outC - block) + (co - block);
+}
+
+/** G·(a, b, c) for four lanes, stored at `at`, `at + step`, … `at + 5·step`. */
+function filterValues(at: usize, step: usize, a: v128, b: v128, c: v128): void {
+  const minusSixth = f32x4.splat(-1.0 / 6.0);
+  const outer = f32x4.add(a, c);
+  const edges = madd(a, f32x4.splat(1.0 / 24.0), f32x4.mul(c, f32x4.splat(1.0 / 6.0)));
+  const middle = f32x4.mul(b, f32x4.splat(1.0 / 12.0));
+  v128.store(at, f32x4.mul(a, f32x4.splat(0.25)));
+  v128.store(at + step, f32x4.mul(f32x4.add(outer, b), minusSixth));
+  v128.store(at + 2 * step, f32x4.mul(f32x4.sub(outer, b), minusSixth));
+  v128.store(at + 3 * step, f32x4.add(edges, middle));
+  v128.store(at + 4 * step, f32x4.sub(edges, middle));
+  v128.store(at + 5 * step, c);
 }
 
 /**
  * out[b, oh, ow, co] = Σ xp[b, oh + fh, ow + fw, ci] · w[fh, fw, ci, co] over the 3×3 taps and
  * inC, from U = winogradFilter(w). xp is [batch, xRows, xCols, inC] with the convolution's
- * padding made explicit and at least 2·⌈outH / 2⌉ + 2 rows and 2·⌈outW / 2⌉ + 2 columns (whole
+ * padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2 columns (whole
  * tiles); out is [batch, outH, outW, outC]. inC and outC multiples of 4. `scratch` holds
- * (16·chunkTiles·inC + 16·chunkTiles·16) floats per part. A part is the range of
- * `tilesPerPart` tiles (2×2 output blocks in (b, tile row, tile column) order) starting at
+ * (36·chunkTiles·inC + 36·chunkTiles·16) floats per part. A part is the range of
+ * `tilesPerPart` tiles (4×4 output blocks in (b, tile row, tile column) order) starting at
  * part·tilesPerPart: parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
  */
 export function conv2dWinograd(
@@ -111,11 +119,11 @@ export function conv2dWinograd(
   partFrom: i32,
   partTo: i32,
 ): void {
-  const tilesH = (outH + 1) >> 1;
-  const tilesW = (outW + 1) >> 1;
+  const tilesH = (outH + 3) >> 2;
+  const tilesW = (outW + 3) >> 2;
   const tiles = batch * tilesH * tilesW;
-  const vFloats = <usize>(16 * chunkTiles) * <usize>inC;
-  const slotBytes = (vFloats + <usize>(16 * chunkTiles * 16)) << 2;
+  const vFloats = <usize>(36 * chunkTiles) * <usize>inC;
+  const slotBytes = (vFloats + <usize>(36 * chunkTiles * 16)) << 2;
   for (let part = partFrom; part < partTo; part++) {
     const v = scratch + <usize>part * slotBytes;
     const m = v + (vFloats << 2);
@@ -124,12 +132,11 @@ export function conv2dWinograd(
       const count = min(chunkTiles, partEnd - first);
       for (let t = 0; t < count; t++) {
         const tile = first + t;
-        const b = tileImage(tile, tilesH, tilesW);
         const patch = pixelAt(
           xp,
-          b,
-          tileTop(tile, tilesH, tilesW),
-          tileLeft(tile, tilesW),
+          tileImage(tile, tilesH, tilesW),
+          tileTop(tile, tilesH, tilesW, 4),
+          tileLeft(tile, tilesW, 4),
           xRows,
           xCols,
           inC,
@@ -138,49 +145,20 @@ export function conv2dWinograd(
       }
       for (let co = 0; co < outC; co += 16) {
         const width = min(16, outC - co);
-        for (let xi = 0; xi < 16; xi++) {
-          const vXi = v + ((<usize>(xi * chunkTiles) * <usize>inC) << 2);
-          const uXi = u + ((<usize>xi * <usize>inC * <usize>outC + <usize>co) << 2);
-          const mXi = m + ((<usize>(xi * chunkTiles * 16)) << 2);
-          if (width === 16) {
-            let t = 0;
-            for (; t + 1 < count; t += 2) {
-              products2x16(
-                vXi + ((<usize>t * <usize>inC) << 2),
-                uXi,
-                mXi + ((<usize>(t * 16)) << 2),
-                inC,
-                outC,
-              );
-            }
-            if (t < count) {
-              products1x16(
-                vXi + ((<usize>t * <usize>inC) << 2),
-                uXi,
-                mXi + ((<usize>(t * 16)) << 2),
-                inC,
-                outC,
-              );
-            }
-          } else {
-            // The last 4, 8 or 12 output channels, one vector at a time.
-            for (let t = 0; t < count; t++) {
-              for (let c = 0; c < width; c += 4) {
-                products1x4(
-                  vXi + ((<usize>t * <usize>inC) << 2),
-                  uXi + ((<usize>c) << 2),
-                  mXi + ((<usize>(t * 16 + c)) << 2),
-                  inC,
-                  outC,
-                );
-              }
-            }
-          }
+        for (let xi = 0; xi < 36; xi++) {
+          chunkProducts(
+            v + ((<usize>(xi * chunkTiles) * <usize>inC) << 2),
+            u + ((<usize>xi * <usize>inC * <usize>outC + <usize>co * <usize>inC) << 2),
+            m + ((<usize>(xi * chunkTiles * 16)) << 2),
+            count,
+            width,
+            inC,
+          );
         }
         for (let t = 0; t < count; t++) {
           const tile = first + t;
-          const oh = tileTop(tile, tilesH, tilesW);
-          const ow = tileLeft(tile, tilesW);
+          const oh = tileTop(tile, tilesH, tilesW, 4);
+          const ow = tileLeft(tile, tilesW, 4);
           const at =
             pixelAt(out, tileImage(tile, tilesH, tilesW), oh, ow, outH, outW, outC) +
             ((<usize>co) << 2);
@@ -190,8 +168,8 @@ export function conv2dWinograd(
             at,
             (<usize>outW * <usize>outC) << 2,
             (<usize>outC) << 2,
-            oh + 1 < outH,
-            ow + 1 < outW,
+            min(4, outH - oh),
+            min(4, outW - ow),
           );
         }
       }
@@ -199,40 +177,10 @@ export function conv2dWinograd(
   }
 }
 
-/** The image of a tile (tiles are numbered in (image, tile row, tile column) order). */
-export function tileImage(tile: i32, tilesH: i32, tilesW: i32): i32 {
-  return tile / (tilesH * tilesW);
-}
-
-/** The top row of a tile's 2×2 outputs in its image (that of its 4×4 patch in the padded input). */
-export function tileTop(tile: i32, tilesH: i32, tilesW: i32): i32 {
-  return ((tile % (tilesH * tilesW)) / tilesW) << 1;
-}
-
-/** The left column of a tile's 2×2 outputs (and of its 4×4 patch in the padded input). */
-export function tileLeft(tile: i32, tilesW: i32): i32 {
-  return (tile % tilesW) << 1;
-}
-
-/** The address of pixel (b, row, column) of an NHWC float32 buffer of rows × columns pixels. */
-export function pixelAt(
-  base: usize,
-  b: i32,
-  row: i32,
-  column: i32,
-  rows: i32,
-  columns: i32,
-  channels: i32,
-): usize {
-  return (
-    base + (((<usize>(b * rows + row) * <usize>columns + <usize>column) * <usize>channels) << 2)
-  );
-}
-
 /**
- * V[ξ, t, ·] = (Bᵀ·d·B)[ξ] for the 4×4 patch d at `patch` (NHWC rows of xCols pixels), all inC
- * channels four at a time, with Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].
- * `at` is V[0, t, 0] of a V laid out [16, tiles, inC].
+ * V[ξ, t, ·] = (Bᵀ·d·B)[ξ] for the 6×6 patch d at `patch` (NHWC rows of xCols pixels), all inC
+ * channels four at a time. `at` is V[0, t, 0] of a chunk's V laid out [36, tiles, inC]. The
+ * filter gradient's F(3×3, 4×4) transforms its input patches with the same Bᵀ.
  */
 export function inputTransform(patch: usize, at: usize, inC: i32, xCols: i32, tiles: i32): void {
   const pixel = (<usize>inC) << 2;
@@ -240,82 +188,101 @@ export function inputTransform(patch: usize, at: usize, inC: i32, xCols: i32, ti
   const xiStep = (<usize>(tiles * inC)) << 2;
   for (let c: usize = 0; c < pixel; c += 16) {
     const p = patch + c;
-    // Columns j of Bᵀ·d: r0 = d0 − d2, r1 = d1 + d2, r2 = d2 − d1, r3 = d1 − d3 (rows of d).
-    const d00 = v128.load(p);
-    const d01 = v128.load(p + pixel);
-    const d02 = v128.load(p + 2 * pixel);
-    const d03 = v128.load(p + 3 * pixel);
-    const d10 = v128.load(p + row);
-    const d11 = v128.load(p + row + pixel);
-    const d12 = v128.load(p + row + 2 * pixel);
-    const d13 = v128.load(p + row + 3 * pixel);
-    const d20 = v128.load(p + 2 * row);
-    const d21 = v128.load(p + 2 * row + pixel);
-    const d22 = v128.load(p + 2 * row + 2 * pixel);
-    const d23 = v128.load(p + 2 * row + 3 * pixel);
-    const d30 = v128.load(p + 3 * row);
-    const d31 = v128.load(p + 3 * row + pixel);
-    const d32 = v128.load(p + 3 * row + 2 * pixel);
-    const d33 = v128.load(p + 3 * row + 3 * pixel);
     const o = at + c;
-    inputRow(
-      o,
-      0,
-      f32x4.sub(d00, d20),
-      f32x4.sub(d01, d21),
-      f32x4.sub(d02, d22),
-      f32x4.sub(d03, d23),
-      xiStep,
-    );
-    inputRow(
-      o,
-      4,
-      f32x4.add(d10, d20),
-      f32x4.add(d11, d21),
-      f32x4.add(d12, d22),
-      f32x4.add(d13, d23),
-      xiStep,
-    );
-    inputRow(
-      o,
-      8,
-      f32x4.sub(d20, d10),
-      f32x4.sub(d21, d11),
-      f32x4.sub(d22, d12),
-      f32x4.sub(d23, d13),
-      xiStep,
-    );
-    inputRow(
-      o,
-      12,
-      f32x4.sub(d10, d30),
-      f32x4.sub(d11, d31),
-      f32x4.sub(d12, d32),
-      f32x4.sub(d13, d33),
-      xiStep,
-    );
+    // Bᵀ·d one column j of d at a time into V[6·i + j], then each of those six rows times B
+    // in place.
+    for (let j: usize = 0; j < 6; j++) {
+      const q = p + j * pixel;
+      inputValues(
+        o + j * xiStep,
+        6 * xiStep,
+        v128.load(q),
+        v128.load(q + row),
+        v128.load(q + 2 * row),
+        v128.load(q + 3 * row),
+        v128.load(q + 4 * row),
+        v128.load(q + 5 * row),
+      );
+    }
+    for (let i: usize = 0; i < 6; i++) {
+      const r = o + 6 * i * xiStep;
+      inputValues(
+        r,
+        xiStep,
+        v128.load(r),
+        v128.load(r + xiStep),
+        v128.load(r + 2 * xiStep),
+        v128.load(r + 3 * xiStep),
+        v128.load(r + 4 * xiStep),
+        v128.load(r + 5 * xiStep),
+      );
+    }
   }
 }
 
-/** One row of (Bᵀ·d)·B from a row (r0..r3) of Bᵀ·d, stored at ξ = first..first + 3. */
-function inputRow(
-  o: usize,
-  first: i32,
-  r0: v128,
-  r1: v128,
-  r2: v128,
-  r3: v128,
-  xiStep: usize,
+/** Bᵀ·(d0 … d5) for four lanes, stored at `at`, `at + step`, … `at + 5·step`. */
+function inputValues(
+  at: usize,
+  step: usize,
+  d0: v128,
+  d1: v128,
+  d2: v128,
+  d3: v128,
+  d4: v128,
+  d5: v128,
 ): void {
-  const at = o + <usize>first * xiStep;
-  v128.store(at, f32x4.sub(r0, r2));
-  v128.store(at + xiStep, f32x4.add(r1, r2));
-  v128.store(at + 2 * xiStep, f32x4.sub(r2, r1));
-  v128.store(at + 3 * xiStep, f32x4.sub(r1, r3));
+  const four = f32x4.splat(4);
+  const minusFour = f32x4.splat(-4);
+  const a = madd(minusFour, d2, d4); // d4 − 4·d2
+  const b = madd(minusFour, d1, d3); // d3 − 4·d1
+  const e = f32x4.sub(d4, d2);
+  const f = f32x4.add(f32x4.sub(d3, d1), f32x4.sub(d3, d1)); // 2·(d3 − d1)
+  v128.store(at, madd(four, f32x4.sub(d0, d2), e)); // 4·d0 − 5·d2 + d4
+  v128.store(at + step, f32x4.add(a, b));
+  v128.store(at + 2 * step, f32x4.sub(a, b));
+  v128.store(at + 3 * step, f32x4.add(e, f));
+  v128.store(at + 4 * step, f32x4.sub(e, f));
+  v128.store(at + 5 * step, madd(four, f32x4.sub(d1, d3), f32x4.sub(d5, d3))); // 4·d1 − 5·d3 + d5
+}
+
+/**
+ * M[ξ, t, 0..width) = V[ξ, t, ·] · U[ξ, ·, co..co + width) for the chunk's `count` tiles and
+ * one ξ, from U's block of those channels at `u`: two tiles × 16 channels at a time, four
+ * tiles × 8 for an 8-channel rest, single vectors otherwise.
+ * `m` is M[ξ, 0, 0] of a chunk's M laid out [36, chunkTiles, 16].
+ */
+function chunkProducts(v: usize, u: usize, m: usize, count: i32, width: i32, inC: i32): void {
+  const tileBytes = (<usize>inC) << 2;
+  if (width === 16) {
+    let t = 0;
+    for (; t + 1 < count; t += 2) {
+      products2x16(v + <usize>t * tileBytes, u, m + ((<usize>(t * 16)) << 2), inC);
+    }
+    if (t < count) products1x16(v + <usize>t * tileBytes, u, m + ((<usize>(t * 16)) << 2), inC);
+    return;
+  }
+  let t = 0;
+  if (width === 8) {
+    // AirbenchNet's input gradient into the whitening layer's 24 channels: 16 + 8.
+    for (; t + 3 < count; t += 4) {
+      products4x8(v + <usize>t * tileBytes, u, m + ((<usize>(t * 16)) << 2), inC);
+    }
+  }
+  for (; t < count; t++) {
+    for (let c = 0; c < width; c += 4) {
+      products1x4(
+        v + <usize>t * tileBytes,
+        u + ((<usize>c) << 2),
+        m + ((<usize>(t * 16 + c)) << 2),
+        inC,
+        width,
+      );
+    }
+  }
 }
 
 /** M rows for tiles t, t + 1 and 16 output channels: Σ_k V[t, k] · U[k, co..co + 15]. */
-function products2x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
+function products2x16(v: usize, u: usize, m: usize, inC: i32): void {
   let s00 = f32x4.splat(0);
   let s01 = f32x4.splat(0);
   let s02 = f32x4.splat(0);
@@ -325,7 +292,6 @@ function products2x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
   let s12 = f32x4.splat(0);
   let s13 = f32x4.splat(0);
   const next = (<usize>inC) << 2;
-  const uRow = (<usize>outC) << 2;
   let up = u;
   const end = v + next;
   for (let vp = v; vp < end; vp += 4) {
@@ -343,7 +309,7 @@ function products2x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
     s11 = madd(a1, u1, s11);
     s12 = madd(a1, u2, s12);
     s13 = madd(a1, u3, s13);
-    up += uRow;
+    up += 64;
   }
   v128.store(m, s00);
   v128.store(m, s01, 16);
@@ -355,13 +321,52 @@ function products2x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
   v128.store(m, s13, 112);
 }
 
+/** M rows for tiles t … t + 3 and the 8 channels of an 8-wide U block. */
+function products4x8(v: usize, u: usize, m: usize, inC: i32): void {
+  let s00 = f32x4.splat(0);
+  let s01 = f32x4.splat(0);
+  let s10 = f32x4.splat(0);
+  let s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0);
+  let s21 = f32x4.splat(0);
+  let s30 = f32x4.splat(0);
+  let s31 = f32x4.splat(0);
+  const next = (<usize>inC) << 2;
+  let up = u;
+  const end = v + next;
+  for (let vp = v; vp < end; vp += 4) {
+    const u0 = v128.load(up);
+    const u1 = v128.load(up, 16);
+    const a0 = v128.load32_splat(vp);
+    s00 = madd(a0, u0, s00);
+    s01 = madd(a0, u1, s01);
+    const a1 = v128.load32_splat(vp + next);
+    s10 = madd(a1, u0, s10);
+    s11 = madd(a1, u1, s11);
+    const a2 = v128.load32_splat(vp + 2 * next);
+    s20 = madd(a2, u0, s20);
+    s21 = madd(a2, u1, s21);
+    const a3 = v128.load32_splat(vp + 3 * next);
+    s30 = madd(a3, u0, s30);
+    s31 = madd(a3, u1, s31);
+    up += 32;
+  }
+  v128.store(m, s00);
+  v128.store(m, s01, 16);
+  v128.store(m, s10, 64);
+  v128.store(m, s11, 80);
+  v128.store(m, s20, 128);
+  v128.store(m, s21, 144);
+  v128.store(m, s30, 192);
+  v128.store(m, s31, 208);
+}
+
 /** The M row of one tile (the chunk's last when its count is odd). */
-function products1x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
+function products1x16(v: usize, u: usize, m: usize, inC: i32): void {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
   let s2 = f32x4.splat(0);
   let s3 = f32x4.splat(0);
-  const uRow = (<usize>outC) << 2;
   let up = u;
   const end = v + ((<usize>inC) << 2);
   for (let vp = v; vp < end; vp += 4) {
@@ -370,7 +375,7 @@ function products1x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
     s1 = madd(a, v128.load(up, 16), s1);
     s2 = madd(a, v128.load(up, 32), s2);
     s3 = madd(a, v128.load(up, 48), s3);
-    up += uRow;
+    up += 64;
   }
   v128.store(m, s0);
   v128.store(m, s1, 16);
@@ -378,10 +383,10 @@ function products1x16(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
   v128.store(m, s3, 48);
 }
 
-/** One vector of 4 output channels of one tile's M row. */
-function products1x4(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
+/** One vector of 4 output channels of one tile's M row, from a U block `width` wide. */
+function products1x4(v: usize, u: usize, m: usize, inC: i32, width: i32): void {
   let s = f32x4.splat(0);
-  const uRow = (<usize>outC) << 2;
+  const uRow = (<usize>width) << 2;
   let up = u;
   const end = v + ((<usize>inC) << 2);
   for (let vp = v; vp < end; vp += 4) {
@@ -392,9 +397,9 @@ function products1x4(v: usize, u: usize, m: usize, inC: i32, outC: i32): void {
 }
 
 /**
- * The 2×2 outputs Aᵀ·M·A of one tile for `width` (≤ 16) output channels, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]],
- * from M[ξ] at m + ξ·chunkTiles·16 floats. Stores the bottom row and right column only where
- * they are inside the output (`lower`, `right`).
+ * The outputs Aᵀ·M·A of one tile for `width` (≤ 16) output channels from M[ξ] at
+ * m + ξ·chunkTiles·16 floats (which it overwrites), storing only the `rows` × `columns` (≤ 4
+ * each) that are inside the output.
  */
 function outputTransform(
   m: usize,
@@ -402,43 +407,62 @@ function outputTransform(
   at: usize,
   rowBytes: usize,
   pixelBytes: usize,
-  lower: bool,
-  right: bool,
+  rows: i32,
+  columns: i32,
 ): void {
   const xiStep = (<usize>(chunkTiles * 16)) << 2;
   for (let c: usize = 0; c < (<usize>width) << 2; c += 16) {
     const p = m + c;
-    // s0 = m0 + m1 + m2, s1 = m1 − m2 − m3 over the rows of M, per column j.
-    const m0 = v128.load(p);
-    const m1 = v128.load(p + xiStep);
-    const m2 = v128.load(p + 2 * xiStep);
-    const m3 = v128.load(p + 3 * xiStep);
-    const m4 = v128.load(p + 4 * xiStep);
-    const m5 = v128.load(p + 5 * xiStep);
-    const m6 = v128.load(p + 6 * xiStep);
-    const m7 = v128.load(p + 7 * xiStep);
-    const m8 = v128.load(p + 8 * xiStep);
-    const m9 = v128.load(p + 9 * xiStep);
-    const m10 = v128.load(p + 10 * xiStep);
-    const m11 = v128.load(p + 11 * xiStep);
-    const m12 = v128.load(p + 12 * xiStep);
-    const m13 = v128.load(p + 13 * xiStep);
-    const m14 = v128.load(p + 14 * xiStep);
-    const m15 = v128.load(p + 15 * xiStep);
-    const s00 = f32x4.add(f32x4.add(m0, m4), m8);
-    const s01 = f32x4.add(f32x4.add(m1, m5), m9);
-    const s02 = f32x4.add(f32x4.add(m2, m6), m10);
-    const s03 = f32x4.add(f32x4.add(m3, m7), m11);
-    const o = at + c;
-    v128.store(o, f32x4.add(f32x4.add(s00, s01), s02));
-    if (right) v128.store(o + pixelBytes, f32x4.sub(f32x4.sub(s01, s02), s03));
-    if (lower) {
-      const s10 = f32x4.sub(f32x4.sub(m4, m8), m12);
-      const s11 = f32x4.sub(f32x4.sub(m5, m9), m13);
-      const s12 = f32x4.sub(f32x4.sub(m6, m10), m14);
-      const s13 = f32x4.sub(f32x4.sub(m7, m11), m15);
-      v128.store(o + rowBytes, f32x4.add(f32x4.add(s10, s11), s12));
-      if (right) v128.store(o + rowBytes + pixelBytes, f32x4.sub(f32x4.sub(s11, s12), s13));
+    // Aᵀ·M one column j at a time into M[6·i + j] (i < 4), then each of those rows times A.
+    for (let j: usize = 0; j < 6; j++) {
+      const q = p + j * xiStep;
+      outputValues(
+        q,
+        6 * xiStep,
+        4,
+        v128.load(q),
+        v128.load(q + 6 * xiStep),
+        v128.load(q + 12 * xiStep),
+        v128.load(q + 18 * xiStep),
+        v128.load(q + 24 * xiStep),
+        v128.load(q + 30 * xiStep),
+      );
+    }
+    for (let i = 0; i < rows; i++) {
+      const r = p + <usize>(6 * i) * xiStep;
+      outputValues(
+        at + c + <usize>i * rowBytes,
+        pixelBytes,
+        columns,
+        v128.load(r),
+        v128.load(r + xiStep),
+        v128.load(r + 2 * xiStep),
+        v128.load(r + 3 * xiStep),
+        v128.load(r + 4 * xiStep),
+        v128.load(r + 5 * xiStep),
+      );
     }
   }
+}
+
+/** The first `count` (≤ 4) of Aᵀ·(m0 … m5) for four lanes, stored at `at`, `at + step`, …. */
+function outputValues(
+  at: usize,
+  step: usize,
+  count: i32,
+  m0: v128,
+  m1: v128,
+  m2: v128,
+  m3: v128,
+  m4: v128,
+  m5: v128,
+): void {
+  const sum12 = f32x4.add(m1, m2);
+  const diff12 = f32x4.sub(m1, m2);
+  const sum34 = f32x4.add(m3, m4);
+  const diff34 = f32x4.sub(m3, m4);
+  v128.store(at, f32x4.add(f32x4.add(m0, sum12), sum34));
+  if (count > 1) v128.store(at + step, madd(f32x4.splat(2), diff34, diff12));
+  if (count > 2) v128.store(at + 2 * step, madd(f32x4.splat(4), sum34, sum12));
+  if (count > 3) v128.store(at + 3 * step, f32x4.add(madd(f32x4.splat(8), diff34, diff12), m5));
 }

@@ -195,18 +195,18 @@ const cases: ConvCase[] = [
     pad: 'valid',
     dilations: [2, 1],
   },
-  // Winograd F(3×3, 2×2) (3×3, stride 1, channels multiples of 4): partial tiles at odd sizes,
+  // Winograd F(3×3, 4×4) (3×3, stride 1, channels multiples of 4): last tiles 1, 2 or 3 wide,
   // several parts summed in order, output channels in blocks of 16 and single vectors.
   {
-    name: 'Winograd: 24 → 64 (AirbenchNet), same, 15×15 (partial tiles), 4 parts of 32 tiles',
-    xShape: [2, 15, 15, 24],
+    name: 'Winograd: 24 → 64 (AirbenchNet), same, 15×15 (partial tiles), 5 parts of 26 tiles',
+    xShape: [8, 15, 15, 24],
     filterShape: [3, 3, 24, 64],
     strides: 1,
     pad: 'same',
   },
   {
-    name: 'Winograd: 16 → 24 (a block of 16 and 2 vectors), valid, 2 parts of 30 tiles',
-    xShape: [3, 11, 10, 16],
+    name: 'Winograd: 16 → 24 (a block of 16 and 2 vectors), valid 9×8, 2 parts of 18 tiles',
+    xShape: [6, 11, 10, 16],
     filterShape: [3, 3, 16, 24],
     strides: 1,
     pad: 'valid',

@@ -34,7 +34,7 @@ const transposes = {
  * [inChannels, H, W, batch] and dy to [outH, outW, batch, outChannels] (from either layout),
  * convolved to [inChannels, ≥filterH, ≥filterW, outChannels], and the filter-sized corner of
  * that is copied out in dW's [filterH, filterW, inChannels, outChannels] order. With the SIMD
- * module, stride-1 NHWC runs in its own kernels instead: by Winograd's F(3×3, 2×2) for 3×3
+ * module, stride-1 NHWC runs in its own kernels instead: by Winograd's F(3×3, 4×4) for 3×3
  * filters, as channel tiles for many channels, over planar rows otherwise.
  */
 export function conv2DBackpropFilter({
@@ -205,23 +205,26 @@ function filterGradientSimd(
 }
 
 /** Tiles per chunk in assembly/conv2d-filter-grad-winograd.ts (its `chunkTiles`). */
-const winogradChunkTiles = 32;
+const winogradChunkTiles = 30;
+
+/** The dy pixels on each side of a tile of the filter gradient, F(3×3, 4×4). */
+const winogradTile = 4;
 
 /**
- * Parts of a Winograd filter gradient, each summing its tiles into its own 16·inC·outC floats
- * (1 MB at 128 channels) that a second kernel adds up in part order: enough for even shares on
- * up to 16 threads, few enough that the sums stay small.
+ * Parts of a Winograd filter gradient, each summing its tiles into its own 36·inC·outC floats
+ * (2.4 MB at 128 channels) that a second kernel adds up in part order: enough for even shares
+ * on up to 8 threads, few enough that the sums stay small.
  */
-const winogradMaxParts = 16;
+const winogradMaxParts = 8;
 
 /**
- * Bytes all parts' sums may take together: 16 parts at 128 channels, 3 at ResNet-9's 512 (whose
- * sums are 16 MB a part), so the scratch stays far below wasm's 4 GB.
+ * Bytes all parts' sums may take together: 8 parts up to 256 channels, 2 at ResNet-9's 512
+ * (whose sums are 38 MB a part), so the scratch stays far below wasm's 4 GB.
  */
-const winogradSumsBytes = 64 * 1024 * 1024;
+const winogradSumsBytes = 96 * 1024 * 1024;
 
 /**
- * The filter gradient of 3×3 stride-1 convolutions by Winograd's F(3×3, 2×2): x padded as the
+ * The filter gradient of 3×3 stride-1 convolutions by Winograd's F(3×3, 4×4): x padded as the
  * forward's Winograd kernel pads it, each part's sums over its tiles, then their sum and the
  * output transform per input channel.
  */
@@ -234,19 +237,19 @@ function filterGradientWinograd(
   info: tf.backend_util.Conv2DInfo,
 ): void {
   const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
-  const padded = padForTiles(backend, x, info);
+  const padded = padForTiles(backend, x, info, winogradTile);
   const xp = padded ?? x;
-  const tiles = tileCount(info);
+  const tiles = tileCount(info, winogradTile);
   const partsBySize = Math.min(
     winogradMaxParts,
-    Math.max(1, Math.floor(winogradSumsBytes / (64 * inChannels * outChannels))),
+    Math.max(1, Math.floor(winogradSumsBytes / (4 * 36 * inChannels * outChannels))),
   );
   const tilesPerPart = Math.ceil(
     tiles / Math.min(partsBySize, Math.ceil(tiles / winogradChunkTiles)),
   );
   const parts = Math.ceil(tiles / tilesPerPart);
   const slotFloats =
-    16 * inChannels * outChannels + 16 * winogradChunkTiles * (inChannels + outChannels);
+    36 * inChannels * outChannels + 36 * winogradChunkTiles * (inChannels + outChannels);
   const scratch = backend.makeOutput([parts * slotFloats], 'float32');
   const [, xRows = 0, xCols = 0] = xp.shape;
   simd.winogradFilterGradParts(
@@ -263,7 +266,7 @@ function filterGradientWinograd(
       outW: outWidth,
       tilesPerPart,
     },
-    { parts, work: 16 * tiles * inChannels * outChannels },
+    { parts, work: 36 * tiles * inChannels * outChannels },
   );
   simd.winogradFilterGradSum(
     {
@@ -273,7 +276,7 @@ function filterGradientWinograd(
       inC: inChannels,
       outC: outChannels,
     },
-    { parts: inChannels, work: 16 * parts * inChannels * outChannels },
+    { parts: inChannels, work: 36 * parts * inChannels * outChannels },
   );
   backend.disposeData(scratch.dataId);
   if (padded != null) backend.disposeData(padded.dataId);

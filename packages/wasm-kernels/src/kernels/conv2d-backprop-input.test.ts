@@ -137,7 +137,7 @@ const cases: InputGradientCase[] = [
     ],
     dataFormat: 'NCHW',
   },
-  // Winograd F(2×2, 3×3) on the flipped filter (stride 1, 3×3, padding ≤ 2, channels multiples
+  // Winograd F(4×4, 3×3) on the flipped filter (stride 1, 3×3, padding ≤ 2, channels multiples
   // of 4): its padding is 2 − the forward's on each side.
   {
     name: 'Winograd: same, 15×15 (odd: partial tiles)',

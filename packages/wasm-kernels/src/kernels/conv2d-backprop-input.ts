@@ -17,7 +17,7 @@ import { wasmKernelFunc } from './wasm-kernel-func.js';
  * spatial axes with its channel axes swapped, [filterH, filterW, outChannels, inChannels].
  * NCHW is transposed to NHWC and back around that. With the SIMD module, NHWC runs as a
  * matrix product and col2im, or, for 3×3 filters at stride 1, as the convolution above by
- * Winograd's F(2×2, 3×3).
+ * Winograd's F(4×4, 3×3).
  */
 export function conv2DBackpropInput({
   inputs: { dy, filter },
@@ -227,7 +227,7 @@ function winogradTransposedConv(
   return sameSize && usesWinograd(transposed) ? transposed : undefined;
 }
 
-/** dx by Winograd's F(2×2, 3×3): the forward convolution of dy with the flipped filter. */
+/** dx by Winograd's F(4×4, 3×3): the forward convolution of dy with the flipped filter. */
 function inputGradientWinograd(
   simd: SimdKernels,
   backend: WasmBackend,

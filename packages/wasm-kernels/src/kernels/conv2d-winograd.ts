@@ -4,20 +4,22 @@ import { heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
 import { padNhwc } from './pad-for-taps.js';
 
 /** Tiles per chunk in assembly/conv2d-winograd.ts (its `chunkTiles`). */
-const chunkTiles = 16;
+const chunkTiles = 15;
+
+/** The outputs on each side of a tile of the forward kernel, F(4×4, 3×3). */
+const forwardTile = 4;
 
 /**
  * Parts (each with its own scratch slot) a Winograd convolution is cut into: more than the
  * threads, so that an odd thread count still gets nearly equal shares; each slot is
- * 16·chunkTiles·(inC + 16) floats (147 KB at inC 128).
+ * 36·chunkTiles·(inC + 16) floats (311 KB at inC 128).
  */
 const maxParts = 32;
 
 /**
- * Whether Conv2D runs by Winograd's F(2×2, 3×3) ({@link conv2DWinograd}): 3×3 filters at stride
- * and dilation 1 with input and output channels multiples of 4 (the 3×3
- * convolutions of AirbenchNet and ResNet-9), where it needs 2.25 times fewer multiply-adds than
- * direct convolution.
+ * Whether Conv2D runs by Winograd's F(4×4, 3×3) ({@link conv2DWinograd}): 3×3 filters at stride
+ * and dilation 1 with input and output channels multiples of 4 (the 3×3 convolutions of
+ * AirbenchNet and ResNet-9), where it needs 4 times fewer multiply-adds than direct convolution.
  */
 export function usesWinograd(info: tf.backend_util.Conv2DInfo): boolean {
   return (
@@ -32,24 +34,28 @@ export function usesWinograd(info: tf.backend_util.Conv2DInfo): boolean {
   );
 }
 
-/** The 2×2 output blocks of a convolution, partial ones at odd sizes included. */
-export function tileCount(info: tf.backend_util.Conv2DInfo): number {
-  return info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
+/** The `size` × `size` output blocks of a convolution, partial ones at the edges included. */
+export function tileCount(info: tf.backend_util.Conv2DInfo, size: number): number {
+  return info.batchSize * Math.ceil(info.outHeight / size) * Math.ceil(info.outWidth / size);
 }
 
 /**
  * The NHWC input with the convolution's own top and left padding and zeros below and to the
- * right up to whole 2×2 output blocks (the 4×4 patch of the last block reaches 2 rows past
- * it), as the Winograd kernels read it; undefined when x needs none. The caller disposes it.
+ * right up to whole `size` × `size` output blocks (the (size + 2)-pixel patch of the last block
+ * reaches 2 rows past it), as the Winograd kernels read it; undefined when x needs none. The
+ * caller disposes it.
  */
 export function padForTiles(
   backend: WasmBackend,
   x: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
+  size: number,
 ): tf.TensorInfo | undefined {
   const { top, left } = info.padInfo;
-  const bottom = Math.max(0, 2 * Math.ceil(info.outHeight / 2) + 2 - top - info.inHeight);
-  const right = Math.max(0, 2 * Math.ceil(info.outWidth / 2) + 2 - left - info.inWidth);
+  const rows = size * Math.ceil(info.outHeight / size) + 2;
+  const columns = size * Math.ceil(info.outWidth / size) + 2;
+  const bottom = Math.max(0, rows - top - info.inHeight);
+  const right = Math.max(0, columns - left - info.inWidth);
   if (top + bottom + left + right === 0) return undefined;
   return padNhwc(backend, x, { top, bottom, left, right });
 }
@@ -57,7 +63,7 @@ export function padForTiles(
 /**
  * Conv2D (NHWC, float32, {@link usesWinograd}'s shapes) into `out`: x padded with the
  * convolution's own top and left padding and with enough bottom rows and right columns for whole
- * 2×2 output tiles, the filter transformed once per call, then the tiles.
+ * 4×4 output tiles, the filter transformed once per call, then the tiles.
  */
 export function conv2DWinograd(
   simd: SimdKernels,
@@ -68,11 +74,11 @@ export function conv2DWinograd(
   info: tf.backend_util.Conv2DInfo,
 ): void {
   const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
-  const tiles = tileCount(info);
+  const tiles = tileCount(info, forwardTile);
   if (tiles === 0) return; // out is empty
-  const padded = padForTiles(backend, x, info);
+  const padded = padForTiles(backend, x, info, forwardTile);
   const xp = padded ?? x;
-  const transformed = backend.makeOutput([16, inChannels, outChannels], 'float32');
+  const transformed = backend.makeOutput([36, inChannels, outChannels], 'float32');
   simd.winogradFilter(
     {
       w: heapOffset(backend, filter),
@@ -80,11 +86,11 @@ export function conv2DWinograd(
       inC: inChannels,
       outC: outChannels,
     },
-    { parts: inChannels, work: 16 * inChannels * outChannels },
+    { parts: inChannels, work: 36 * inChannels * outChannels },
   );
   const parts = Math.min(maxParts, Math.ceil(tiles / chunkTiles));
   const tilesPerPart = Math.ceil(tiles / parts);
-  const slotFloats = 16 * chunkTiles * (inChannels + 16);
+  const slotFloats = 36 * chunkTiles * (inChannels + 16);
   const scratch = backend.makeOutput([parts * slotFloats], 'float32');
   const [, xRows = 0, xCols = 0] = xp.shape;
   simd.conv2dWinograd(
@@ -102,7 +108,7 @@ export function conv2DWinograd(
       outW: outWidth,
       tilesPerPart,
     },
-    { parts: Math.ceil(tiles / tilesPerPart), work: 16 * tiles * inChannels * outChannels },
+    { parts: Math.ceil(tiles / tilesPerPart), work: 36 * tiles * inChannels * outChannels },
   );
   backend.disposeData(scratch.dataId);
   backend.disposeData(transformed.dataId);

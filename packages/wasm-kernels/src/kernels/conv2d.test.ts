@@ -147,9 +147,9 @@ const cases: ConvCase[] = [
     ],
     dataFormat: 'NCHW',
   },
-  // Winograd F(2×2, 3×3) (3×3, stride 1, channels multiples of 4): odd and even output sizes
-  // (partial tiles), odd tile counts in a chunk, several parts, output channels in blocks of 16
-  // and single vectors.
+  // Winograd F(4×4, 3×3) (3×3, stride 1, channels multiples of 4): output sizes leaving 1, 2
+  // or 3 rows and columns in the last tiles, odd tile counts in a chunk, several parts, output
+  // channels in blocks of 16 and single vectors.
   {
     name: 'Winograd: AirbenchNet 24 → 64, 15×15 (odd: partial tiles), same',
     xShape: [2, 15, 15, 24],
@@ -158,15 +158,15 @@ const cases: ConvCase[] = [
     pad: 'same',
   },
   {
-    name: 'Winograd: valid, 8×10 outputs, 60 tiles in 4 parts of 15 (odd chunk)',
+    name: 'Winograd: valid, 8×10 outputs, 18 tiles in 2 parts of 9 (odd chunk)',
     xShape: [3, 10, 12, 8],
     filterShape: [3, 3, 8, 16],
     strides: 1,
     pad: 'valid',
   },
   {
-    name: 'Winograd: 9×7 same, 100 tiles in 7 parts, 32 output channels',
-    xShape: [5, 9, 7, 4],
+    name: 'Winograd: 9×7 same, 60 tiles in 4 parts of 15, 32 output channels',
+    xShape: [10, 9, 7, 4],
     filterShape: [3, 3, 4, 32],
     strides: 1,
     pad: 'same',

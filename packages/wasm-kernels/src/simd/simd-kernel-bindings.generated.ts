@@ -282,19 +282,19 @@ export interface SimdKernels {
    */
   conv2dFilterGradNhwc(args: Conv2dFilterGradNhwcArgs, split: KernelSplit): void;
   /**
-   * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 2×2 blocks in
+   * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 4×4 blocks in
    * (b, tile row, tile column) order, M_p[ξ, ci, co] = Σ_t V[ξ, t, ci] · D[ξ, t, co] into its
-   * scratch slot: M_p ([16, inC, outC]) first, then room for a chunk's V ([16, chunkTiles, inC])
-   * and D ([16, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
-   * convolution's padding made explicit and at least 2·⌈outH / 2⌉ + 2 rows and 2·⌈outW / 2⌉ + 2
+   * scratch slot: M_p ([36, inC, outC]) first, then room for a chunk's V ([36, chunkTiles, inC])
+   * and D ([36, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
+   * convolution's padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2
    * columns; dy is [batch, outH, outW, outC]. inC and outC multiples of 4. Parts
    * [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
    */
   winogradFilterGradParts(args: WinogradFilterGradPartsArgs, split: KernelSplit): void;
   /**
-   * dW[fh, fw, ci, co] = (Aᵀ·M·A)[fh, fw] with M = Σ_p M_p summed in part order (p = 0, 1, …,
-   * parts − 1) from the scratch slots winogradFilterGradParts filled. A part of this kernel is one
-   * input channel: parts [partFrom, partTo) of inC.
+   * dW[fh, fw, ci, co] = (Gᵀ·M·G)[fh, fw] with M = Σ_p M_p summed in part order (p = 0, 1, …,
+   * parts − 1) into part 0's slot, from the scratch slots winogradFilterGradParts filled. A part
+   * of this kernel is one input channel: parts [partFrom, partTo) of inC.
    */
   winogradFilterGradSum(args: WinogradFilterGradSumArgs, split: KernelSplit): void;
   /**
@@ -309,18 +309,19 @@ export interface SimdKernels {
   /**
    * out[b, oh, ow, co] = Σ xp[b, oh + fh, ow + fw, ci] · w[fh, fw, ci, co] over the 3×3 taps and
    * inC, from U = winogradFilter(w). xp is [batch, xRows, xCols, inC] with the convolution's
-   * padding made explicit and at least 2·⌈outH / 2⌉ + 2 rows and 2·⌈outW / 2⌉ + 2 columns (whole
+   * padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2 columns (whole
    * tiles); out is [batch, outH, outW, outC]. inC and outC multiples of 4. `scratch` holds
-   * (16·chunkTiles·inC + 16·chunkTiles·16) floats per part. A part is the range of
-   * `tilesPerPart` tiles (2×2 output blocks in (b, tile row, tile column) order) starting at
+   * (36·chunkTiles·inC + 36·chunkTiles·16) floats per part. A part is the range of
+   * `tilesPerPart` tiles (4×4 output blocks in (b, tile row, tile column) order) starting at
    * part·tilesPerPart: parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
    */
   conv2dWinograd(args: Conv2dWinogradArgs, split: KernelSplit): void;
   /**
-   * U[ξ, ci, co] = (G·g·Gᵀ)[ξ] for the 3×3 filter g = w[·, ·, ci, co] (HWIO), with
-   * G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]; ξ = 4·row + column of the 4×4 result.
-   * U is [16, inC, outC]; outC a multiple of 4. A part is one input channel: parts
-   * [partFrom, partTo) of inC.
+   * U[ξ, ci, co] = (G·g·Gᵀ)[ξ] for the 3×3 filter g = w[·, ·, ci, co] (HWIO); ξ = 6·row + column
+   * of the 6×6 result; outC a multiple of 4. U holds 36 blocks of inC·outC floats, one per ξ,
+   * each cut by output channels into blocks of 16 (the last one 4, 8 or 12 wide), each of those
+   * [inC, width]: the products read a block's rows one after the other. A part is one input
+   * channel: parts [partFrom, partTo) of inC.
    */
   winogradFilter(args: WinogradFilterArgs, split: KernelSplit): void;
   /**
