@@ -72,6 +72,44 @@ export const geluGradKernel: FusedKernel<
   [dx: tf.Tensor]
 > = { kernelName: 'CnnkitGeluGrad' };
 
+/** The attributes of {@link batchNormTrainKernel}. */
+export interface BatchNormTrainAttrs {
+  /** Added to the variance before the square root. */
+  readonly eps: number;
+}
+
+/**
+ * BatchNorm's training-mode forward over every axis but the last (NHWC maps), with batch
+ * statistics. Inputs `x` (float32, last axis `channels`), `scale` and `offset` (float32
+ * `[channels]`); outputs `y = x̂ · scale + offset`, the normalised `x̂ = (x − mean) · invStd`
+ * (x's shape), and the float32 `[channels]` batch `mean`, biased `variance` and
+ * `invStd = 1/√(variance + eps)`. Used by `@cnnkit/models`' BatchNorm2d; its gradient is
+ * {@link batchNormTrainGradKernel}.
+ */
+export const batchNormTrainKernel: FusedKernel<
+  { x: tf.Tensor; scale: tf.Tensor1D; offset: tf.Tensor1D },
+  BatchNormTrainAttrs,
+  [
+    y: tf.Tensor,
+    normalised: tf.Tensor,
+    mean: tf.Tensor1D,
+    variance: tf.Tensor1D,
+    invStd: tf.Tensor1D,
+  ]
+> = { kernelName: 'CnnkitBatchNormTrain' };
+
+/**
+ * The gradient of {@link batchNormTrainKernel} (PyTorch's batch_norm_backward). Inputs `dy`,
+ * `normalised` (the forward's x̂, same shape), `scale` and `invStd` (`[channels]`); outputs
+ * `dx = scale · invStd · (dy − mean(dy) − x̂ · mean(dy · x̂))`, `dScale = Σ dy · x̂` and
+ * `dOffset = Σ dy`, the means and sums over every axis but the last.
+ */
+export const batchNormTrainGradKernel: FusedKernel<
+  { dy: tf.Tensor; normalised: tf.Tensor; scale: tf.Tensor1D; invStd: tf.Tensor1D },
+  NoAttrs,
+  [dx: tf.Tensor, dScale: tf.Tensor1D, dOffset: tf.Tensor1D]
+> = { kernelName: 'CnnkitBatchNormTrainGrad' };
+
 /**
  * Mean softmax cross-entropy and its gradient in one call. Inputs `logits` (float32
  * `[batch, numClasses]`) and `labels` (int32 `[batch]`); outputs the float32 scalar

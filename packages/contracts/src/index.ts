@@ -15,6 +15,9 @@ export type {
 } from './classifier.js';
 export {
   type AnyFusedKernel,
+  type BatchNormTrainAttrs,
+  batchNormTrainGradKernel,
+  batchNormTrainKernel,
   biasReluGradKernel,
   biasReluKernel,
   defineFusedKernel,

@@ -4,6 +4,8 @@ describeBuiltPackage(new URL('..', import.meta.url), {
   exports: {
     entry: '@cnnkit/contracts',
     names: [
+      'batchNormTrainGradKernel',
+      'batchNormTrainKernel',
       'biasReluGradKernel',
       'biasReluKernel',
       'defineFusedKernel',

@@ -1,3 +1,9 @@
+import {
+  batchNormTrainGradKernel,
+  batchNormTrainKernel,
+  hasFusedKernel,
+  runFusedKernel,
+} from '@cnnkit/contracts';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchCountLayout, channelVectorLayout } from './parameter-layouts.js';
 import { createStateEntry, type StateEntry } from './state-dict.js';
@@ -125,6 +131,9 @@ export class BatchNorm2d {
     offsetInput: tf.Tensor1D,
     count: number,
   ): tf.Tensor4D {
+    if (hasFusedKernel(batchNormTrainKernel) && hasFusedKernel(batchNormTrainGradKernel)) {
+      return this.normaliseFused(input, scaleInput, offsetInput, count);
+    }
     const axes = [0, 1, 2];
     const forward = tf.customGrad((...args) => {
       const [x, scale, offset, save] = args as [
@@ -152,6 +161,48 @@ export class BatchNorm2d {
             tf.sub(tf.sub(dy, tf.div(dOffset, count)), tf.mul(xHat, tf.div(dScale, count))),
           );
           return [dx, dScale, dOffset];
+        },
+      };
+    });
+    return forward(input, scaleInput, offsetInput) as tf.Tensor4D;
+  }
+
+  /**
+   * The same forward and gradient as one fused kernel each (`batchNormTrainKernel` of
+   * `@cnnkit/contracts`, which `@cnnkit/wasm-kernels` registers for 'wasm'): two passes over x
+   * for the statistics and one for x̂ and y, one for the gradient's sums and one for dx, where
+   * the ops above take a dozen.
+   */
+  private normaliseFused(
+    input: tf.Tensor4D,
+    scaleInput: tf.Tensor1D,
+    offsetInput: tf.Tensor1D,
+    count: number,
+  ): tf.Tensor4D {
+    const forward = tf.customGrad((...args) => {
+      const [x, scale, offset, save] = args as [
+        tf.Tensor4D,
+        tf.Tensor1D,
+        tf.Tensor1D,
+        tf.GradSaveFunc,
+      ];
+      const [y, normalised, mean, variance, invStd] = runFusedKernel(
+        batchNormTrainKernel,
+        { x, scale, offset },
+        { eps: this.eps },
+      );
+      save([normalised, invStd, scale]);
+      this.updateRunningStatistics(mean, variance, count);
+      return {
+        value: y as tf.Tensor4D,
+        gradFunc: (dy, saved) => {
+          const [xHat, inverse, gamma] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+          return runFusedKernel(batchNormTrainGradKernel, {
+            dy: dy as tf.Tensor4D,
+            normalised: xHat,
+            scale: gamma,
+            invStd: inverse,
+          });
         },
       };
     });

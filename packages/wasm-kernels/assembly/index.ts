@@ -11,6 +11,13 @@
 // named otherwise, and every output buffer is fully written (callers need not clear it).
 
 export { addBias } from './add-bias';
+export {
+  batchNormApply,
+  batchNormGradApply,
+  centredSquareSums,
+  channelSums,
+  gradientSums,
+} from './batch-norm';
 export { col2im } from './col2im';
 export { conv2dFilterGrad } from './conv2d-filter-grad';
 export { conv2dFilterGradNhwc } from './conv2d-filter-grad-nhwc';

@@ -1,6 +1,8 @@
 import '@cnnkit/tfjs-gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  batchNormTrainGradKernel,
+  batchNormTrainKernel,
   biasReluGradKernel,
   biasReluKernel,
   fusedSgdKernel,
@@ -26,6 +28,8 @@ describe('registerWasmTrainingKernels', () => {
       biasReluGradKernel.kernelName,
       geluKernel.kernelName,
       geluGradKernel.kernelName,
+      batchNormTrainKernel.kernelName,
+      batchNormTrainGradKernel.kernelName,
     ]);
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2D,

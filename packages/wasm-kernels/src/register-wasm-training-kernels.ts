@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { addConfig } from './kernels/add.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
+import { batchNormTrainConfig, batchNormTrainGradConfig } from './kernels/batch-norm.js';
 import { biasReluConfig } from './kernels/bias-relu.js';
 import { biasReluGradConfig } from './kernels/bias-relu-grad.js';
 import { castConfig } from './kernels/cast.js';
@@ -36,6 +37,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   biasReluGradConfig,
   geluConfig,
   geluGradConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
 ];
 
 /**
@@ -45,7 +48,9 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * cross-entropy with its gradient (`softmaxCrossEntropyKernel`, used by its
  * crossEntropyLoss) and a fused bias + ReLU with its gradient (`biasReluKernel`,
  * `biasReluGradKernel`, used by `@cnnkit/models`' biasRelu) and GELU with its gradient
- * (`geluKernel`, `geluGradKernel`, used by its gelu) — the contracts of
+ * (`geluKernel`, `geluGradKernel`, used by its gelu) and BatchNorm's training forward with its
+ * gradient (`batchNormTrainKernel`, `batchNormTrainGradKernel`, used by its BatchNorm2d) — the
+ * contracts of
  * `@cnnkit/contracts` —, and replaces MaxPoolGrad
  * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
  * Conv2DBackpropInput (a slow loop),
@@ -69,7 +74,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * await tf.setBackend('wasm');
  * const { added, replaced } = registerWasmTrainingKernels();
  * added[0]; // 'Conv2DBackpropFilter'
- * added.length; // 7
+ * added.length; // 9
  * replaced.length; // 9
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {

@@ -16,6 +16,62 @@ export interface AddBiasArgs {
   readonly relu: number;
 }
 
+/** The arguments of {@link SimdKernels.batchNormApply} (assembly/batch-norm.ts). */
+export interface BatchNormApplyArgs {
+  readonly x: HeapOffset;
+  readonly mean: HeapOffset;
+  readonly invStd: HeapOffset;
+  readonly scale: HeapOffset;
+  readonly offset: HeapOffset;
+  readonly y: HeapOffset;
+  readonly xHat: HeapOffset;
+  readonly rows: number;
+  readonly channels: number;
+  readonly rowsPerPart: number;
+}
+
+/** The arguments of {@link SimdKernels.batchNormGradApply} (assembly/batch-norm.ts). */
+export interface BatchNormGradApplyArgs {
+  readonly dy: HeapOffset;
+  readonly xHat: HeapOffset;
+  readonly coefficient: HeapOffset;
+  readonly dyMean: HeapOffset;
+  readonly productMean: HeapOffset;
+  readonly dx: HeapOffset;
+  readonly rows: number;
+  readonly channels: number;
+  readonly rowsPerPart: number;
+}
+
+/** The arguments of {@link SimdKernels.centredSquareSums} (assembly/batch-norm.ts). */
+export interface CentredSquareSumsArgs {
+  readonly x: HeapOffset;
+  readonly mean: HeapOffset;
+  readonly sums: HeapOffset;
+  readonly rows: number;
+  readonly channels: number;
+  readonly rowsPerPart: number;
+}
+
+/** The arguments of {@link SimdKernels.channelSums} (assembly/batch-norm.ts). */
+export interface ChannelSumsArgs {
+  readonly x: HeapOffset;
+  readonly sums: HeapOffset;
+  readonly rows: number;
+  readonly channels: number;
+  readonly rowsPerPart: number;
+}
+
+/** The arguments of {@link SimdKernels.gradientSums} (assembly/batch-norm.ts). */
+export interface GradientSumsArgs {
+  readonly dy: HeapOffset;
+  readonly xHat: HeapOffset;
+  readonly sums: HeapOffset;
+  readonly rows: number;
+  readonly channels: number;
+  readonly rowsPerPart: number;
+}
+
 /** The arguments of {@link SimdKernels.col2im} (assembly/col2im.ts). */
 export interface Col2imArgs {
   readonly cols: HeapOffset;
@@ -252,6 +308,30 @@ export interface SimdKernels {
    */
   addBias(args: AddBiasArgs, split: KernelSplit): void;
   /**
+   * xHat = (x − mean) · invStd and y = xHat · scale + offset, per channel, for rows
+   * [p·rowsPerPart, (p + 1)·rowsPerPart) of parts [partFrom, partTo).
+   */
+  batchNormApply(args: BatchNormApplyArgs, split: KernelSplit): void;
+  /**
+   * dx = coefficient · (dy − dyMean − xHat · productMean), per channel, for the rows of parts
+   * [partFrom, partTo) as in batchNormApply.
+   */
+  batchNormGradApply(args: BatchNormGradApplyArgs, split: KernelSplit): void;
+  /** channelSums of (x[r, j] − mean[j])² (the batch variance's sums, mean known). */
+  centredSquareSums(args: CentredSquareSumsArgs, split: KernelSplit): void;
+  /**
+   * For each part p: sums[p·2·channels + j] = Σ x[r, j] over the part's rows [p·rowsPerPart,
+   * (p + 1)·rowsPerPart); the part's next `channels` floats are its block scratch. Parts
+   * [partFrom, partTo) of ⌈rows / rowsPerPart⌉.
+   */
+  channelSums(args: ChannelSumsArgs, split: KernelSplit): void;
+  /**
+   * For each part p (rows as in channelSums): sums[p·4·channels + j] = Σ dy[r, j] and
+   * sums[p·4·channels + channels + j] = Σ dy[r, j] · xHat[r, j]; the part's next 2·channels floats
+   * are its block scratch.
+   */
+  gradientSums(args: GradientSumsArgs, split: KernelSplit): void;
+  /**
    * dx[b, oh·strideH − top + fh·dh, ow·strideW − left + fw·dw, :] += cols[p, fh, fw, :] for every
    * dy pixel p = (b, oh, ow) and filter tap, dropping taps that fall outside dx (the padding).
    * dx is NHWC [batch, inH, inW, inC] and written whole (zeroed first). With cols = dy·Wᵀ this is
@@ -389,6 +469,62 @@ export interface SimdKernelExports {
     rows: number,
     channels: number,
     relu: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  batchNormApply(
+    x: HeapOffset,
+    mean: HeapOffset,
+    invStd: HeapOffset,
+    scale: HeapOffset,
+    offset: HeapOffset,
+    y: HeapOffset,
+    xHat: HeapOffset,
+    rows: number,
+    channels: number,
+    rowsPerPart: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  batchNormGradApply(
+    dy: HeapOffset,
+    xHat: HeapOffset,
+    coefficient: HeapOffset,
+    dyMean: HeapOffset,
+    productMean: HeapOffset,
+    dx: HeapOffset,
+    rows: number,
+    channels: number,
+    rowsPerPart: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  centredSquareSums(
+    x: HeapOffset,
+    mean: HeapOffset,
+    sums: HeapOffset,
+    rows: number,
+    channels: number,
+    rowsPerPart: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  channelSums(
+    x: HeapOffset,
+    sums: HeapOffset,
+    rows: number,
+    channels: number,
+    rowsPerPart: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
+  gradientSums(
+    dy: HeapOffset,
+    xHat: HeapOffset,
+    sums: HeapOffset,
+    rows: number,
+    channels: number,
+    rowsPerPart: number,
     partFrom: number,
     partTo: number,
   ): void;
@@ -604,6 +740,11 @@ export interface SimdKernelExports {
 /** Each export's WebAssembly parameter types, in order (all return nothing). */
 export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string>> = {
   addBias: 'i32 i32 i32 i32 i32 i32 i32 i32',
+  batchNormApply: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  batchNormGradApply: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  centredSquareSums: 'i32 i32 i32 i32 i32 i32 i32 i32',
+  channelSums: 'i32 i32 i32 i32 i32 i32 i32',
+  gradientSums: 'i32 i32 i32 i32 i32 i32 i32 i32',
   col2im: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGradNhwc: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
@@ -629,6 +770,11 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
  */
 export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
   'addBias',
+  'batchNormApply',
+  'batchNormGradApply',
+  'centredSquareSums',
+  'channelSums',
+  'gradientSums',
   'col2im',
   'conv2dFilterGrad',
   'conv2dFilterGradNhwc',
@@ -660,6 +806,47 @@ export function bindSimdKernels(
       const args = [a.x, a.bias4, a.out, a.rows, a.channels, a.relu];
       run(0, exports.addBias as (...args: number[]) => void, args, s);
     },
+    batchNormApply(a, s) {
+      const args = [
+        a.x,
+        a.mean,
+        a.invStd,
+        a.scale,
+        a.offset,
+        a.y,
+        a.xHat,
+        a.rows,
+        a.channels,
+        a.rowsPerPart,
+      ];
+      run(1, exports.batchNormApply as (...args: number[]) => void, args, s);
+    },
+    batchNormGradApply(a, s) {
+      const args = [
+        a.dy,
+        a.xHat,
+        a.coefficient,
+        a.dyMean,
+        a.productMean,
+        a.dx,
+        a.rows,
+        a.channels,
+        a.rowsPerPart,
+      ];
+      run(2, exports.batchNormGradApply as (...args: number[]) => void, args, s);
+    },
+    centredSquareSums(a, s) {
+      const args = [a.x, a.mean, a.sums, a.rows, a.channels, a.rowsPerPart];
+      run(3, exports.centredSquareSums as (...args: number[]) => void, args, s);
+    },
+    channelSums(a, s) {
+      const args = [a.x, a.sums, a.rows, a.channels, a.rowsPerPart];
+      run(4, exports.channelSums as (...args: number[]) => void, args, s);
+    },
+    gradientSums(a, s) {
+      const args = [a.dy, a.xHat, a.sums, a.rows, a.channels, a.rowsPerPart];
+      run(5, exports.gradientSums as (...args: number[]) => void, args, s);
+    },
     col2im(a, s) {
       const args = [
         a.cols,
@@ -678,7 +865,7 @@ export function bindSimdKernels(
         a.top,
         a.left,
       ];
-      run(1, exports.col2im as (...args: number[]) => void, args, s);
+      run(6, exports.col2im as (...args: number[]) => void, args, s);
     },
     conv2dFilterGrad(a, s) {
       const args = [
@@ -697,7 +884,7 @@ export function bindSimdKernels(
         a.dilationH,
         a.dilationW,
       ];
-      run(2, exports.conv2dFilterGrad as (...args: number[]) => void, args, s);
+      run(7, exports.conv2dFilterGrad as (...args: number[]) => void, args, s);
     },
     conv2dFilterGradNhwc(a, s) {
       const args = [
@@ -716,7 +903,7 @@ export function bindSimdKernels(
         a.dilationW,
         a.blockRows,
       ];
-      run(3, exports.conv2dFilterGradNhwc as (...args: number[]) => void, args, s);
+      run(8, exports.conv2dFilterGradNhwc as (...args: number[]) => void, args, s);
     },
     winogradFilterGradParts(a, s) {
       const args = [
@@ -732,11 +919,11 @@ export function bindSimdKernels(
         a.outW,
         a.tilesPerPart,
       ];
-      run(4, exports.winogradFilterGradParts as (...args: number[]) => void, args, s);
+      run(9, exports.winogradFilterGradParts as (...args: number[]) => void, args, s);
     },
     winogradFilterGradSum(a, s) {
       const args = [a.scratch, a.dw, a.parts, a.inC, a.outC];
-      run(5, exports.winogradFilterGradSum as (...args: number[]) => void, args, s);
+      run(10, exports.winogradFilterGradSum as (...args: number[]) => void, args, s);
     },
     conv2dForward(a, s) {
       const args = [
@@ -756,7 +943,7 @@ export function bindSimdKernels(
         a.dilationH,
         a.dilationW,
       ];
-      run(6, exports.conv2dForward as (...args: number[]) => void, args, s);
+      run(11, exports.conv2dForward as (...args: number[]) => void, args, s);
     },
     conv2dWinograd(a, s) {
       const args = [
@@ -773,23 +960,23 @@ export function bindSimdKernels(
         a.outW,
         a.tilesPerPart,
       ];
-      run(7, exports.conv2dWinograd as (...args: number[]) => void, args, s);
+      run(12, exports.conv2dWinograd as (...args: number[]) => void, args, s);
     },
     winogradFilter(a, s) {
       const args = [a.w, a.u, a.inC, a.outC];
-      run(8, exports.winogradFilter as (...args: number[]) => void, args, s);
+      run(13, exports.winogradFilter as (...args: number[]) => void, args, s);
     },
     gelu(a, s) {
       const args = [a.x, a.y, a.n];
-      run(9, exports.gelu as (...args: number[]) => void, args, s);
+      run(14, exports.gelu as (...args: number[]) => void, args, s);
     },
     geluGrad(a, s) {
       const args = [a.dy, a.x, a.dx, a.n];
-      run(10, exports.geluGrad as (...args: number[]) => void, args, s);
+      run(15, exports.geluGrad as (...args: number[]) => void, args, s);
     },
     matmul(a, s) {
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
-      run(11, exports.matmul as (...args: number[]) => void, args, s);
+      run(16, exports.matmul as (...args: number[]) => void, args, s);
     },
     maxPoolGrad(a, s) {
       const args = [
@@ -808,11 +995,11 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(12, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(17, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
     reluGrad(a, s) {
       const args = [a.dy, a.y, a.dx, a.n];
-      run(13, exports.reluGrad as (...args: number[]) => void, args, s);
+      run(18, exports.reluGrad as (...args: number[]) => void, args, s);
     },
     sgdStep(a, s) {
       const args = [
@@ -828,15 +1015,15 @@ export function bindSimdKernels(
         a.hasBuffer,
         a.nesterov,
       ];
-      run(14, exports.sgdStep as (...args: number[]) => void, args, s);
+      run(19, exports.sgdStep as (...args: number[]) => void, args, s);
     },
     sumRows(a, s) {
       const args = [a.x, a.scratch, a.out, a.rows, a.channels];
-      run(15, exports.sumRows as (...args: number[]) => void, args, s);
+      run(20, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(16, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(21, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);
