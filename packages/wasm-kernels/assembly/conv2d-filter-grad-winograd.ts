@@ -11,7 +11,7 @@
 // adds the parts' M in part order and applies the output transform, so the result depends on
 // the number of parts (chosen from the problem size), never on the threads.
 
-import { inputTransform } from './conv2d-winograd';
+import { transformPatch } from './conv2d-winograd';
 import { madd } from './simd-math';
 import { pixelAt, tileImage, tileLeft, tileTop } from './winograd-tiles';
 
@@ -22,10 +22,13 @@ import { pixelAt, tileImage, tileLeft, tileTop } from './winograd-tiles';
  */
 const chunkTiles: i32 = 30;
 
-/** Bytes of one part's scratch slot: its sums M_p, then a chunk's V and D. */
+/** Bytes of one part's scratch slot: its sums M_p, then a chunk's V and D, then a patch. */
 function slotBytes(inC: i32, outC: i32): usize {
   return (
-    (<usize>36 * <usize>inC * <usize>outC + <usize>(36 * chunkTiles) * <usize>(inC + outC)) << 2
+    (<usize>36 * <usize>inC * <usize>outC +
+      <usize>(36 * chunkTiles) * <usize>(inC + outC) +
+      <usize>36 * <usize>inC) <<
+    2
   );
 }
 
@@ -33,20 +36,22 @@ function slotBytes(inC: i32, outC: i32): usize {
  * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 4×4 blocks in
  * (b, tile row, tile column) order, M_p[ξ, ci, co] = Σ_t V[ξ, t, ci] · D[ξ, t, co] into its
  * scratch slot: M_p ([36, inC, outC]) first, then room for a chunk's V ([36, chunkTiles, inC])
- * and D ([36, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
- * convolution's padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2
- * columns; dy is [batch, outH, outW, outC]. inC and outC multiples of 4. Parts
- * [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
+ * and D ([36, chunkTiles, outC]) and one gathered input patch (36·inC). x is
+ * [batch, inH, inW, inC], read as zero outside its pixels (the forward convolution's padding:
+ * dy pixel (oh, ow) sees x from (oh − padTop, ow − padLeft)); dy is [batch, outH, outW, outC].
+ * inC and outC multiples of 4. Parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
  */
 export function winogradFilterGradParts(
-  xp: usize,
+  x: usize,
   dy: usize,
   scratch: usize,
   batch: i32,
   inC: i32,
   outC: i32,
-  xRows: i32,
-  xCols: i32,
+  inH: i32,
+  inW: i32,
+  padTop: i32,
+  padLeft: i32,
   outH: i32,
   outW: i32,
   tilesPerPart: i32,
@@ -63,6 +68,7 @@ export function winogradFilterGradParts(
     const m = scratch + <usize>part * slot;
     const v = m + (mFloats << 2);
     const d = v + (vFloats << 2);
+    const patchBuffer = d + ((<usize>(36 * chunkTiles) * <usize>outC) << 2);
     memory.fill(m, 0, mFloats << 2);
     const partEnd = min(tiles, (part + 1) * tilesPerPart);
     for (let first = part * tilesPerPart; first < partEnd; first += chunkTiles) {
@@ -72,8 +78,18 @@ export function winogradFilterGradParts(
         const b = tileImage(tile, tilesH, tilesW);
         const oh = tileTop(tile, tilesH, tilesW, 4);
         const ow = tileLeft(tile, tilesW, 4);
-        const patch = pixelAt(xp, b, oh, ow, xRows, xCols, inC);
-        inputTransform(patch, v + ((<usize>t * <usize>inC) << 2), inC, xCols, chunkTiles);
+        transformPatch(
+          x,
+          b,
+          oh - padTop,
+          ow - padLeft,
+          inH,
+          inW,
+          inC,
+          patchBuffer,
+          v + ((<usize>t * <usize>inC) << 2),
+          chunkTiles,
+        );
         gradientTransform(
           pixelAt(dy, b, oh, ow, outH, outW, outC),
           d + ((<usize>t * <usize>outC) << 2),

@@ -95,24 +95,26 @@ function filterValues(at: usize, step: usize, a: v128, b: v128, c: v128): void {
 }
 
 /**
- * out[b, oh, ow, co] = Σ xp[b, oh + fh, ow + fw, ci] · w[fh, fw, ci, co] over the 3×3 taps and
- * inC, from U = winogradFilter(w). xp is [batch, xRows, xCols, inC] with the convolution's
- * padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2 columns (whole
- * tiles); out is [batch, outH, outW, outC]. inC and outC multiples of 4. `scratch` holds
- * (36·chunkTiles·inC + 36·chunkTiles·16) floats per part. A part is the range of
- * `tilesPerPart` tiles (4×4 output blocks in (b, tile row, tile column) order) starting at
- * part·tilesPerPart: parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
+ * out[b, oh, ow, co] = Σ x[b, oh − padTop + fh, ow − padLeft + fw, ci] · w[fh, fw, ci, co] over
+ * the 3×3 taps and inC (x read as zero outside its inH × inW pixels: the convolution's padding),
+ * from U = winogradFilter(w). x is [batch, inH, inW, inC]; out is [batch, outH, outW, outC].
+ * inC and outC multiples of 4. `scratch` holds (36·chunkTiles·inC + 36·chunkTiles·16 + 36·inC)
+ * floats per part. A part is the range of `tilesPerPart` tiles (4×4 output blocks in
+ * (b, tile row, tile column) order) starting at part·tilesPerPart: parts [partFrom, partTo) of
+ * ⌈tiles / tilesPerPart⌉.
  */
 export function conv2dWinograd(
-  xp: usize,
+  x: usize,
   u: usize,
   out: usize,
   scratch: usize,
   batch: i32,
   inC: i32,
   outC: i32,
-  xRows: i32,
-  xCols: i32,
+  inH: i32,
+  inW: i32,
+  padTop: i32,
+  padLeft: i32,
   outH: i32,
   outW: i32,
   tilesPerPart: i32,
@@ -123,25 +125,29 @@ export function conv2dWinograd(
   const tilesW = (outW + 3) >> 2;
   const tiles = batch * tilesH * tilesW;
   const vFloats = <usize>(36 * chunkTiles) * <usize>inC;
-  const slotBytes = (vFloats + <usize>(36 * chunkTiles * 16)) << 2;
+  const mFloats = <usize>(36 * chunkTiles * 16);
+  const slotBytes = (vFloats + mFloats + <usize>36 * <usize>inC) << 2;
   for (let part = partFrom; part < partTo; part++) {
     const v = scratch + <usize>part * slotBytes;
     const m = v + (vFloats << 2);
+    const patchBuffer = m + (mFloats << 2);
     const partEnd = min(tiles, (part + 1) * tilesPerPart);
     for (let first = part * tilesPerPart; first < partEnd; first += chunkTiles) {
       const count = min(chunkTiles, partEnd - first);
       for (let t = 0; t < count; t++) {
         const tile = first + t;
-        const patch = pixelAt(
-          xp,
+        transformPatch(
+          x,
           tileImage(tile, tilesH, tilesW),
-          tileTop(tile, tilesH, tilesW, 4),
-          tileLeft(tile, tilesW, 4),
-          xRows,
-          xCols,
+          tileTop(tile, tilesH, tilesW, 4) - padTop,
+          tileLeft(tile, tilesW, 4) - padLeft,
+          inH,
+          inW,
           inC,
+          patchBuffer,
+          v + ((<usize>t * <usize>inC) << 2),
+          chunkTiles,
         );
-        inputTransform(patch, v + ((<usize>t * <usize>inC) << 2), inC, xCols, chunkTiles);
       }
       for (let co = 0; co < outC; co += 16) {
         const width = min(16, outC - co);
@@ -178,11 +184,49 @@ export function conv2dWinograd(
 }
 
 /**
- * V[ξ, t, ·] = (Bᵀ·d·B)[ξ] for the 6×6 patch d at `patch` (NHWC rows of xCols pixels), all inC
- * channels four at a time. `at` is V[0, t, 0] of a chunk's V laid out [36, tiles, inC]. The
- * filter gradient's F(3×3, 4×4) transforms its input patches with the same Bᵀ.
+ * inputTransform of the 6×6 patch whose top-left pixel is (top, left) of image b of x
+ * ([batch, rows, columns, inC]); top and left may be negative and the patch may pass the last
+ * row or column: pixels outside x are the convolution's zero padding. A patch inside x is read
+ * in place; one that crosses an edge is first copied into `patchBuffer` (36·inC floats) with
+ * zeros around it, so that no padded copy of x is needed.
  */
-export function inputTransform(patch: usize, at: usize, inC: i32, xCols: i32, tiles: i32): void {
+export function transformPatch(
+  x: usize,
+  b: i32,
+  top: i32,
+  left: i32,
+  rows: i32,
+  columns: i32,
+  inC: i32,
+  patchBuffer: usize,
+  at: usize,
+  tiles: i32,
+): void {
+  if (top >= 0 && left >= 0 && top + 6 <= rows && left + 6 <= columns) {
+    inputTransform(pixelAt(x, b, top, left, rows, columns, inC), at, inC, columns, tiles);
+    return;
+  }
+  const pixel = (<usize>inC) << 2;
+  memory.fill(patchBuffer, 0, 36 * pixel);
+  const from = max(0, left);
+  const to = min(columns, left + 6);
+  for (let i = 0; i < 6 && to > from; i++) {
+    const row = top + i;
+    if (row < 0 || row >= rows) continue;
+    memory.copy(
+      patchBuffer + <usize>(i * 6 + from - left) * pixel,
+      pixelAt(x, b, row, from, rows, columns, inC),
+      <usize>(to - from) * pixel,
+    );
+  }
+  inputTransform(patchBuffer, at, inC, 6, tiles);
+}
+
+/**
+ * V[ξ, t, ·] = (Bᵀ·d·B)[ξ] for the 6×6 patch d at `patch` (NHWC rows of xCols pixels), all inC
+ * channels four at a time. `at` is V[0, t, 0] of a chunk's V laid out [36, tiles, inC].
+ */
+function inputTransform(patch: usize, at: usize, inC: i32, xCols: i32, tiles: i32): void {
   const pixel = (<usize>inC) << 2;
   const row = <usize>xCols * pixel;
   const xiStep = (<usize>(tiles * inC)) << 2;

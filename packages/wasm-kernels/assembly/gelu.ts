@@ -3,7 +3,7 @@
 // φ(x) = exp(−x²/2)/√(2π): one exp(−x²/2) serves both, since erfc's approximation below is a
 // polynomial times exp(−z²) with z = |x|/√2.
 
-import { loadLanes, storeLanes } from './simd-math';
+import { loadLanes, madd, storeLanes } from './simd-math';
 
 /** exp(v) for v ≤ 0, four lanes, within about 2 float32 ulps; 0 below −87.3 (and at −∞). */
 function expNonPositive(v: v128): v128 {
@@ -14,11 +14,11 @@ function expNonPositive(v: v128): v128 {
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
   let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   const floor = f32x4.splat(-87.3);
@@ -38,10 +38,10 @@ function normalCdf(x: v128, gauss: v128): v128 {
     f32x4.add(f32x4.splat(1), f32x4.mul(z, f32x4.splat(0.3275911))),
   );
   let p = f32x4.splat(1.061405429);
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.453152027));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.421413741));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.284496736));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.254829592));
+  p = madd(p, t, f32x4.splat(-1.453152027));
+  p = madd(p, t, f32x4.splat(1.421413741));
+  p = madd(p, t, f32x4.splat(-0.284496736));
+  p = madd(p, t, f32x4.splat(0.254829592));
   const halfErfc = f32x4.mul(f32x4.mul(f32x4.mul(p, t), gauss), f32x4.splat(0.5));
   return v128.bitselect(f32x4.sub(f32x4.splat(1), halfErfc), halfErfc, f32x4.ge(x, f32x4.splat(0)));
 }

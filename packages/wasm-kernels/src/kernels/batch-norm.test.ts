@@ -35,7 +35,7 @@ function trainingStep(shape: Shape4, seed: number) {
     const results = tf.tidy(() => {
       const xs = tf.tensor4d(x, shape);
       const dys = tf.tensor4d(dy, shape);
-      const loss = (input: tf.Tensor4D) => tf.sum(tf.mul(norm.apply(input, true), dys));
+      const loss = (input: tf.Tensor4D): tf.Scalar => tf.sum(tf.mul(norm.apply(input, true), dys));
       const y = norm.apply(xs, true);
       const { grads } = tf.variableGrads(
         () => loss(xs),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type SimdKernels, simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset, type WasmBackend } from '../wasm-backend-internals.js';
-import { padForTiles, tileCount, usesWinograd } from './conv2d-winograd.js';
+import { tileCount, usesWinograd } from './conv2d-winograd.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { padForTaps, tapPadding } from './pad-for-taps.js';
 import { wasmKernelFunc } from './wasm-kernel-func.js';
@@ -224,9 +224,9 @@ const winogradMaxParts = 8;
 const winogradSumsBytes = 96 * 1024 * 1024;
 
 /**
- * The filter gradient of 3×3 stride-1 convolutions by Winograd's F(3×3, 4×4): x padded as the
- * forward's Winograd kernel pads it, each part's sums over its tiles, then their sum and the
- * output transform per input channel.
+ * The filter gradient of 3×3 stride-1 convolutions by Winograd's F(3×3, 4×4): each part's sums
+ * over its tiles (reading x's patches with the zero padding around its edges, as the forward
+ * does), then their sum and the output transform per input channel.
  */
 function filterGradientWinograd(
   simd: SimdKernels,
@@ -236,9 +236,7 @@ function filterGradientWinograd(
   dw: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): void {
-  const { batchSize, inChannels, outHeight, outWidth, outChannels } = info;
-  const padded = padForTiles(backend, x, info, winogradTile);
-  const xp = padded ?? x;
+  const { batchSize, inChannels, inHeight, inWidth, outHeight, outWidth, outChannels } = info;
   const tiles = tileCount(info, winogradTile);
   const partsBySize = Math.min(
     winogradMaxParts,
@@ -249,19 +247,22 @@ function filterGradientWinograd(
   );
   const parts = Math.ceil(tiles / tilesPerPart);
   const slotFloats =
-    36 * inChannels * outChannels + 36 * winogradChunkTiles * (inChannels + outChannels);
+    36 * inChannels * outChannels +
+    36 * winogradChunkTiles * (inChannels + outChannels) +
+    36 * inChannels;
   const scratch = backend.makeOutput([parts * slotFloats], 'float32');
-  const [, xRows = 0, xCols = 0] = xp.shape;
   simd.winogradFilterGradParts(
     {
-      xp: heapOffset(backend, xp),
+      x: heapOffset(backend, x),
       dy: heapOffset(backend, dy),
       scratch: heapOffset(backend, scratch),
       batch: batchSize,
       inC: inChannels,
       outC: outChannels,
-      xRows,
-      xCols,
+      inH: inHeight,
+      inW: inWidth,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
       outH: outHeight,
       outW: outWidth,
       tilesPerPart,
@@ -279,7 +280,6 @@ function filterGradientWinograd(
     { parts: inChannels, work: 36 * parts * inChannels * outChannels },
   );
   backend.disposeData(scratch.dataId);
-  if (padded != null) backend.disposeData(padded.dataId);
 }
 
 /**

@@ -15,7 +15,8 @@ import { wasmKernelFunc } from './wasm-kernel-func.js';
  * XNNPACK, which the wasm backend uses, runs 3–5 GMAC/s on the few channels of a small CNN;
  * register tiles over neighbouring output pixels and output channels, with fused multiply-adds
  * where the engine has relaxed SIMD, do better; 3×3 filters at stride 1 (residual nets) go by
- * Winograd's F(4×4, 3×3), 4 times fewer multiply-adds. Padding is made explicit in a copy of x
+ * Winograd's F(4×4, 3×3), 4 times fewer multiply-adds, reading x in place (tiles at the edges
+ * gather their patch with zeros around it). Otherwise padding is made explicit in a copy of x
  * (PadV2); a filter whose output channels are not a multiple of 4 is copied with zero columns
  * up to one. NCHW is transposed to NHWC and back (the backend's own Conv2D refuses it). Without
  * the SIMD module the padded input goes to the backend's Conv2D as 'valid', which also fixes its

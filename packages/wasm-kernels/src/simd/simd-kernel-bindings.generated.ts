@@ -129,14 +129,16 @@ export interface Conv2dFilterGradNhwcArgs {
 
 /** The arguments of {@link SimdKernels.winogradFilterGradParts} (assembly/conv2d-filter-grad-winograd.ts). */
 export interface WinogradFilterGradPartsArgs {
-  readonly xp: HeapOffset;
+  readonly x: HeapOffset;
   readonly dy: HeapOffset;
   readonly scratch: HeapOffset;
   readonly batch: number;
   readonly inC: number;
   readonly outC: number;
-  readonly xRows: number;
-  readonly xCols: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
   readonly outH: number;
   readonly outW: number;
   readonly tilesPerPart: number;
@@ -172,15 +174,17 @@ export interface Conv2dForwardArgs {
 
 /** The arguments of {@link SimdKernels.conv2dWinograd} (assembly/conv2d-winograd.ts). */
 export interface Conv2dWinogradArgs {
-  readonly xp: HeapOffset;
+  readonly x: HeapOffset;
   readonly u: HeapOffset;
   readonly out: HeapOffset;
   readonly scratch: HeapOffset;
   readonly batch: number;
   readonly inC: number;
   readonly outC: number;
-  readonly xRows: number;
-  readonly xCols: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
   readonly outH: number;
   readonly outW: number;
   readonly tilesPerPart: number;
@@ -365,10 +369,10 @@ export interface SimdKernels {
    * Part p sums, over its tiles [p·tilesPerPart, (p + 1)·tilesPerPart) of dy's 4×4 blocks in
    * (b, tile row, tile column) order, M_p[ξ, ci, co] = Σ_t V[ξ, t, ci] · D[ξ, t, co] into its
    * scratch slot: M_p ([36, inC, outC]) first, then room for a chunk's V ([36, chunkTiles, inC])
-   * and D ([36, chunkTiles, outC]). xp is [batch, xRows, xCols, inC], the input with the forward
-   * convolution's padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2
-   * columns; dy is [batch, outH, outW, outC]. inC and outC multiples of 4. Parts
-   * [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
+   * and D ([36, chunkTiles, outC]) and one gathered input patch (36·inC). x is
+   * [batch, inH, inW, inC], read as zero outside its pixels (the forward convolution's padding:
+   * dy pixel (oh, ow) sees x from (oh − padTop, ow − padLeft)); dy is [batch, outH, outW, outC].
+   * inC and outC multiples of 4. Parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
    */
   winogradFilterGradParts(args: WinogradFilterGradPartsArgs, split: KernelSplit): void;
   /**
@@ -387,13 +391,13 @@ export interface SimdKernels {
    */
   conv2dForward(args: Conv2dForwardArgs, split: KernelSplit): void;
   /**
-   * out[b, oh, ow, co] = Σ xp[b, oh + fh, ow + fw, ci] · w[fh, fw, ci, co] over the 3×3 taps and
-   * inC, from U = winogradFilter(w). xp is [batch, xRows, xCols, inC] with the convolution's
-   * padding made explicit and at least 4·⌈outH / 4⌉ + 2 rows and 4·⌈outW / 4⌉ + 2 columns (whole
-   * tiles); out is [batch, outH, outW, outC]. inC and outC multiples of 4. `scratch` holds
-   * (36·chunkTiles·inC + 36·chunkTiles·16) floats per part. A part is the range of
-   * `tilesPerPart` tiles (4×4 output blocks in (b, tile row, tile column) order) starting at
-   * part·tilesPerPart: parts [partFrom, partTo) of ⌈tiles / tilesPerPart⌉.
+   * out[b, oh, ow, co] = Σ x[b, oh − padTop + fh, ow − padLeft + fw, ci] · w[fh, fw, ci, co] over
+   * the 3×3 taps and inC (x read as zero outside its inH × inW pixels: the convolution's padding),
+   * from U = winogradFilter(w). x is [batch, inH, inW, inC]; out is [batch, outH, outW, outC].
+   * inC and outC multiples of 4. `scratch` holds (36·chunkTiles·inC + 36·chunkTiles·16 + 36·inC)
+   * floats per part. A part is the range of `tilesPerPart` tiles (4×4 output blocks in
+   * (b, tile row, tile column) order) starting at part·tilesPerPart: parts [partFrom, partTo) of
+   * ⌈tiles / tilesPerPart⌉.
    */
   conv2dWinograd(args: Conv2dWinogradArgs, split: KernelSplit): void;
   /**
@@ -584,14 +588,16 @@ export interface SimdKernelExports {
     partTo: number,
   ): void;
   winogradFilterGradParts(
-    xp: HeapOffset,
+    x: HeapOffset,
     dy: HeapOffset,
     scratch: HeapOffset,
     batch: number,
     inC: number,
     outC: number,
-    xRows: number,
-    xCols: number,
+    inH: number,
+    inW: number,
+    padTop: number,
+    padLeft: number,
     outH: number,
     outW: number,
     tilesPerPart: number,
@@ -627,15 +633,17 @@ export interface SimdKernelExports {
     partTo: number,
   ): void;
   conv2dWinograd(
-    xp: HeapOffset,
+    x: HeapOffset,
     u: HeapOffset,
     out: HeapOffset,
     scratch: HeapOffset,
     batch: number,
     inC: number,
     outC: number,
-    xRows: number,
-    xCols: number,
+    inH: number,
+    inW: number,
+    padTop: number,
+    padLeft: number,
     outH: number,
     outW: number,
     tilesPerPart: number,
@@ -748,10 +756,10 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
   col2im: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   conv2dFilterGradNhwc: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
-  winogradFilterGradParts: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  winogradFilterGradParts: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   winogradFilterGradSum: 'i32 i32 i32 i32 i32 i32 i32',
   conv2dForward: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
-  conv2dWinograd: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  conv2dWinograd: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   winogradFilter: 'i32 i32 i32 i32 i32 i32',
   gelu: 'i32 i32 i32 i32 i32',
   geluGrad: 'i32 i32 i32 i32 i32 i32',
@@ -907,14 +915,16 @@ export function bindSimdKernels(
     },
     winogradFilterGradParts(a, s) {
       const args = [
-        a.xp,
+        a.x,
         a.dy,
         a.scratch,
         a.batch,
         a.inC,
         a.outC,
-        a.xRows,
-        a.xCols,
+        a.inH,
+        a.inW,
+        a.padTop,
+        a.padLeft,
         a.outH,
         a.outW,
         a.tilesPerPart,
@@ -947,15 +957,17 @@ export function bindSimdKernels(
     },
     conv2dWinograd(a, s) {
       const args = [
-        a.xp,
+        a.x,
         a.u,
         a.out,
         a.scratch,
         a.batch,
         a.inC,
         a.outC,
-        a.xRows,
-        a.xCols,
+        a.inH,
+        a.inW,
+        a.padTop,
+        a.padLeft,
         a.outH,
         a.outW,
         a.tilesPerPart,
