@@ -151,6 +151,15 @@ describe('cnnkit command line', () => {
     );
   });
 
+  it("evaluates with the run's test-time augmentation unless --tta names one", async () => {
+    const plain = await parse(['eval', '--weights', 'w.safetensors']);
+    expect(plain.eval).toHaveBeenCalledWith(
+      expect.not.objectContaining({ tta: expect.anything() }),
+    );
+    const tta = await parse(['eval', '--weights', 'w.safetensors', '--tta', 'mirror-translate']);
+    expect(tta.eval).toHaveBeenCalledWith(expect.objectContaining({ tta: 'mirror-translate' }));
+  });
+
   it('passes images and weights to predict', async () => {
     const handlers = await parse(['predict', 'a.png', 'b.jpg', '--weights', 'w.safetensors']);
     expect(handlers.predict).toHaveBeenCalledWith(
@@ -252,6 +261,7 @@ describe('cnnkit command line', () => {
     [['train', '--lookahead', '5,0.9'], 'commander.invalidArgument'],
     [['train', '--tta', 'flip'], 'commander.invalidArgument'],
     [['eval'], 'commander.missingMandatoryOptionValue'],
+    [['eval', '--weights', 'w', '--tta', 'flip'], 'commander.invalidArgument'],
     [['predict', '--weights', 'w.safetensors'], 'commander.missingArgument'],
     [['fly'], 'commander.unknownCommand'],
   ])('rejects %j as a usage error (%s)', async (args, code) => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ResizePolicy } from '@cnnkit/contracts';
+import type { ResizePolicy, TestTimeAugmentation } from '@cnnkit/contracts';
 import { MODEL_NAMES, type ModelName } from '@cnnkit/models';
 import { RECIPE_NAMES, type RecipeName } from '@cnnkit/recipes';
 import { smallBatchSize } from '@cnnkit/wasm-kernels/node';
@@ -75,6 +75,8 @@ export interface EvalOptions
     WeightsOptions,
     Pick<ImageFolderFlags, 'valSplit' | 'strict'> {
   readonly batchSize: number;
+  /** Test-time augmentation; unset: the run's own (from its run.json), else none. */
+  readonly tta?: TestTimeAugmentation;
   readonly json: boolean;
 }
 
@@ -281,6 +283,12 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
     .addOption(backendOption())
     .addOption(threadsOption())
     .option('--batch-size <n>', 'images per evaluation step', integerAtLeast(1), 500)
+    .addOption(
+      new Option(
+        '--tta <kind>',
+        "test-time augmentation: average the logits of each image and its mirror (mirror), and of two 1-pixel shifts of both (mirror-translate, the fast recipe's). Default: the training run's own when the weights sit in its run directory, else none",
+      ).choices(['none', 'mirror', 'mirror-translate']),
+    )
     .addOption(allowNonFiniteOption())
     .option('--json', 'print the metrics as one JSON object on stdout', false)
     .action((options: EvalOptions) => handlers.eval(options));

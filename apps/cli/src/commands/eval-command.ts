@@ -30,7 +30,7 @@ export async function evalCommand(options: EvalOptions): Promise<void> {
     options.weights,
     run ? runWeightsFallback(run.settings) : {},
   );
-  const tta = run?.settings.tta ?? 'none';
+  const tta = options.tta ?? run?.settings.tta ?? 'none';
   if (run) {
     notify(
       `${info.model} with the settings of ${run.runRecord} (${run.settings.normalization} normalisation, test-time augmentation ${tta})`,
