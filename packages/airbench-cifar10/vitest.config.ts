@@ -1,0 +1,3 @@
+import { packageTestConfig } from '@cnnkit/build-config/vitest';
+
+export default packageTestConfig();
