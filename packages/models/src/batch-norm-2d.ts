@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchCountLayout, channelVectorLayout } from './parameter-layouts.js';
 import { createStateEntry, type StateEntry } from './state-dict.js';
 
+/** BatchNorm's reduction axes over an NHWC map: every axis but the channels. */
+const batchAxes = [0, 1, 2];
+
 /** Settings of a {@link BatchNorm2d}; the defaults are `torch.nn.BatchNorm2d`'s. */
 export interface BatchNorm2dOptions {
   readonly numFeatures: number;
@@ -123,7 +126,11 @@ export class BatchNorm2d {
    * Training-mode forward with PyTorch's analytic gradient (as one custom-gradient op: tfjs's
    * own `moments` has no usable gradient, and composing the gradient from the forward's ops
    * would cost several more passes over the activation). The running statistics are updated
-   * inside the forward computation, where no gradient is recorded.
+   * inside the forward computation, where no gradient is recorded. On a backend with the fused
+   * kernels (`batchNormTrainKernel` and its gradient of `@cnnkit/contracts`, which
+   * `@cnnkit/wasm-kernels` registers for 'wasm') the forward and the gradient are one kernel
+   * call each — two passes over x for the statistics and one for x̂ and y, one for the
+   * gradient's sums and one for dx — where the ops take a dozen.
    */
   private normaliseWithBatchStatistics(
     input: tf.Tensor4D,
@@ -131,10 +138,7 @@ export class BatchNorm2d {
     offsetInput: tf.Tensor1D,
     count: number,
   ): tf.Tensor4D {
-    if (hasFusedKernel(batchNormTrainKernel) && hasFusedKernel(batchNormTrainGradKernel)) {
-      return this.normaliseFused(input, scaleInput, offsetInput, count);
-    }
-    const axes = [0, 1, 2];
+    const fused = hasFusedKernel(batchNormTrainKernel) && hasFusedKernel(batchNormTrainGradKernel);
     const forward = tf.customGrad((...args) => {
       const [x, scale, offset, save] = args as [
         tf.Tensor4D,
@@ -142,71 +146,41 @@ export class BatchNorm2d {
         tf.Tensor1D,
         tf.GradSaveFunc,
       ];
-      const mean = tf.mean(x, axes);
-      const centered = tf.sub(x, mean);
-      const variance = tf.mean(tf.square(centered), axes);
-      const invStd = tf.rsqrt(tf.add(variance, this.eps));
-      const normalised = tf.mul(centered, invStd);
-      save([normalised, invStd, scale]);
-      this.updateRunningStatistics(mean, variance, count);
-      return {
-        value: tf.add(tf.mul(normalised, scale), offset),
-        gradFunc: (dy, saved) => {
-          const [xHat, inverse, gamma] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-          const dOffset = tf.sum(dy, axes);
-          const dScale = tf.sum(tf.mul(dy, xHat), axes);
-          // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), PyTorch's batch_norm_backward.
-          const dx = tf.mul(
-            tf.mul(gamma, inverse),
-            tf.sub(tf.sub(dy, tf.div(dOffset, count)), tf.mul(xHat, tf.div(dScale, count))),
-          );
-          return [dx, dScale, dOffset];
-        },
-      };
-    });
-    return forward(input, scaleInput, offsetInput) as tf.Tensor4D;
-  }
-
-  /**
-   * The same forward and gradient as one fused kernel each (`batchNormTrainKernel` of
-   * `@cnnkit/contracts`, which `@cnnkit/wasm-kernels` registers for 'wasm'): two passes over x
-   * for the statistics and one for x̂ and y, one for the gradient's sums and one for dx, where
-   * the ops above take a dozen.
-   */
-  private normaliseFused(
-    input: tf.Tensor4D,
-    scaleInput: tf.Tensor1D,
-    offsetInput: tf.Tensor1D,
-    count: number,
-  ): tf.Tensor4D {
-    const forward = tf.customGrad((...args) => {
-      const [x, scale, offset, save] = args as [
-        tf.Tensor4D,
-        tf.Tensor1D,
-        tf.Tensor1D,
-        tf.GradSaveFunc,
-      ];
-      const [y, normalised, mean, variance, invStd] = runFusedKernel(
-        batchNormTrainKernel,
-        { x, scale, offset },
-        { eps: this.eps },
-      );
+      const [y, normalised, mean, variance, invStd] = fused
+        ? runFusedKernel(batchNormTrainKernel, { x, scale, offset }, { eps: this.eps })
+        : this.normaliseWithOps(x, scale, offset);
       save([normalised, invStd, scale]);
       this.updateRunningStatistics(mean, variance, count);
       return {
         value: y as tf.Tensor4D,
         gradFunc: (dy, saved) => {
           const [xHat, inverse, gamma] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-          return runFusedKernel(batchNormTrainGradKernel, {
-            dy: dy as tf.Tensor4D,
-            normalised: xHat,
-            scale: gamma,
-            invStd: inverse,
-          });
+          return fused
+            ? runFusedKernel(batchNormTrainGradKernel, {
+                dy: dy as tf.Tensor4D,
+                normalised: xHat,
+                scale: gamma,
+                invStd: inverse,
+              })
+            : gradientWithOps(dy as tf.Tensor4D, xHat, inverse, gamma, count);
         },
       };
     });
     return forward(input, scaleInput, offsetInput) as tf.Tensor4D;
+  }
+
+  /** y, x̂, the batch mean, the biased variance and 1/√(variance + eps), from tfjs ops. */
+  private normaliseWithOps(
+    x: tf.Tensor4D,
+    scale: tf.Tensor1D,
+    offset: tf.Tensor1D,
+  ): [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor] {
+    const mean = tf.mean(x, batchAxes);
+    const centered = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centered), batchAxes);
+    const invStd = tf.rsqrt(tf.add(variance, this.eps));
+    const normalised = tf.mul(centered, invStd);
+    return [tf.add(tf.mul(normalised, scale), offset), normalised, mean, variance, invStd];
   }
 
   /** PyTorch's update: biased variance normalises, the unbiased one (× m/(m − 1)) is stored. */
@@ -227,4 +201,24 @@ export class BatchNorm2d {
   dispose(): void {
     for (const e of this.state) e.variable.dispose();
   }
+}
+
+/**
+ * dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)) (PyTorch's batch_norm_backward), dScale and
+ * dOffset, from tfjs ops.
+ */
+function gradientWithOps(
+  dy: tf.Tensor4D,
+  xHat: tf.Tensor4D,
+  inverse: tf.Tensor1D,
+  gamma: tf.Tensor1D,
+  count: number,
+): tf.Tensor[] {
+  const dOffset = tf.sum(dy, batchAxes);
+  const dScale = tf.sum(tf.mul(dy, xHat), batchAxes);
+  const dx = tf.mul(
+    tf.mul(gamma, inverse),
+    tf.sub(tf.sub(dy, tf.div(dOffset, count)), tf.mul(xHat, tf.div(dScale, count))),
+  );
+  return [dx, dScale, dOffset];
 }

@@ -40,18 +40,8 @@ export function padForTaps(
   x: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo | undefined {
-  const padding = tapPadding(info);
-  const { top, bottom, left, right } = padding;
+  const { top, bottom, left, right } = tapPadding(info);
   if (top <= 0 && left <= 0 && bottom <= 0 && right <= 0) return undefined;
-  return padNhwc(backend, x, padding);
-}
-
-/** An NHWC input with zero rows and columns added on each side (PadV2). The caller disposes it. */
-export function padNhwc(
-  backend: WasmBackend,
-  x: tf.TensorInfo,
-  { top, bottom, left, right }: TapPadding,
-): tf.TensorInfo {
   return wasmKernelFunc<tf.PadV2Inputs, tf.PadV2Attrs>(tf.PadV2)({
     inputs: { x },
     attrs: {
