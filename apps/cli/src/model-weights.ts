@@ -1,8 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import type { TrainableClassifier } from '@cnnkit/contracts';
-import { CIFAR10_CLASS_NAMES, CIFAR10_MEAN, CIFAR10_STD } from '@cnnkit/datasets';
+import { CIFAR10_CLASS_NAMES } from '@cnnkit/datasets';
 import { createModel, readWeightsInfo, type WeightsInfo } from '@cnnkit/models';
-import type { RecipeSettings } from '@cnnkit/recipes';
+import { recipeModelOptions, recipeNormalize } from '@cnnkit/recipes';
 import { decodeSafetensors } from '@cnnkit/safetensors';
 import packageJson from '../package.json' with { type: 'json' };
 import { readRegularFile } from './read-regular-file.js';
@@ -16,18 +16,6 @@ import { UserError } from './user-errors.js';
  */
 export const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
 
-/** The tutorial's `Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))`, which cnnkit trains with. */
-export const TUTORIAL_NORMALIZE = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } as const;
-
-/** A recipe's normalisation as weights metadata says it (`cnnkit.normalize`). */
-export function normalizeOf(
-  normalization: RecipeSettings['normalization'],
-): WeightsInfo['normalize'] {
-  return normalization === 'tutorial'
-    ? TUTORIAL_NORMALIZE
-    : { mean: CIFAR10_MEAN, std: CIFAR10_STD };
-}
-
 /**
  * What a file without cnnkit's metadata is taken to be: the tutorial's SimpleCNN on CIFAR-10
  * (as PyTorch's tutorial writes it), resized for `predict` by squashing, as cnnkit always did.
@@ -37,7 +25,7 @@ export const CIFAR10_WEIGHTS_INFO: WeightsInfo = {
   modelOptions: { numClasses: 10, imageSize: 32 },
   classNames: CIFAR10_CLASS_NAMES,
   inputShape: [32, 32, 3],
-  normalize: TUTORIAL_NORMALIZE,
+  normalize: recipeNormalize('tutorial'),
   resize: 'squash',
 };
 
@@ -151,22 +139,7 @@ export async function runOfWeights(file: string): Promise<RunOfWeights | undefin
 export function runWeightsFallback(settings: RunSettings): Partial<WeightsInfo> {
   return {
     model: settings.model,
-    modelOptions: modelOptionsOf(settings, { numClasses: 10, imageSize: 32 }),
-    normalize: normalizeOf(settings.normalization),
-  };
-}
-
-/**
- * The `createModel` options of a run's model (besides the seed), as its weights metadata
- * records them: the classes, SimpleCNN's input size, AirbenchNet's widths.
- */
-export function modelOptionsOf(
-  settings: Pick<RecipeSettings, 'model' | 'widths'>,
-  data: { readonly numClasses: number; readonly imageSize: number },
-): { readonly [key: string]: number | readonly number[] } {
-  return {
-    numClasses: data.numClasses,
-    ...(settings.model === 'simple-cnn' ? { imageSize: data.imageSize } : {}),
-    ...(settings.widths ? { widths: settings.widths } : {}),
+    modelOptions: recipeModelOptions(settings, { numClasses: 10, imageSize: 32 }),
+    normalize: recipeNormalize(settings.normalization),
   };
 }

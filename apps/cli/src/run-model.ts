@@ -7,14 +7,9 @@ import {
   WeightsMismatchError,
   withWeightsInfo,
 } from '@cnnkit/models';
+import { recipeModelOptions, recipeNormalize } from '@cnnkit/recipes';
 import type { LoadedData } from './data-source.js';
-import {
-  CNNKIT_VERSION,
-  modelOptionsOf,
-  normalizeOf,
-  readWeightsFile,
-  weightsInfoOf,
-} from './model-weights.js';
+import { CNNKIT_VERSION, readWeightsFile, weightsInfoOf } from './model-weights.js';
 import type { RunSettings } from './run-settings.js';
 import { UserError } from './user-errors.js';
 
@@ -35,7 +30,7 @@ export interface RunModel {
 export function createRunModel(settings: RunSettings, loaded: LoadedData): RunModel {
   const { train } = loaded.data;
   const classNames = train.classNames;
-  const modelOptions = modelOptionsOf(settings, {
+  const modelOptions = recipeModelOptions(settings, {
     numClasses: classNames.length,
     imageSize: train.height,
   });
@@ -52,7 +47,7 @@ export function createRunModel(settings: RunSettings, loaded: LoadedData): RunMo
     modelOptions,
     classNames,
     inputShape: [train.height, train.width, train.channels],
-    normalize: normalizeOf(settings.normalization),
+    normalize: recipeNormalize(settings.normalization),
     // CIFAR-10 is not resized; predict squashes other images to 32×32 as it always did.
     resize: loaded.image?.resize ?? 'squash',
     cnnkitVersion: CNNKIT_VERSION,

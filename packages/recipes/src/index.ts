@@ -10,6 +10,7 @@ export { createRecipeModel, initialiseFromData } from './recipe-model.js';
 export {
   type RecipeDataOptions,
   type RecipeRun,
+  type RecipeStartWeights,
   recipeLoaders,
   startRecipeRun,
 } from './recipe-run.js';
@@ -22,5 +23,11 @@ export {
   recipeSettings,
 } from './recipe-settings.js';
 export { evalTransformFor, trainTransformFor } from './recipe-transforms.js';
+export { recipeModelOptions, recipeNormalize, recipeWeightsInfo } from './recipe-weights-info.js';
 export { sgdConfigFor } from './sgd-config-for.js';
+export {
+  type TrainingTiming,
+  type TrainingTimingOptions,
+  timeRecipeTraining,
+} from './time-recipe-training.js';
 export { trainingMethodFor } from './training-method-for.js';

@@ -95,6 +95,69 @@ describe('startRecipeRun', () => {
     run.dispose();
   });
 
+  it('fine-tunes from trained weights: features loaded, head fresh for other classes, frozen features stay', async () => {
+    const before = tf.memory().numTensors;
+    const settings = recipeSettings('fast', {
+      widths: [8, 16, 16],
+      epochs: 1,
+      batchSize: 8,
+      // Without it the run ends on the lookahead average, which 2 steps leave at the start.
+      lookahead: null,
+    });
+    const source = createRecipeModel(settings, { seed: 7 }) as AirbenchNet;
+    // Three classes: the 10-class head of the file cannot fit and starts from the seed.
+    const threeClasses = (set: typeof data.train) => ({
+      ...set,
+      classNames: ['airplane', 'automobile', 'bird'],
+      labels: set.labels.map((l) => l % 3),
+    });
+    const run = await startRecipeRun(
+      settings,
+      {
+        train: threeClasses(data.train),
+        test: threeClasses(data.test),
+        seed: 0,
+        limit: 16,
+        testLimit: 8,
+      },
+      { bytes: source.saveWeights(), freezeFeatures: true, source: 'source.safetensors' },
+    );
+    const net = run.model as AirbenchNet;
+    const values = (m: AirbenchNet, name: string) =>
+      Array.from(m.parameters.find((p) => p.name === name)?.variable.dataSync() ?? []);
+    // Loaded, not whitened from the data: the file's whitening filters.
+    expect(values(net, 'whiten.weight')).toEqual(values(source, 'whiten.weight'));
+    expect(run.reinitialised.map((t) => [t.name, t.fileShape, t.modelShape])).toEqual([
+      ['head.weight', [10, 16], [3, 16]],
+    ]);
+    expect(run.trained.map((p) => p.name)).toEqual(['head.weight']);
+    const headBefore = values(net, 'head.weight');
+    await train({ ...run, epochs: 1 });
+    expect(values(net, 'head.weight')).not.toEqual(headBefore);
+    for (const name of ['whiten.bias', 'layers.0.conv1.weight', 'layers.2.conv2.weight']) {
+      expect(values(net, name)).toEqual(values(source, name));
+    }
+    run.dispose();
+    source.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('refuses weights of another architecture, naming each misfit, and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const other = createRecipeModel(recipeSettings('fast', { widths: [8, 16, 32] }), { seed: 0 });
+    await expect(
+      startRecipeRun(
+        recipeSettings('fast', { widths: [8, 16, 16] }),
+        { train: data.train, test: data.test, seed: 0 },
+        { bytes: other.saveWeights(), source: 'wide.safetensors' },
+      ),
+    ).rejects.toThrow(
+      /do not fit airbench[\s\S]*layers\.2\.conv1\.weight: expected shape \[16, 16, 3, 3\], found \[32, 16, 3, 3\]/,
+    );
+    other.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('leaves out the whitening freeze for a model without a whitening layer', () => {
     const model = createRecipeModel(recipeSettings('fast', { model: 'resnet9' }), { seed: 0 });
     expect(trainingMethodFor(RECIPES.fast, model).trainedForEpochs).toBeUndefined();

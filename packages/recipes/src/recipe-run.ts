@@ -1,5 +1,6 @@
-import type { TrainableClassifier, TrainingMethod } from '@cnnkit/contracts';
+import type { NamedParameter, TrainableClassifier, TrainingMethod } from '@cnnkit/contracts';
 import { type BatchTransform, DataLoader, type ImageDataset } from '@cnnkit/datasets';
+import { describeModel, loadPretrainedWeights, type ReinitialisedTensor } from '@cnnkit/models';
 import { LookaheadAveraging, SgdOptimizer } from '@cnnkit/trainer';
 import { createRecipeModel, initialiseFromData } from './recipe-model.js';
 import type { RecipeSettings } from './recipe-settings.js';
@@ -58,10 +59,32 @@ export function recipeLoaders(
   };
 }
 
+/**
+ * Where a run's weights start when not from the seed: trained weights to fine-tune, e.g.
+ * `@cnnkit/airbench-cifar10`'s file or a `cnnkit train` result.
+ */
+export interface RecipeStartWeights {
+  /** A `.safetensors` state_dict of the recipe's model (cnnkit's or PyTorch's names). */
+  readonly bytes: Uint8Array;
+  /**
+   * Keep the seed's fresh classifier head even when its shape matches the file's: the data's
+   * classes are other classes than the file's. (A head of another shape is always fresh.)
+   */
+  readonly reinitialiseHead?: boolean;
+  /** Train the classifier head only; the loaded feature layers stay as they are. */
+  readonly freezeFeatures?: boolean;
+  /** Named in errors about the file. */
+  readonly source?: string;
+}
+
 /** Everything `train` needs for a fresh run of a recipe. */
 export interface RecipeRun {
   readonly settings: RecipeSettings;
   readonly model: TrainableClassifier;
+  /** The parameters the optimizer updates: all, or the head with `freezeFeatures`. */
+  readonly trained: readonly NamedParameter[];
+  /** The head tensors that kept the seed's initialisation instead of the start weights'. */
+  readonly reinitialised: readonly ReinitialisedTensor[];
   readonly optimizer: SgdOptimizer;
   readonly method: TrainingMethod;
   /** Present when the recipe uses lookahead. */
@@ -74,8 +97,9 @@ export interface RecipeRun {
 
 /**
  * Sets up a fresh run of a recipe: its loaders, its model drawn from `seed` and initialised
- * from the data (airbench's whitening), its optimizer and training method, and the lookahead
- * average (started from the initialised model). Pass the parts to `train`.
+ * from the data (airbench's whitening) — or, given `startWeights`, loaded from trained weights
+ * for fine-tuning (the head fresh for other classes) — its optimizer and training method, and
+ * the lookahead average (started from the initialised model). Pass the parts to `train`.
  *
  * @example
  * ```ts
@@ -84,26 +108,53 @@ export interface RecipeRun {
  * const result = await train({ ...run, epochs: settings.epochs });
  * result.state.step; // 2
  * run.dispose();
+ *
+ * // Fine-tuning: the same model trained elsewhere, its head fresh for this data's classes.
+ * const trained = createRecipeModel(settings, { seed: 1 });
+ * const tuned = await startRecipeRun(settings, { train: data.train, test: data.test, seed: 0 }, {
+ *   bytes: trained.saveWeights(),
+ *   reinitialiseHead: true,
+ *   freezeFeatures: true,
+ * });
+ * tuned.trained.map((p) => p.name); // ['head.weight']
+ * tuned.reinitialised.map((t) => t.name); // ['head.weight']
+ * tuned.dispose();
+ * trained.dispose();
  * ```
  */
 export async function startRecipeRun(
   settings: RecipeSettings,
   options: RecipeDataOptions,
+  startWeights?: RecipeStartWeights,
 ): Promise<RecipeRun> {
   const { trainData, testData } = recipeLoaders(settings, options);
   const model = createRecipeModel(settings, {
     seed: options.seed,
     numClasses: options.train.classNames.length,
   });
+  let reinitialised: readonly ReinitialisedTensor[] = [];
+  const head = new Set(describeModel(settings.model, { seed: 0 }).head);
   try {
-    await initialiseFromData(model, settings, options.train, {
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
-    });
+    if (startWeights) {
+      reinitialised = loadPretrainedWeights(model, startWeights.bytes, {
+        head: [...head],
+        reinitialiseHead: startWeights.reinitialiseHead ?? false,
+        modelName: settings.model,
+        ...(startWeights.source !== undefined ? { source: startWeights.source } : {}),
+      });
+    } else {
+      await initialiseFromData(model, settings, options.train, {
+        ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      });
+    }
   } catch (error) {
     model.dispose();
     throw error;
   }
-  const optimizer = new SgdOptimizer(model.parameters, sgdConfigFor(settings));
+  const trained = startWeights?.freezeFeatures
+    ? model.parameters.filter((p) => head.has(p.name))
+    : model.parameters;
+  const optimizer = new SgdOptimizer(trained, sgdConfigFor(settings));
   const method = trainingMethodFor(settings, model);
   const averaging = method.lookahead
     ? LookaheadAveraging.forModel(model, method.lookahead)
@@ -111,6 +162,8 @@ export async function startRecipeRun(
   return {
     settings,
     model,
+    trained,
+    reinitialised,
     optimizer,
     method,
     ...(averaging ? { averaging } : {}),

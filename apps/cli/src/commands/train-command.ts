@@ -14,6 +14,7 @@ import { describeModel } from '@cnnkit/models';
 import {
   initialiseFromData,
   recipeLoaders,
+  recipeNormalize,
   sgdConfigFor,
   trainingMethodFor,
 } from '@cnnkit/recipes';
@@ -35,7 +36,6 @@ import { describeFileSystemError, isFileSystemError } from '../file-system-error
 import { describeSplit } from '../image-folder-report.js';
 import { abortOnSignals } from '../interrupt.js';
 import { invocation, shellWord, suggestedCommand } from '../invocation.js';
-import { normalizeOf } from '../model-weights.js';
 import { outOfMemoryError } from '../out-of-memory.js';
 import { plural } from '../plural.js';
 import { createProgressDisplay } from '../progress-display.js';
@@ -67,7 +67,7 @@ function photoTransform(settings: RunSettings, loaded: LoadedData): BatchTransfo
   if (!settings.augment || settings.augmentation !== 'crop-flip' || loaded.kind === 'cifar10') {
     return undefined;
   }
-  const { mean, std } = normalizeOf(settings.normalization);
+  const { mean, std } = recipeNormalize(settings.normalization);
   return compose(
     randomResizedCrop(loaded.data.train.height, { scale: [0.25, 1] }),
     randomHorizontalFlip(0.5),
