@@ -165,8 +165,9 @@ test('on a phone the page stays short, and the confusion matrix says it scrolls 
   await page.setViewportSize({ width: 375, height: 740 });
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   console.log(`page height at 375 px: ${height} px`);
-  // 6,849 px before: 24 prediction cards in one column. Now 12 cards, two per row.
-  expect(height).toBeLessThan(5000);
+  // 6,849 px before: 24 prediction cards in one column. Now 12 cards, two per row (under
+  // 5,000 px; about 5,230 since the form's recipe, start and head-only rows).
+  expect(height).toBeLessThan(5400);
   expect(
     await page.$$eval(
       '#predictions > li',

@@ -1,34 +1,20 @@
 import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type LaunchedChromium, launchChromium } from './support/chromium.js';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { useDemoPage } from './support/demo-page.js';
 import {
   backendRows,
   chartPoints,
   fillSettings,
-  type OpenedPage,
-  openDemo,
   startTraining,
   waitForOutcome,
 } from './support/page.js';
-import { APP_DIR, startPreview } from './support/preview-server.js';
+import { APP_DIR } from './support/preview-server.js';
 
-let browser: LaunchedChromium;
-let preview: Awaited<ReturnType<typeof startPreview>>;
-let opened: OpenedPage;
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-  opened = await openDemo(browser.context, `${preview.url}?debug`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.server.close();
-});
+const demo = useDemoPage({ query: '?debug' });
 
 test('wasm: training shows chart points, pauses, resumes and ends with an accuracy', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   expect(await page.textContent('#runtime-backend')).toBe('wasm');
   // The whole sample for one epoch: long enough to pause in the middle.
   await fillSettings(page, { epochs: 1, batchSize: 4, limit: 2000 });
@@ -68,11 +54,11 @@ test('wasm: training shows chart points, pauses, resumes and ends with an accura
   await mkdir(`${APP_DIR}test-artifacts`, { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot of the trained page: ${screenshot}`);
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test('after one epoch the accuracy chart spans 0–100 % and the epoch axis, not 15–16 % and 0–2', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   // Left by the run above: one epoch.
   expect(await chartPoints(page, 'chart-accuracy')).toBe(1);
   expect(await page.getAttribute('#chart-accuracy', 'data-y-range')).toBe('0 100');
@@ -83,7 +69,7 @@ test('after one epoch the accuracy chart spans 0–100 % and the epoch axis, not
 });
 
 test('each chart has a text alternative: a summary as its name and a data table', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const test = /test accuracy (\d+\.\d) %/.exec(
     (await page.textContent('#test-accuracy')) ?? '',
   )?.[1];
@@ -120,13 +106,13 @@ test('each chart has a text alternative: a summary as its name and a data table'
 });
 
 /** The train accuracy the accuracy chart's summary gives, as its table shows it. */
-async function trainAccuracyShown(page: OpenedPage['page']): Promise<string> {
+async function trainAccuracyShown(page: Page): Promise<string> {
   const label = (await page.getAttribute('#chart-accuracy', 'aria-label')) ?? '';
   return /train (\d+\.\d) %/.exec(label)?.[1] ?? 'missing';
 }
 
 test('Stop shows the stopped model: its test accuracy and average speed in the message, and the inspection at the same moment', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   // What Inspect shows at the instant the outcome appears.
   await page.evaluate(() => {
     const status = document.getElementById('train-status') as HTMLElement;
@@ -173,7 +159,7 @@ test('Stop shows the stopped model: its test accuracy and average speed in the m
 });
 
 test('a Training images value above the loaded data is a form error, and nothing starts', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await fillSettings(page, { epochs: 1, batchSize: 4, limit: 5000 });
   const before = await page.textContent('#train-status');
   await page.click('#start');
@@ -191,7 +177,7 @@ test('a Training images value above the loaded data is a form error, and nothing
 });
 
 test("the speed chart shows no drop or peak at an epoch's end, where the trainer evaluates the test set", async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   // Progress is posted every 250 ms; 6,000 images give about ten points even at the
   // ~2,000 images/s of a fast machine (400 images per epoch gave only two points there).
   await fillSettings(page, { epochs: 3, batchSize: 4, limit: 2000 });
@@ -228,7 +214,7 @@ test("the speed chart shows no drop or peak at an epoch's end, where the trainer
 });
 
 test('a learning rate that makes the loss NaN stops training with a message', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   // Steps of 1e30 overflow the weights to Infinity, and the loss to NaN, within a few batches.
   await fillSettings(page, { lr: 1e30, momentum: 0.9, epochs: 1, batchSize: 4, limit: 400 });
   await startTraining(page);
@@ -245,7 +231,7 @@ test('a learning rate that makes the loss NaN stops training with a message', as
 });
 
 test('webgl (SwiftShader here): training shows chart points and an accuracy, or the reason it cannot run', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const rows = await backendRows(page);
   if (rows.webgl?.state !== 'ok') {
     // No silent pass: a failed backend must be greyed out with a reason.
@@ -274,7 +260,7 @@ test('webgl (SwiftShader here): training shows chart points and an accuracy, or 
 });
 
 test('webgl: a lost context stops training and keeps the weights on another backend', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   if ((await page.textContent('#runtime-backend')) !== 'webgl') return;
   await fillSettings(page, { epochs: 1, batchSize: 4, limit: 2000 });
   await startTraining(page);

@@ -5,11 +5,11 @@ import { readWeightsInfo } from '@cnnkit/models';
 import { decodeSafetensors } from '@cnnkit/safetensors';
 import { zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { axeViolations } from './support/axe.js';
 import { type LaunchedChromium, launchChromium } from './support/chromium.js';
+import { colourImage } from './support/colour-image.js';
 import {
   fillSettings,
   type OpenedPage,
@@ -34,32 +34,6 @@ let dir: string;
 /** The messy folder: PNG and JPEG of several sizes, a corrupt PNG, text files, a hidden file. */
 let folder: string;
 let zipPath: string;
-
-/** One image of a class: its colour with noise and a dark square, `width`×`height`. */
-async function colourImage(
-  rgb: readonly number[],
-  width: number,
-  height: number,
-  seed: number,
-  format: 'png' | 'jpeg',
-): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3);
-  let state = seed * 2654435761;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      const noise = (state >>> 24) % 41;
-      const inSquare =
-        x > width / 3 && x < (2 * width) / 3 && y > height / 3 && y < (2 * height) / 3;
-      for (let c = 0; c < 3; c++) {
-        const value = (rgb[c] as number) + noise - 20;
-        pixels[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, inSquare ? value / 3 : value));
-      }
-    }
-  }
-  const image = sharp(pixels, { raw: { width, height, channels: 3 } });
-  return format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: 90 }).toBuffer();
-}
 
 async function writeMessyFolder(root: string): Promise<void> {
   let seed = 1;

@@ -6,6 +6,7 @@
 
 import type { BackendDescription } from '@cnnkit/backends';
 import type { ImageFolderReport } from '@cnnkit/datasets';
+import type { RecipeName } from '@cnnkit/recipes';
 
 /** A backend of the worker's list (worker/backends.ts): 'wasm', 'webgl', 'webgpu', 'cpu'. */
 export type BackendName = string;
@@ -31,7 +32,23 @@ export interface BackendStatus {
  */
 export type ThreadSetting = 'auto' | number;
 
+/**
+ * Where a run's weights start: `'seed'`, a fresh model drawn from the seed; `'airbench-cifar10'`,
+ * AirbenchNet as `@cnnkit/airbench-cifar10` ships it (trained on CIFAR-10 by the fast recipe),
+ * to fine-tune (its classifier head starts fresh for other classes).
+ */
+export type TrainStart = 'seed' | 'airbench-cifar10';
+
 export interface TrainSettings {
+  /**
+   * `@cnnkit/recipes`' preset the other settings override: `'tutorial'` (SimpleCNN, plain SGD,
+   * the tutorial transform) or `'fast'` (AirbenchNet with airbench93's recipe; `lr` in its
+   * per-1,024-images form).
+   */
+  readonly recipe: RecipeName;
+  readonly start: TrainStart;
+  /** With a trained start: train the classifier head only; the features stay as loaded. */
+  readonly freezeFeatures: boolean;
   readonly lr: number;
   readonly momentum: number;
   readonly batchSize: number;
@@ -92,9 +109,16 @@ export interface Inspection {
     readonly label: number;
     readonly top: TopK;
   }[];
-  /** conv1's filters, each 5×5×3 RGB bytes scaled to 0–255 per filter. */
+  /**
+   * The first convolution's filters (SimpleCNN's conv1: 6 of 5×5; AirbenchNet's whitening: 24
+   * of 2×2), each filterSize² × 3 RGB bytes scaled to 0–255 per filter.
+   */
   readonly filters: readonly Uint8Array[];
   readonly filterSize: number;
+  /** That layer's name in the state_dict (`conv1`, `whiten`). */
+  readonly filterLayer: string;
+  /** The model's class in `@cnnkit/models` (`SimpleCNN`, `AirbenchNet`). */
+  readonly modelName: string;
 }
 
 /** A format of "Download ONNX" / "Download TF.js": an ONNX file, or a TF.js graph model zipped with its shards. */
@@ -122,11 +146,17 @@ export type WorkerRequest =
   | { readonly type: 'save-weights' }
   | { readonly type: 'export-model'; readonly format: ExportFormat }
   | { readonly type: 'load-weights'; readonly bytes: Uint8Array; readonly name: string }
+  | { readonly type: 'load-airbench-cifar10' }
   | { readonly type: 'classify'; readonly pixels: Uint8Array }
   | { readonly type: 'lose-webgl-context' }
   | {
       readonly type: 'benchmark';
       readonly backend: BackendName;
+      /**
+       * What trains (`@cnnkit/recipes`' presets): `'tutorial'` (the default) SimpleCNN with SGD
+       * lr 0.001 momentum 0.9; `'fast'` AirbenchNet 64/128/128 with airbench's method.
+       */
+      readonly recipe?: RecipeName;
       readonly batchSize: number;
       readonly warmupSteps: number;
       readonly seconds: number;
@@ -149,15 +179,18 @@ export interface WorkerResults {
   resume: null;
   stop: null;
   inspect: Inspection;
-  'save-weights': Uint8Array;
+  /** The weights file, named after the model (`simple-cnn.safetensors`, `airbench.safetensors`). */
+  'save-weights': ExportedDownload;
   'export-model': ExportedDownload;
   'load-weights': Inspection;
+  'load-airbench-cifar10': Inspection;
   /** The top classes, and the names of the model's outputs (a loaded file's own names). */
   classify: { readonly top: TopK; readonly classNames: readonly string[] };
   'lose-webgl-context': boolean;
   benchmark: {
     /** The threads the backend computed with (1 except on wasm). */
     readonly threads: number;
+    readonly recipe: RecipeName;
     readonly batchSize: number;
     readonly steps: number;
     readonly seconds: number;

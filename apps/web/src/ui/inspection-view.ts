@@ -10,6 +10,8 @@ export interface InspectionElements {
   /** The confusion matrix's scroll container. */
   readonly confusionScroll: HTMLElement;
   readonly filters: HTMLElement;
+  /** The filters' heading: which layer, how many and how big. */
+  readonly filtersTitle: HTMLElement;
 }
 
 const overflowChecks = new WeakMap<HTMLElement, () => void>();
@@ -82,7 +84,10 @@ export function watchOverflow(scroller: HTMLElement): () => void {
   return update;
 }
 
-/** Draws an {@link Inspection}: accuracy line, prediction grid, confusion matrix, conv1 filters. */
+/**
+ * Draws an {@link Inspection}: accuracy line, prediction grid, confusion matrix, and the first
+ * convolution's filters (SimpleCNN's conv1, AirbenchNet's whitening layer).
+ */
 export function renderInspection(
   elements: InspectionElements,
   inspection: Inspection,
@@ -129,9 +134,13 @@ export function renderInspection(
     overflowChecks.set(elements.confusionScroll, checkOverflow);
   }
   checkOverflow();
+  const { filterLayer, filterSize, modelName } = inspection;
+  const small = document.createElement('small');
+  small.textContent = `(${modelName}: ${inspection.filters.length} of ${filterSize}×${filterSize} RGB, each scaled to its own range)`;
+  elements.filtersTitle.replaceChildren(`${filterLayer} filters `, small);
   elements.filters.replaceChildren(
     ...inspection.filters.map((filter, i) =>
-      rgbCanvas(filter, inspection.filterSize, `conv1 filter ${i + 1}`),
+      rgbCanvas(filter, filterSize, `${filterLayer} filter ${i + 1}`),
     ),
   );
 }

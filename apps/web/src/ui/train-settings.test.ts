@@ -1,7 +1,10 @@
+import { RECIPES } from '@cnnkit/recipes';
 import { expect, test } from 'vitest';
-import { parseTrainSettings, SettingsError } from './train-settings.js';
+import { parseTrainSettings, RECIPE_FORM_DEFAULTS, SettingsError } from './train-settings.js';
 
 const tutorial = {
+  recipe: 'tutorial',
+  start: 'seed',
   lr: '0.001',
   momentum: '0.9',
   batchSize: '4',
@@ -12,6 +15,9 @@ const tutorial = {
 
 test('the tutorial defaults parse, an empty limit meaning all images', () => {
   expect(parseTrainSettings(tutorial, 2000)).toEqual({
+    recipe: 'tutorial',
+    start: 'seed',
+    freezeFeatures: false,
     lr: 0.001,
     momentum: 0.9,
     batchSize: 4,
@@ -47,4 +53,64 @@ test('more training images than the data has is a form error, not a failed run',
   );
   // With the full data set loaded, the same value is fine.
   expect(parseTrainSettings({ ...tutorial, limit: '5000' }, 50_000).limit).toBe(5000);
+});
+
+const fast = {
+  ...tutorial,
+  recipe: 'fast',
+  lr: '11.5',
+  momentum: '0.85',
+  batchSize: '512',
+  epochs: '11',
+};
+
+test("the form's recipe defaults are @cnnkit/recipes' presets (the fast batch halved for a tab's memory)", () => {
+  for (const name of ['tutorial', 'fast'] as const) {
+    const form = RECIPE_FORM_DEFAULTS[name];
+    const preset = RECIPES[name];
+    expect([form.lr, form.momentum, form.epochs]).toEqual([
+      preset.lr,
+      preset.momentum,
+      preset.epochs,
+    ]);
+  }
+  expect(RECIPE_FORM_DEFAULTS.tutorial.batchSize).toBe(RECIPES.tutorial.batchSize);
+  expect(RECIPE_FORM_DEFAULTS.fast.batchSize).toBe(RECIPES.fast.batchSize / 2);
+});
+
+test('fine-tuning: the trained start and the frozen features come with the fast recipe only', () => {
+  const tuned = parseTrainSettings(
+    { ...fast, start: 'airbench-cifar10', freezeFeatures: 'on' },
+    2000,
+  );
+  expect([tuned.recipe, tuned.start, tuned.freezeFeatures]).toEqual([
+    'fast',
+    'airbench-cifar10',
+    true,
+  ]);
+  // A ticked box means nothing for a run from the seed.
+  expect(parseTrainSettings({ ...fast, freezeFeatures: 'on' }, 2000).freezeFeatures).toBe(false);
+  expect(() => parseTrainSettings({ ...tutorial, start: 'airbench-cifar10' }, 2000)).toThrow(
+    "Fix the settings: the weights trained on CIFAR-10 are AirbenchNet's: choose the fast recipe to start from them.",
+  );
+  expect(() => parseTrainSettings({ ...tutorial, recipe: 'huge' }, 2000)).toThrow(
+    'recipe must be one of tutorial, fast (got "huge")',
+  );
+});
+
+test('a fast batch larger than the training images is a form error (it drops the incomplete batch)', () => {
+  let error: unknown;
+  try {
+    parseTrainSettings({ ...fast, limit: '300' }, 2000);
+  } catch (e) {
+    error = e;
+  }
+  expect((error as SettingsError).message).toBe(
+    'Fix the settings: batch size must be at most the 300 training images with the fast recipe, which drops an incomplete last batch (got "512").',
+  );
+  expect((error as SettingsError).fields).toEqual(['batchSize']);
+  // The tutorial keeps its last, smaller batch.
+  expect(parseTrainSettings({ ...tutorial, batchSize: '512', limit: '300' }, 2000).batchSize).toBe(
+    512,
+  );
 });

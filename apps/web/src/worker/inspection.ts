@@ -1,8 +1,10 @@
 import type { EvaluationResult } from '@cnnkit/contracts';
-import { DataLoader, tutorialTransform } from '@cnnkit/datasets';
+import { DataLoader } from '@cnnkit/datasets';
+import { describeModel } from '@cnnkit/models';
 import { evaluate } from '@cnnkit/trainer';
 import type { EvaluationSummary, Inspection } from '../protocol.js';
 import { filterImages } from './filter-images.js';
+import { evalTransformOf } from './page-model.js';
 import { firstImages, predictTopK } from './predictions.js';
 import type { WorkerSession } from './worker-session.js';
 
@@ -26,7 +28,7 @@ export function summariseEvaluation(
 
 /**
  * Everything the inspect panels draw for the session's model: its test evaluation (computed
- * unless given), the first test images with their top-3, and conv1's filters.
+ * unless given), the first test images with their top-3, and its first convolution's filters.
  */
 export async function inspect(
   session: WorkerSession,
@@ -34,23 +36,28 @@ export async function inspect(
 ): Promise<Inspection> {
   const { test } = session.requireData();
   const model = session.currentModel();
+  const info = session.currentInfo();
+  const transform = evalTransformOf(info);
   const summary =
     evaluation ??
     summariseEvaluation(
-      await evaluate(
-        model,
-        new DataLoader(test, { batchSize: 500, transform: tutorialTransform() }),
-        { numClasses: model.numClasses },
-      ),
+      await evaluate(model, new DataLoader(test, { batchSize: 500, transform }), {
+        numClasses: model.numClasses,
+      }),
     );
   const shown = firstImages(test, INSPECT_IMAGES);
-  const tops = await predictTopK(model, shown);
+  const tops = await predictTopK(model, shown, transform);
   const imageBytes = 32 * 32 * 3;
-  const conv1 = model.parameters.find((p) => p.name === 'conv1.weight')?.variable;
-  if (!conv1) throw new Error('SimpleCNN has no conv1.weight');
+  // The first convolution on the RGB input (HWIO in tfjs): what the model looks at first.
+  // (AirbenchNet's whitening weight is frozen: a buffer, not a parameter.)
+  const first = [...model.parameters, ...(model.buffers ?? [])].find(
+    (p) => p.variable.rank === 4 && p.variable.shape[2] === 3,
+  );
+  if (!first) throw new Error(`${info.model} has no convolution on the RGB input to show`);
+  const conv = first.variable;
   const filters = filterImages(
-    (await conv1.data()) as Float32Array,
-    conv1.shape as [number, number, number, number],
+    (await conv.data()) as Float32Array,
+    conv.shape as [number, number, number, number],
   );
   return {
     evaluation: summary,
@@ -60,6 +67,8 @@ export async function inspect(
       top,
     })),
     filters,
-    filterSize: conv1.shape[0] as number,
+    filterSize: conv.shape[0] as number,
+    filterLayer: first.name.replace(/\.weight$/, ''),
+    modelName: describeModel(info.model).className,
   };
 }

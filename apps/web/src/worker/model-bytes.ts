@@ -1,4 +1,4 @@
-import type { SimpleCNN } from '@cnnkit/models';
+import type { TrainableClassifier } from '@cnnkit/contracts';
 
 /**
  * The model's weights as safetensors bytes (`saveWeights`), read from the GPU asynchronously
@@ -7,7 +7,7 @@ import type { SimpleCNN } from '@cnnkit/models';
  * later upload ("createBuffer failed … too large for the implementation"). An awaited `data()`
  * keeps the values on the CPU side, so the synchronous read that follows copies nothing.
  */
-export async function modelBytes(model: SimpleCNN): Promise<Uint8Array> {
+export async function modelBytes(model: TrainableClassifier): Promise<Uint8Array> {
   await Promise.all(model.parameters.map((p) => p.variable.data()));
   return model.saveWeights();
 }

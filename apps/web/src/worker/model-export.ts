@@ -2,11 +2,7 @@ import { type ExportOptions, exportOnnx, exportTfjs, type WeightsInfo } from '@c
 import { zipSync } from 'fflate';
 import type { ExportedDownload, ExportFormat } from '../protocol.js';
 import { errorMessage } from './error-message.js';
-import { pageWeightsInfo } from './weights-info.js';
 import type { WorkerSession } from './worker-session.js';
-
-/** The folder inside the TF.js zip: the directory name `cnnkit export --format tfjs` writes. */
-const TFJS_FOLDER = 'simple-cnn-tfjs';
 
 /**
  * What the weights download says about the model, as export options: the same class names,
@@ -24,8 +20,9 @@ function exportOptions(info: WeightsInfo): ExportOptions {
 }
 
 /**
- * The current model as a file to download: `simple-cnn.onnx`, or `simple-cnn-tfjs.zip` holding
- * `simple-cnn-tfjs/model.json` and its weight shards. A TF.js graph model is several files and
+ * The current model as a file to download, named after it as `cnnkit export` names it:
+ * `simple-cnn.onnx`, or `simple-cnn-tfjs.zip` holding `simple-cnn-tfjs/model.json` and its
+ * weight shards (`airbench.onnx`, `airbench-tfjs.zip` for AirbenchNet). A TF.js graph model is several files and
  * `loadGraphModel(url)` fetches each shard by its name next to `model.json` (it has no form with
  * the weights inside model.json), so one zip that unpacks into a servable folder is the download
  * that keeps them together. Stored, not deflated: float32 weights barely compress.
@@ -34,22 +31,24 @@ export async function exportModel(
   session: WorkerSession,
   format: ExportFormat,
 ): Promise<ExportedDownload> {
-  const info = session.weightsInfo ?? pageWeightsInfo(session.requireData().train.classNames);
+  session.requireData();
+  const info = session.currentInfo();
   const model = session.currentModel();
   try {
     if (format === 'onnx') {
-      return { name: 'simple-cnn.onnx', bytes: await exportOnnx(model, exportOptions(info)) };
+      return { name: `${info.model}.onnx`, bytes: await exportOnnx(model, exportOptions(info)) };
     }
     const files = await exportTfjs(model, exportOptions(info));
-    const zip = zipSync(
-      Object.fromEntries(files.map((f) => [`${TFJS_FOLDER}/${f.name}`, f.bytes])),
-      { level: 0 },
-    );
-    return { name: `${TFJS_FOLDER}.zip`, bytes: zip };
+    // The directory name `cnnkit export --format tfjs` writes.
+    const folder = `${info.model}-tfjs`;
+    const zip = zipSync(Object.fromEntries(files.map((f) => [`${folder}/${f.name}`, f.bytes])), {
+      level: 0,
+    });
+    return { name: `${folder}.zip`, bytes: zip };
   } catch (error) {
     const what = format === 'onnx' ? 'ONNX' : 'TF.js';
     throw new Error(
-      `Could not export the model as ${what}: ${errorMessage(error)} Download the weights instead and run \`cnnkit export --weights simple-cnn.safetensors --format ${format}\`.`,
+      `Could not export the model as ${what}: ${errorMessage(error)} Download the weights instead and run \`cnnkit export --weights ${info.model}.safetensors --format ${format}\`.`,
     );
   }
 }

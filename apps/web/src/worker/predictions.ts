@@ -1,19 +1,21 @@
 import type { TrainableClassifier } from '@cnnkit/contracts';
-import { DataLoader, type ImageDataset, tutorialTransform } from '@cnnkit/datasets';
+import { type BatchTransform, DataLoader, type ImageDataset } from '@cnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TopK } from '../protocol.js';
 import { topK } from '../top-k.js';
 
 /**
- * Class probabilities of every image of `dataset` (through the same tutorial transform the
- * trainer and `cnnkit eval` use), returned as the `k` most probable classes per image.
+ * Class probabilities of every image of `dataset` (through `transform`: the model's own
+ * normalisation, as the trainer and `cnnkit eval` use it), returned as the `k` most probable
+ * classes per image.
  */
 export async function predictTopK(
   model: TrainableClassifier,
   dataset: ImageDataset,
+  transform: BatchTransform,
   k = 3,
 ): Promise<TopK[]> {
-  const loader = new DataLoader(dataset, { batchSize: 256, transform: tutorialTransform() });
+  const loader = new DataLoader(dataset, { batchSize: 256, transform });
   const results: TopK[] = [];
   for await (const batch of loader.batches(0)) {
     const probabilities = tf.tidy(() =>

@@ -1,6 +1,10 @@
-import type { BatchEndEvent, EpochEndEvent, TrainingEvent } from '@cnnkit/contracts';
+import type {
+  BatchEndEvent,
+  EpochEndEvent,
+  TrainableClassifier,
+  TrainingEvent,
+} from '@cnnkit/contracts';
 import type { DataLoader } from '@cnnkit/datasets';
-import type { SimpleCNN } from '@cnnkit/models';
 import { evaluate } from '@cnnkit/trainer';
 import { inspect, summariseEvaluation } from './inspection.js';
 import type { ProgressReporter } from './progress-reporter.js';
@@ -15,7 +19,7 @@ import type { WorkerSession } from './worker-session.js';
 export class TrainingReports {
   constructor(
     private readonly session: WorkerSession,
-    private readonly model: SimpleCNN,
+    private readonly model: TrainableClassifier,
     private readonly trainEval: DataLoader,
     private readonly run: {
       readonly control: RunControl;

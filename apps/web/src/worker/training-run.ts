@@ -1,22 +1,31 @@
-import { SimpleCNN } from '@cnnkit/models';
-import { SgdOptimizer, train } from '@cnnkit/trainer';
+import { AIRBENCH_CIFAR10 } from '@cnnkit/airbench-cifar10';
+import {
+  type RecipeRun,
+  type RecipeStartWeights,
+  recipeSettings,
+  recipeWeightsInfo,
+  startRecipeRun,
+} from '@cnnkit/recipes';
+import { train } from '@cnnkit/trainer';
 import type { ThreadSetting, TrainOutcome, TrainSettings } from '../protocol.js';
+import { AIRBENCH_CIFAR10_FILE, airbenchCifar10Weights } from './airbench-cifar10-weights.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { RunControl } from './run-control.js';
-import { trainingLoaders } from './training-loaders.js';
+import { checkBatches, trainEvalLoader } from './training-loaders.js';
 import { endedOutcome, failedOutcome } from './training-outcome.js';
 import { TrainingReports } from './training-reports.js';
 import { applyThreadSetting } from './wasm-threads.js';
 import { WeightSnapshots } from './weight-snapshots.js';
-import { pageWeightsInfo } from './weights-info.js';
 import type { WorkerSession } from './worker-session.js';
 
 /**
- * Trains a new SimpleCNN (initialised from the settings' seed) on the session's data and
- * active backend, posting progress, epoch results and inspections, until it finishes, is
- * stopped, its loss is not finite or the GPU context is lost; resolves with how it ended.
- * The run holds the session's TensorFlow.js queue (a background backend check in progress
- * finishes first); pause and stop reach it from the moment it is requested.
+ * Trains a new model with the settings' recipe (`@cnnkit/recipes`: the tutorial's SimpleCNN or
+ * the fast recipe's AirbenchNet, one output per class of the loaded data) on the session's data
+ * and active backend — from the seed, or fine-tuned from `@cnnkit/airbench-cifar10`'s weights —
+ * posting progress, epoch results and inspections, until it finishes, is stopped, its loss is
+ * not finite or the GPU context is lost; resolves with how it ended. The run holds the
+ * session's TensorFlow.js queue (a background backend check in progress finishes first); pause
+ * and stop reach it from the moment it is requested.
  */
 export async function runTraining(
   session: WorkerSession,
@@ -36,6 +45,29 @@ export async function runTraining(
   }
 }
 
+/** The trained weights a run starts from, or none for a run from the seed. */
+async function startWeightsOf(
+  session: WorkerSession,
+  settings: TrainSettings,
+  classNames: readonly string[],
+): Promise<RecipeStartWeights | undefined> {
+  if (settings.start === 'seed') return undefined;
+  if (settings.recipe !== 'fast') {
+    throw new Error(
+      `${AIRBENCH_CIFAR10_FILE} holds AirbenchNet weights; choose the fast recipe to fine-tune them.`,
+    );
+  }
+  const sameClasses =
+    classNames.length === AIRBENCH_CIFAR10.classNames.length &&
+    classNames.every((name, i) => name === AIRBENCH_CIFAR10.classNames[i]);
+  return {
+    bytes: await airbenchCifar10Weights(session),
+    reinitialiseHead: !sameClasses,
+    freezeFeatures: settings.freezeFeatures,
+    source: AIRBENCH_CIFAR10_FILE,
+  };
+}
+
 async function trainOnce(
   session: WorkerSession,
   settings: TrainSettings,
@@ -44,30 +76,52 @@ async function trainOnce(
   const data = session.requireData();
   const backend = session.activeBackend;
   if (!backend) throw new Error('no backend is active');
-  const loaders = trainingLoaders(data, settings);
-  session.model?.dispose();
-  const model = SimpleCNN.create({ seed: settings.seed, numClasses: data.train.classNames.length });
-  session.model = model;
-  session.weightsInfo = pageWeightsInfo(data.train.classNames);
-  const optimizer = new SgdOptimizer(model.parameters, {
+  const { classNames } = data.train;
+  const recipe = recipeSettings(settings.recipe, {
     lr: settings.lr,
     momentum: settings.momentum,
+    batchSize: settings.batchSize,
+    epochs: settings.epochs,
   });
-  const progress = new ProgressReporter(session.post, loaders.trainData.batchesPerEpoch);
+  const startWeights = await startWeightsOf(session, settings, classNames);
+  const run: RecipeRun = await startRecipeRun(
+    recipe,
+    {
+      train: data.train,
+      test: data.test,
+      seed: settings.seed,
+      ...(settings.limit === null ? {} : { limit: settings.limit }),
+    },
+    startWeights,
+  );
+  try {
+    checkBatches(run, recipe, settings.limit ?? data.train.count);
+  } catch (error) {
+    run.dispose();
+    throw error;
+  }
+  const { model, trainData, testData } = run;
+  session.model?.dispose();
+  session.model = model;
+  session.weightsInfo = recipeWeightsInfo(recipe, { classNames });
+  const progress = new ProgressReporter(session.post, trainData.batchesPerEpoch);
   const snapshots = new WeightSnapshots(session, model, backend !== 'wasm' && backend !== 'cpu');
   await snapshots.take(0);
-  const reports = new TrainingReports(session, model, loaders.trainEval, {
-    control,
-    progress,
-    snapshots,
-  });
+  const reports = new TrainingReports(
+    session,
+    model,
+    trainEvalLoader(data, recipe, trainData.imagesPerEpoch),
+    { control, progress, snapshots },
+  );
   try {
     const result = await Promise.race([
       train({
         model,
-        optimizer,
-        trainData: loaders.trainData,
-        testData: loaders.testData,
+        optimizer: run.optimizer,
+        method: run.method,
+        ...(run.averaging ? { averaging: run.averaging } : {}),
+        trainData,
+        testData,
         epochs: settings.epochs,
         checkpointAtEpochEnd: false,
         signal: control.abort.signal,
@@ -79,7 +133,7 @@ async function trainOnce(
     progress.flush();
     return await endedOutcome(session, result, {
       settings,
-      batchesPerEpoch: loaders.trainData.batchesPerEpoch,
+      batchesPerEpoch: trainData.batchesPerEpoch,
       averageImagesPerSecond: progress.averageImagesPerSecond,
     });
   } catch (error) {
@@ -97,7 +151,9 @@ async function trainOnce(
     });
   } finally {
     try {
-      optimizer.dispose();
+      // The model stays: it is the session's now.
+      run.averaging?.dispose();
+      run.optimizer.dispose();
     } catch {
       // After a lost context its buffers are already gone.
     }

@@ -6,12 +6,12 @@
  */
 import type { WorkerReply, WorkerRequest, WorkerResults } from '../protocol.js';
 import { activateBackend, checkFirstBackend, checkRemainingBackends } from './backend-switching.js';
-import { benchmarkTraining } from './benchmark.js';
 import { loadArchive, loadSample } from './data-loading.js';
 import { errorMessage } from './error-message.js';
 import { loadImageFolder } from './image-folder-loading.js';
 import { inspect } from './inspection.js';
-import { loadWeights, saveWeights } from './model-weights.js';
+import { loadAirbenchCifar10, loadWeights, saveWeights } from './model-weights.js';
+import { evalTransformOf } from './page-model.js';
 import { predictTopK, singleImage } from './predictions.js';
 import { runTraining } from './training-run.js';
 import { setWasmThreads } from './wasm-threads.js';
@@ -65,12 +65,16 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
     ),
   'load-weights': (request) =>
     session.exclusive(() => loadWeights(session, request.bytes, request.name)),
+  'load-airbench-cifar10': () => session.exclusive(() => loadAirbenchCifar10(session)),
   classify: (request) =>
     session.exclusive(async () => {
-      const classNames = session.weightsInfo?.classNames ?? session.requireData().train.classNames;
+      session.requireData();
+      const info = session.currentInfo();
+      const { classNames } = info;
       const [top] = await predictTopK(
         session.currentModel(),
         singleImage(request.pixels, classNames),
+        evalTransformOf(info),
       );
       if (!top) throw new Error('no prediction');
       return { top, classNames };
@@ -83,7 +87,11 @@ const handlers: { [K in WorkerRequest['type']]: Handler<K> } = {
       }
       if (request.threads !== undefined) await setWasmThreads(session, request.threads);
       const threads = session.statuses.get(request.backend)?.threads ?? 1;
-      return { threads, ...(await benchmarkTraining(session.requireData().train, request)) };
+      const recipe = request.recipe ?? 'tutorial';
+      // On demand: only bench-browser.mjs and the e2e tests ask for it.
+      const { benchmarkTraining } = await import('./benchmark.js');
+      const data = session.requireData().train;
+      return { threads, recipe, ...(await benchmarkTraining(data, { ...request, recipe })) };
     }),
   'lose-webgl-context': () => session.activeBackend === 'webgl' && loseWebglContext(),
 };
@@ -93,7 +101,14 @@ self.onmessage = async (message: MessageEvent<WorkerRequest & { id: number }>) =
   try {
     const handler = handlers[request.type] as Handler<typeof request.type>;
     const result = await handler(request as never);
-    const transfer = result instanceof Uint8Array ? [result.buffer] : [];
+    // Weights and downloads move to the page instead of being copied.
+    const bytes =
+      result instanceof Uint8Array
+        ? result
+        : (result as { bytes?: unknown } | null)?.bytes instanceof Uint8Array
+          ? (result as { bytes: Uint8Array }).bytes
+          : undefined;
+    const transfer = bytes ? [bytes.buffer] : [];
     self.postMessage(
       { type: 'reply', id, ok: true, result } satisfies WorkerReply,
       transfer as Transferable[],

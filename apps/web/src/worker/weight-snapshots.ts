@@ -1,4 +1,4 @@
-import type { SimpleCNN } from '@cnnkit/models';
+import type { TrainableClassifier } from '@cnnkit/contracts';
 import { modelBytes } from './model-bytes.js';
 import type { WorkerSession } from './worker-session.js';
 
@@ -17,7 +17,7 @@ export class WeightSnapshots {
 
   constructor(
     private readonly session: WorkerSession,
-    private readonly model: SimpleCNN,
+    private readonly model: TrainableClassifier,
     private readonly onGpu: boolean,
   ) {}
 

@@ -1,19 +1,14 @@
 import { readWeightsInfo, type WeightsInfo, weightsInfoMetadata } from '@cnnkit/models';
+import { RECIPES, recipeWeightsInfo } from '@cnnkit/recipes';
 import { decodeSafetensors, withSafetensorsMetadata } from '@cnnkit/safetensors';
 
 /**
- * What the page's SimpleCNN is, as `cnnkit train` records it in a weights file: the tutorial's
- * Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)), 32×32 images, other sizes squashed to that.
+ * What the page's default model is, as `cnnkit train` records it in a weights file: the
+ * tutorial's SimpleCNN with Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)), 32×32 images, other
+ * sizes squashed to that.
  */
 export function pageWeightsInfo(classNames: readonly string[]): WeightsInfo {
-  return {
-    model: 'simple-cnn',
-    modelOptions: { numClasses: classNames.length, imageSize: 32 },
-    classNames,
-    inputShape: [32, 32, 3],
-    normalize: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
-    resize: 'squash',
-  };
+  return recipeWeightsInfo(RECIPES.tutorial, { classNames });
 }
 
 /**
@@ -27,7 +22,10 @@ export function loadedWeightsInfo(
   classNames: readonly string[],
 ): WeightsInfo {
   const said = readWeightsInfo(decodeSafetensors(bytes, name).metadata, name);
-  return { ...pageWeightsInfo(classNames), ...said };
+  const page = pageWeightsInfo(classNames);
+  // Another model's options are its own: SimpleCNN's defaults do not fit it.
+  const options = said.model === undefined || said.model === page.model ? page.modelOptions : {};
+  return { ...page, modelOptions: options, ...said };
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { BackendRegistry } from '@cnnkit/backends';
-import type { Cifar10Data } from '@cnnkit/datasets';
-import { SimpleCNN, type WeightsInfo } from '@cnnkit/models';
+import type { TrainableClassifier } from '@cnnkit/contracts';
+import { CIFAR10_CLASS_NAMES, type Cifar10Data } from '@cnnkit/datasets';
+import type { WeightsInfo } from '@cnnkit/models';
 import type { BackendName, BackendStatus, WorkerEvent } from '../protocol.js';
 import { createWebBackends } from './backends.js';
 import { createEventLoopYield } from './event-loop-yield.js';
+import { modelForInfo } from './page-model.js';
 import type { RunControl } from './run-control.js';
+import { pageWeightsInfo } from './weights-info.js';
 
 /**
  * Everything the worker holds between requests, in one place: the backends and their
@@ -17,7 +20,7 @@ export class WorkerSession {
   activeBackend: BackendName | undefined;
   data: { readonly data: Cifar10Data; readonly source: string } | undefined;
   /** Created on first use, on the active backend. */
-  model: SimpleCNN | undefined;
+  model: TrainableClassifier | undefined;
   /** A CPU-side copy of the weights: what survives a lost GPU context. */
   lastGoodWeights: Uint8Array | undefined;
   /**
@@ -25,6 +28,8 @@ export class WorkerSession {
    * weights (the file's own metadata); unset, the page's SimpleCNN on the loaded classes.
    */
   weightsInfo: WeightsInfo | undefined;
+  /** `@cnnkit/airbench-cifar10`'s weights once fetched (and checked). */
+  airbenchCifar10: Promise<Uint8Array> | undefined;
   /** The training run in progress, if any. */
   run: RunControl | undefined;
   /** WebGL canvases whose context loss is already watched. */
@@ -47,13 +52,19 @@ export class WorkerSession {
     return result;
   }
 
-  currentModel(): SimpleCNN {
-    // One output per class of the loaded data (CIFAR-10's 10 before any is loaded).
-    this.model ??= SimpleCNN.create({
-      seed: 0,
-      ...(this.data ? { numClasses: this.data.data.train.classNames.length } : {}),
-    });
+  currentModel(): TrainableClassifier {
+    this.model ??= modelForInfo(this.currentInfo());
     return this.model;
+  }
+
+  /**
+   * What the current model is: its weights' own description, else the page's SimpleCNN with
+   * one output per class of the loaded data (CIFAR-10's 10 before any is loaded).
+   */
+  currentInfo(): WeightsInfo {
+    return (
+      this.weightsInfo ?? pageWeightsInfo(this.data?.data.train.classNames ?? CIFAR10_CLASS_NAMES)
+    );
   }
 
   requireData(): Cifar10Data {
