@@ -160,6 +160,9 @@ test('fine-tuning the trained AirbenchNet on three classes of your images: new h
   await startTraining(page);
   const { outcome, status } = await waitForOutcome(page);
   expect(outcome, status).toBe('completed');
+  expect(status).toMatch(
+    /^Finished 2 epochs \(\d+ steps\): .* Fine-tuned from airbench-cifar10\.safetensors: trained a new head for lime, sky, tomato only \(head\.weight; the features stayed as shipped\)\.$/,
+  );
 
   const tuned = await downloadedWeights('airbench.safetensors');
   expect(readWeightsInfo(tuned.metadata).classNames).toEqual(['lime', 'sky', 'tomato']);

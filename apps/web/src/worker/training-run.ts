@@ -68,6 +68,17 @@ async function startWeightsOf(
   };
 }
 
+/** What a fine-tuning run started from and what it trained, for its ending message. */
+function fineTuneNote(run: RecipeRun, classNames: readonly string[]): string {
+  const head =
+    run.reinitialised.length > 0 ? `a new head for ${classNames.join(', ')}` : 'its head';
+  const trained =
+    run.trained.length < run.model.parameters.length
+      ? `trained ${head} only (${run.trained.map((p) => p.name).join(', ')}; the features stayed as shipped)`
+      : `trained every layer, with ${head}`;
+  return `Fine-tuned from ${AIRBENCH_CIFAR10_FILE}: ${trained}.`;
+}
+
 async function trainOnce(
   session: WorkerSession,
   settings: TrainSettings,
@@ -131,11 +142,14 @@ async function trainOnce(
     ]);
     if (control.contextLost) throw new Error('context lost');
     progress.flush();
-    return await endedOutcome(session, result, {
+    const outcome = await endedOutcome(session, result, {
       settings,
       batchesPerEpoch: trainData.batchesPerEpoch,
       averageImagesPerSecond: progress.averageImagesPerSecond,
     });
+    return startWeights
+      ? { ...outcome, message: `${outcome.message} ${fineTuneNote(run, classNames)}` }
+      : outcome;
   } catch (error) {
     if (control.contextLost) {
       // The abandoned run may never settle (its read-back waits on a dead context); its
