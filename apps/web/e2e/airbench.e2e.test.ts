@@ -8,6 +8,7 @@ import { cnnkitJson } from './support/cli.js';
 import { colourImage } from './support/colour-image.js';
 import { useDemoPage } from './support/demo-page.js';
 import { fillSettings, startTraining, waitForOutcome } from './support/page.js';
+import { topThree } from './support/top-three.js';
 
 /** `@cnnkit/airbench-cifar10`'s file, which the page fetches from its build. */
 const AIRBENCH_FILE = new URL(
@@ -77,23 +78,8 @@ test('the trained AirbenchNet shows the accuracy `cnnkit eval` reports, and clas
   // 32×32, so the page and `cnnkit predict` see the same pixels (no resampling).
   const image = join(dir, 'red-square.png');
   await writeFile(image, await colourImage([200, 60, 40], 32, 32, 3, 'png'));
-  const [cli] = await cnnkitJson<{ top: { label: string; probability: number }[] }[]>([
-    'predict',
-    image,
-    '--weights',
-    AIRBENCH_FILE,
-    '--backend',
-    'wasm',
-  ]);
-  await page.$eval('#classify-result', (list) => list.replaceChildren());
-  await page.setInputFiles('#image-input', image);
-  await page.waitForFunction(() => document.querySelectorAll('#classify-result li').length === 3);
-  const top = await page.$$eval('#classify-result li span:first-child', (items) =>
-    items.map((i) => i.textContent ?? ''),
-  );
-  expect(top).toEqual(
-    (cli?.top ?? []).map((t) => `${t.label} ${(100 * t.probability).toFixed(1)} %`),
-  );
+  const { cli, shown: top } = await topThree(page, image, AIRBENCH_FILE);
+  expect(top).toEqual(cli.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)} %`));
   expect(demo().opened.errors).toEqual([]);
 });
 

@@ -7,6 +7,7 @@ import { type LaunchedChromium, launchChromium } from './support/chromium.js';
 import { cnnkitJson } from './support/cli.js';
 import { type OpenedPage, openDemo } from './support/page.js';
 import { APP_DIR, startPreview } from './support/preview-server.js';
+import { topThree } from './support/top-three.js';
 
 let browser: LaunchedChromium;
 let preview: Awaited<ReturnType<typeof startPreview>>;
@@ -193,36 +194,22 @@ async function drawPicture(page: OpenedPage['page'], width: number, height: numb
   return path;
 }
 
-/** `cnnkit predict`'s top-3 for `image`, and the page's, as "label 12.3 %". */
-async function topThree(page: OpenedPage['page'], image: string) {
-  const [cli] = await cnnkitJson<{ top: { label: string; probability: number }[] }[]>([
-    'predict',
-    image,
-    '--weights',
-    weights,
-    '--backend',
-    'wasm',
-  ]);
-  await page.$eval('#classify-result', (list) => list.replaceChildren());
-  await page.setInputFiles('#image-input', image);
-  await page.waitForFunction(() => document.querySelectorAll('#classify-result li').length === 3);
-  const shown = await page.$$eval('#classify-result li span:first-child', (items) =>
-    items.map((i) => i.textContent ?? ''),
-  );
-  return { cli: cli?.top ?? [], shown };
-}
-
 test('a 32×32 image gets exactly the top-3 `cnnkit predict` gives', async () => {
   const { cli, shown } = await topThree(
     opened.page,
     await drawPicture(opened.page, 32, 32, 'small.png'),
+    weights,
   );
   expect(shown).toEqual(cli.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)} %`));
 });
 
 test('an uploaded image of any size gets the top-3 of `cnnkit predict`, up to the resampler', async () => {
   const { page } = opened;
-  const { cli, shown } = await topThree(page, await drawPicture(page, 97, 61, 'picture.png'));
+  const { cli, shown } = await topThree(
+    page,
+    await drawPicture(page, 97, 61, 'picture.png'),
+    weights,
+  );
   // predict resizes with sharp (libvips), the page by area averaging: the 32×32 pixels differ
   // a little, so the probabilities may too, by less than half a point here.
   const parsed = shown.map((line) => {
