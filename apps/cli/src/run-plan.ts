@@ -64,6 +64,18 @@ function checkLimit(limit: number | null | undefined, data: RunData): void {
   }
 }
 
+// The recipe would refuse it too; this says it with the flags the user typed.
+function checkBatchSize(settings: RunSettings): void {
+  const images = settings.limit ?? settings.data.trainImages;
+  if (settings.dropLast && settings.batchSize > images) {
+    const where = settings.limit == null ? ` in ${settings.data.source}` : ' (--limit)';
+    throw new UserError(
+      `--batch-size ${settings.batchSize} is more than the ${plural(images, 'training image')}${where}, and the ${settings.recipe} recipe drops an incomplete last batch, so no epoch would train; ` +
+        `pass --batch-size ${images} or less.`,
+    );
+  }
+}
+
 /** A new run in `dir`: flags and the data they name. */
 export async function planNewRun(options: TrainOptions, notify: Notify): Promise<RunPlan> {
   const loaded = await loadData({
@@ -81,6 +93,7 @@ export async function planNewRun(options: TrainOptions, notify: Notify): Promise
   const data = runData(loaded);
   checkLimit(options.limit, data);
   const settings = settingsFromFlags(options, data, imageSettings(loaded, options));
+  checkBatchSize(settings);
   return {
     settings,
     epochs: settings.epochs,

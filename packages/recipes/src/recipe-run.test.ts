@@ -11,7 +11,7 @@ import { train } from '@cnnkit/trainer';
 import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecipeModel } from './recipe-model.js';
-import { startRecipeRun } from './recipe-run.js';
+import { recipeLoaders, startRecipeRun } from './recipe-run.js';
 import { RECIPES, recipeSettings } from './recipe-settings.js';
 import { evalTransformFor } from './recipe-transforms.js';
 import { trainingMethodFor } from './training-method-for.js';
@@ -156,6 +156,24 @@ describe('startRecipeRun', () => {
     );
     other.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a fast batch larger than the training images (an epoch would train on nothing), and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const settings = recipeSettings('fast', { widths: [8, 16, 16], batchSize: 40 });
+    const options = { train: data.train, test: data.test, seed: 0, limit: 36 };
+    const refusal =
+      'batch size 40 is more than the 36 training images, and the fast recipe drops an incomplete last batch: choose a batch size of at most 36.';
+    expect(() => recipeLoaders(settings, options)).toThrow(refusal);
+    await expect(startRecipeRun(settings, options)).rejects.toThrow(refusal);
+    expect(tf.memory().numTensors).toBe(before);
+    // The tutorial keeps its smaller last batch, so any batch size trains.
+    const tutorial = recipeLoaders({ ...RECIPES.tutorial, batchSize: 40 }, options);
+    expect(tutorial.trainData.batchesPerEpoch).toBe(1);
+    // Exactly the training images is one full batch.
+    expect(recipeLoaders({ ...settings, batchSize: 36 }, options).trainData.batchesPerEpoch).toBe(
+      1,
+    );
   });
 
   it('leaves out the whitening freeze for a model without a whitening layer', () => {

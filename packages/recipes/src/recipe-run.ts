@@ -30,6 +30,8 @@ export interface RecipeDataOptions {
 /**
  * A recipe's training and test loaders: shuffled, augmented (when the recipe says so) and
  * seeded training batches of `batchSize`, and the test set in order, normalised alike.
+ * Throws a RangeError when the recipe drops an incomplete last batch and `batchSize` is more
+ * than the training images (an epoch would have no batch).
  *
  * @example
  * ```ts
@@ -42,6 +44,14 @@ export function recipeLoaders(
   options: RecipeDataOptions,
 ): { readonly trainData: DataLoader; readonly testData: DataLoader } {
   const { train, test, seed, limit, testLimit, evalBatchSize = 500, trainTransform } = options;
+  const trainImages = limit ?? train.count;
+  if (settings.dropLast && settings.batchSize > trainImages) {
+    // Otherwise every epoch would be empty and the run would end "trained" on nothing.
+    const images = trainImages.toLocaleString('en-US');
+    throw new RangeError(
+      `batch size ${settings.batchSize.toLocaleString('en-US')} is more than the ${images} training images, and the ${settings.recipe} recipe drops an incomplete last batch: choose a batch size of at most ${images}.`,
+    );
+  }
   return {
     trainData: new DataLoader(train, {
       batchSize: settings.batchSize,

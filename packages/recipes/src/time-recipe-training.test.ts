@@ -94,7 +94,7 @@ describe('timeRecipeTraining', () => {
           seconds: 0,
         },
       ),
-    ).rejects.toThrow('a batch of 4096 is more than the 2000 images given');
+    ).rejects.toThrow('batch size 4,096 is more than the 2,000 training images');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -82,11 +82,6 @@ export async function timeRecipeTraining(
   let steps = 0;
   let timedImages = 0;
   try {
-    if (run.trainData.batchesPerEpoch === 0) {
-      throw new RangeError(
-        `timeRecipeTraining: a batch of ${settings.batchSize} is more than the ${images.count} images given${settings.dropLast ? ' (the recipe drops a smaller last batch)' : ''}; pass more images or a smaller batchSize.`,
-      );
-    }
     await train({
       model: run.model,
       optimizer: run.optimizer,

@@ -387,6 +387,10 @@ describe.each(['cpu'] as const)('train (%s backend)', (backend) => {
     await expect(
       train({ model, optimizer, trainData, epochs: 1, reportEvery: 1.5 }),
     ).rejects.toThrow(/reportEvery must be an integer >= 1, got 1.5/);
+    const empty = { batchesPerEpoch: 0, imagesPerEpoch: 0, batches: trainData.batches };
+    await expect(train({ model, optimizer, trainData: empty, epochs: 1 })).rejects.toThrow(
+      /trainData has no batch in an epoch \(0 images per epoch\)/,
+    );
     optimizer.dispose();
     model.dispose();
   });

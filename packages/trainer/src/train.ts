@@ -153,6 +153,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         : 'train: averaging was given but method.lookahead is not set; set method.lookahead or leave averaging out.',
     );
   }
+  if (trainData.batchesPerEpoch < 1) {
+    // Without this the run "finishes" at once and its untrained weights look like a result.
+    throw new RangeError(
+      `train: trainData has no batch in an epoch (${trainData.imagesPerEpoch} images per epoch): a data set smaller than one batch whose incomplete last batch is dropped; use a smaller batch size or more images.`,
+    );
+  }
   const totalSteps = epochs * trainData.batchesPerEpoch;
   const lrSchedule = method.lrSchedule ?? { type: 'constant' };
 

@@ -11,7 +11,7 @@ import type { ThreadSetting, TrainOutcome, TrainSettings } from '../protocol.js'
 import { AIRBENCH_CIFAR10_FILE, airbenchCifar10Weights } from './airbench-cifar10-weights.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { RunControl } from './run-control.js';
-import { checkBatches, trainEvalLoader } from './training-loaders.js';
+import { trainEvalLoader } from './train-eval-loader.js';
 import { endedOutcome, failedOutcome } from './training-outcome.js';
 import { TrainingReports } from './training-reports.js';
 import { applyThreadSetting } from './wasm-threads.js';
@@ -105,12 +105,6 @@ async function trainOnce(
     },
     startWeights,
   );
-  try {
-    checkBatches(run, recipe, settings.limit ?? data.train.count);
-  } catch (error) {
-    run.dispose();
-    throw error;
-  }
   const { model, trainData, testData } = run;
   session.model?.dispose();
   session.model = model;
