@@ -14,6 +14,7 @@ import type {
   TrainOutcome,
   WorkerEvent,
 } from './protocol.js';
+import { airbenchLoadedText, airbenchLoadingText } from './ui/airbench-cifar10-text.js';
 import { BackendList } from './ui/backend-list.js';
 import { TrainingCharts } from './ui/charts.js';
 import { acceptDroppedFile, onFileChosen } from './ui/drop-target.js';
@@ -460,12 +461,14 @@ async function loadWeights(file: File): Promise<void> {
 async function useAirbenchCifar10(): Promise<void> {
   if (phase !== 'idle') return;
   setPhase('busy', 'the trained AirbenchNet is loaded');
-  ui.weightsStatus.textContent = 'Loading AirbenchNet trained on CIFAR-10 (2.3 MB)…';
+  ui.weightsStatus.textContent = airbenchLoadingText();
   delete ui.weightsStatus.dataset.error;
   try {
     const inspection = await worker.request({ type: 'load-airbench-cifar10' });
     showInspection(inspection, 'AirbenchNet trained on CIFAR-10: test accuracy');
-    ui.weightsStatus.textContent = `Loaded airbench-cifar10.safetensors: AirbenchNet trained by cnnkit's fast recipe on the full CIFAR-10 (89.5 % on its 10,000 test images with test-time augmentation, 88.2 % without). ${inspectionElements.accuracy.textContent}. Classify your own image with it (6), or fine-tune it: 3 · Train, fast recipe, start from "AirbenchNet trained on CIFAR-10".`;
+    ui.weightsStatus.textContent = airbenchLoadedText(
+      inspectionElements.accuracy.textContent ?? '',
+    );
   } catch (error) {
     ui.weightsStatus.dataset.error = 'true';
     showMessage(ui.weightsStatus, (error as Error).message);

@@ -4,8 +4,15 @@ export interface AirbenchCifar10Facts {
   readonly model: 'airbench';
   /** AirbenchNet's three conv-group widths. */
   readonly widths: readonly [number, number, number];
-  /** CIFAR-10's classes, in label order (the logits' order). */
+  /**
+   * CIFAR-10's classes, in label order (the logits' order): `@cnnkit/datasets`'
+   * `CIFAR10_CLASS_NAMES`, copied so that this package has no dependency (a test checks both).
+   */
   readonly classNames: readonly string[];
+  /** The file's name in `data/`, for messages ('airbench-cifar10.safetensors'). */
+  readonly fileName: string;
+  /** The file's size in bytes, e.g. to say how much a page will download. */
+  readonly bytes: number;
   /** SHA-256 of the file, to check a copy fetched over the network. */
   readonly sha256: string;
   /**
@@ -35,6 +42,8 @@ export const AIRBENCH_CIFAR10: AirbenchCifar10Facts = {
     'ship',
     'truck',
   ],
+  fileName: 'airbench-cifar10.safetensors',
+  bytes: 2_287_680,
   sha256: '1674d07ba1092301802ddc48de6e10cede7ba6d77462ee7a9d3191dfe502d5d9',
   testAccuracy: 0.8951,
   testAccuracyWithoutTta: 0.8816,

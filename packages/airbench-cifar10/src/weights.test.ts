@@ -4,7 +4,9 @@ import '@tensorflow/tfjs-core';
 import '@cnnkit/tfjs-gradients';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { cifar10SamplePath } from '@cnnkit/cifar10-sample/node';
+import { CIFAR10_CLASS_NAMES } from '@cnnkit/datasets';
 import { openCifar10 } from '@cnnkit/datasets/node';
 import { readWeightsInfo } from '@cnnkit/models';
 import { decodeSafetensors } from '@cnnkit/safetensors';
@@ -14,8 +16,11 @@ import { AIRBENCH_CIFAR10 } from './weights-facts.js';
 import { airbenchCifar10WeightsPath } from './weights-path.js';
 
 describe('the shipped AirbenchNet weights', () => {
-  it('are the file whose SHA-256 the package states', async () => {
-    const bytes = await readFile(airbenchCifar10WeightsPath());
+  it('are the file whose name, size and SHA-256 the package states', async () => {
+    const path = airbenchCifar10WeightsPath();
+    expect(basename(path)).toBe(AIRBENCH_CIFAR10.fileName);
+    const bytes = await readFile(path);
+    expect(bytes.length).toBe(AIRBENCH_CIFAR10.bytes);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(AIRBENCH_CIFAR10.sha256);
   });
 
@@ -25,6 +30,7 @@ describe('the shipped AirbenchNet weights', () => {
     expect(info.model).toBe(AIRBENCH_CIFAR10.model);
     expect(info.modelOptions?.widths).toEqual([...AIRBENCH_CIFAR10.widths]);
     expect(info.classNames).toEqual([...AIRBENCH_CIFAR10.classNames]);
+    expect(AIRBENCH_CIFAR10.classNames).toEqual(CIFAR10_CLASS_NAMES);
     expect(info.inputShape).toEqual([32, 32, 3]);
     expect(info.normalize?.mean.map((m) => m.toFixed(4))).toEqual(['0.4914', '0.4822', '0.4465']);
   });

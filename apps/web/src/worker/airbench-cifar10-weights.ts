@@ -1,14 +1,11 @@
 import { AIRBENCH_CIFAR10, airbenchCifar10WeightsUrl } from '@cnnkit/airbench-cifar10';
 import type { WorkerSession } from './worker-session.js';
 
-/** The file's name in messages and in the weights status. */
-export const AIRBENCH_CIFAR10_FILE = 'airbench-cifar10.safetensors';
-
 async function fetchChecked(): Promise<Uint8Array> {
   const response = await fetch(airbenchCifar10WeightsUrl);
   if (!response.ok) {
     throw new Error(
-      `cannot fetch ${AIRBENCH_CIFAR10_FILE} (HTTP ${response.status}); reload the page, or load the file with "Load weights…"`,
+      `cannot fetch ${AIRBENCH_CIFAR10.fileName} (HTTP ${response.status}); reload the page, or load the file with "Load weights…"`,
     );
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
@@ -18,7 +15,7 @@ async function fetchChecked(): Promise<Uint8Array> {
     const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
     if (hex !== AIRBENCH_CIFAR10.sha256) {
       throw new Error(
-        `${AIRBENCH_CIFAR10_FILE} arrived damaged (SHA-256 ${hex.slice(0, 12)}…, expected ${AIRBENCH_CIFAR10.sha256.slice(0, 12)}…); reload the page.`,
+        `${AIRBENCH_CIFAR10.fileName} arrived damaged (SHA-256 ${hex.slice(0, 12)}…, expected ${AIRBENCH_CIFAR10.sha256.slice(0, 12)}…); reload the page.`,
       );
     }
   }

@@ -1,7 +1,8 @@
+import { AIRBENCH_CIFAR10 } from '@cnnkit/airbench-cifar10';
 import type { TrainableClassifier } from '@cnnkit/contracts';
 import type { WeightsInfo } from '@cnnkit/models';
 import type { ExportedDownload, Inspection } from '../protocol.js';
-import { AIRBENCH_CIFAR10_FILE, airbenchCifar10Weights } from './airbench-cifar10-weights.js';
+import { airbenchCifar10Weights } from './airbench-cifar10-weights.js';
 import { errorMessage } from './error-message.js';
 import { inspect } from './inspection.js';
 import { modelBytes } from './model-bytes.js';
@@ -61,7 +62,7 @@ export async function loadWeights(
  */
 export async function loadAirbenchCifar10(session: WorkerSession): Promise<Inspection> {
   session.requireIdle('loading weights');
-  return loadWeights(session, await airbenchCifar10Weights(session), AIRBENCH_CIFAR10_FILE);
+  return loadWeights(session, await airbenchCifar10Weights(session), AIRBENCH_CIFAR10.fileName);
 }
 
 /** "cat, dog, …" — the first few names of a long list. */

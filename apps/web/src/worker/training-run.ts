@@ -8,7 +8,7 @@ import {
 } from '@cnnkit/recipes';
 import { train } from '@cnnkit/trainer';
 import type { ThreadSetting, TrainOutcome, TrainSettings } from '../protocol.js';
-import { AIRBENCH_CIFAR10_FILE, airbenchCifar10Weights } from './airbench-cifar10-weights.js';
+import { airbenchCifar10Weights } from './airbench-cifar10-weights.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { RunControl } from './run-control.js';
 import { trainEvalLoader } from './train-eval-loader.js';
@@ -54,7 +54,7 @@ async function startWeightsOf(
   if (settings.start === 'seed') return undefined;
   if (settings.recipe !== 'fast') {
     throw new Error(
-      `${AIRBENCH_CIFAR10_FILE} holds AirbenchNet weights; choose the fast recipe to fine-tune them.`,
+      `${AIRBENCH_CIFAR10.fileName} holds AirbenchNet weights; choose the fast recipe to fine-tune them.`,
     );
   }
   const sameClasses =
@@ -64,7 +64,7 @@ async function startWeightsOf(
     bytes: await airbenchCifar10Weights(session),
     reinitialiseHead: !sameClasses,
     freezeFeatures: settings.freezeFeatures,
-    source: AIRBENCH_CIFAR10_FILE,
+    source: AIRBENCH_CIFAR10.fileName,
   };
 }
 
@@ -76,7 +76,7 @@ function fineTuneNote(run: RecipeRun, classNames: readonly string[]): string {
     run.trained.length < run.model.parameters.length
       ? `trained ${head} only (${run.trained.map((p) => p.name).join(', ')}; the features stayed as shipped)`
       : `trained every layer, with ${head}`;
-  return `Fine-tuned from ${AIRBENCH_CIFAR10_FILE}: ${trained}.`;
+  return `Fine-tuned from ${AIRBENCH_CIFAR10.fileName}: ${trained}.`;
 }
 
 async function trainOnce(
