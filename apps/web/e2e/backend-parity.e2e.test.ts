@@ -10,21 +10,16 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { create, extract } from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type LaunchedChromium, launchChromium } from './support/chromium.js';
+import { useDemoPage } from './support/demo-page.js';
 import {
   backendRows,
   chartPoints,
   fillSettings,
-  type OpenedPage,
-  openDemo,
   startTraining,
   waitForOutcome,
 } from './support/page.js';
-import { startPreview } from './support/preview-server.js';
 
-let browser: LaunchedChromium;
-let preview: Awaited<ReturnType<typeof startPreview>>;
-let opened: OpenedPage;
+const demo = useDemoPage();
 let dir: string;
 
 /** A safetensors file's tensors as float32 arrays, by name. */
@@ -68,9 +63,7 @@ async function smallArchive(): Promise<string> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cnnkit-web-parity-'));
   const archive = await smallArchive();
-  preview = await startPreview();
-  browser = await launchChromium();
-  opened = await openDemo(browser.context, preview.url);
+  const { opened } = demo();
   await opened.page.setInputFiles('#archive-input', archive);
   await opened.page.waitForFunction(
     () =>
@@ -81,14 +74,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await preview?.server.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Switches to `backend`, trains 10 steps (40 images, batch 4, lr 0.05, seed 0), downloads the weights. */
 async function trainOn(backend: string): Promise<RunResult> {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.check(`.backend-option[data-backend="${backend}"] input`);
   await page.waitForFunction(
     (name) =>
@@ -174,7 +165,7 @@ test('cpu: the reference run, which moves the weights far more than the toleranc
 test.each(['webgpu', 'webgl', 'wasm'])(
   '%s trains to the weights cpu trains to, within the training check tolerance',
   async (backend) => {
-    const rows = await backendRows(opened.page);
+    const rows = await backendRows(demo().opened.page);
     expect(rows[backend]?.state, `${backend}: ${rows[backend]?.detail}`).toBe('ok');
     const result = await trainOn(backend);
     runs.set(backend, result);
@@ -186,12 +177,12 @@ test.each(['webgpu', 'webgl', 'wasm'])(
     );
     expect(difference).toBeLessThan(TRAINING_CHECK_TOLERANCE);
     expect(Math.abs(result.testLoss - reference.testLoss)).toBeLessThanOrEqual(2e-4);
-    expect(opened.errors).toEqual([]);
+    expect(demo().opened.errors).toEqual([]);
   },
 );
 
 test('wasm trains to the same bits on all threads as on auto, which chose 1 thread for batch 4', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const auto = runs.get('wasm');
   if (!auto) throw new Error('the wasm run did not finish');
   const wasmDetail = () =>
@@ -222,5 +213,5 @@ test('wasm trains to the same bits on all threads as on auto, which chose 1 thre
   }
   expect(allThreads.accuracyLine).toBe(auto.accuracyLine);
   await page.selectOption('#thread-count', 'auto');
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });

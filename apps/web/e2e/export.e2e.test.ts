@@ -15,16 +15,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type LaunchedChromium, launchChromium } from './support/chromium.js';
-import {
-  fillSettings,
-  type OpenedPage,
-  openDemo,
-  startTraining,
-  waitForOutcome,
-} from './support/page.js';
-import { APP_DIR, startPreview } from './support/preview-server.js';
+import { beforeAll, expect, test } from 'vitest';
+import { useDemoPage } from './support/demo-page.js';
+import { fillSettings, startTraining, waitForOutcome } from './support/page.js';
+import { APP_DIR } from './support/preview-server.js';
 
 /** The issue's bound for exported logits against cnnkit's. */
 const TOLERANCE = 1e-4;
@@ -52,9 +46,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.json': 'application/json',
 };
 
-let browser: LaunchedChromium;
-let preview: Awaited<ReturnType<typeof startPreview>>;
-let opened: OpenedPage;
+const demo = useDemoPage({ allChecked: false });
 /** The downloaded files the check page fetches under /model/, by path. */
 const modelFiles = new Map<string, Uint8Array>();
 /** The first {@link SHOWN} test images of the sample, normalised like the trainer, NHWC. */
@@ -72,7 +64,7 @@ async function download(page: Page, button: string): Promise<{ name: string; byt
 }
 
 async function openCheckPage(): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await demo().browser.context.newPage();
   await page.route(`${CHECK_ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     const [, dir = '', ...rest] = path.split('/');
@@ -214,10 +206,7 @@ beforeAll(async () => {
   classNames = sample.classNames;
   nhwc = Float32Array.from(sample.images.subarray(0, SHOWN * IMAGE), (v) => v / 127.5 - 1);
 
-  preview = await startPreview();
-  browser = await launchChromium();
-  opened = await openDemo(browser.context, preview.url, { allChecked: false });
-  const { page } = opened;
+  const { page } = demo().opened;
   // A short run on wasm: 10 steps of 20 images, enough to move the weights off their seed.
   await fillSettings(page, { epochs: 1, batchSize: 20, limit: 200 });
   await startTraining(page);
@@ -243,18 +232,13 @@ beforeAll(async () => {
   model.dispose();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await preview?.server.close();
-});
-
 test('the demo shows the top-3 of its trained model for its 24 test images (the reference)', () => {
   expect(demoTop3).toHaveLength(SHOWN);
   for (const [n, shown] of demoTop3.entries()) expect(shown).toEqual(top3(cnnkitLogits, n));
 });
 
 test('"Download ONNX" gives a file that onnxruntime-web runs in a page to the demo’s top-3', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const onnx = await download(page, '#download-onnx');
   expect(onnx.name).toBe('simple-cnn.onnx');
   expect(await page.textContent('#weights-status')).toContain(
@@ -279,11 +263,11 @@ test('"Download ONNX" gives a file that onnxruntime-web runs in a page to the de
   );
   expect(diff).toBeLessThanOrEqual(TOLERANCE);
   for (let n = 0; n < SHOWN; n++) expect(top3(result.logits, n)).toEqual(demoTop3[n]);
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test('"Download TF.js" gives a zip whose folder loadGraphModel loads in a page to the same logits', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const zip = await download(page, '#download-tfjs');
   expect(zip.name).toBe('simple-cnn-tfjs.zip');
   const files = unzipSync(zip.bytes);
@@ -331,11 +315,11 @@ test('"Download TF.js" gives a zip whose folder loadGraphModel loads in a page t
   );
   expect(diff).toBeLessThanOrEqual(TOLERANCE);
   for (let n = 0; n < SHOWN; n++) expect(top3(result.logits, n)).toEqual(demoTop3[n]);
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test('the exports wait for the run to end: disabled while paused, the stopped model after Stop', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await fillSettings(page, { epochs: 1, batchSize: 4, limit: 2000 });
   await startTraining(page);
   await page.click('#pause');
@@ -356,7 +340,7 @@ test('the exports wait for the run to end: disabled while paused, the stopped mo
       true,
     );
   }
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test.each(REGISTRY_MODELS)(

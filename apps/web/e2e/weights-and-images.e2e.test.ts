@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, type TensorToEncode } from '@cnnkit/safetensors';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type LaunchedChromium, launchChromium } from './support/chromium.js';
 import { cnnkitJson } from './support/cli.js';
-import { type OpenedPage, openDemo } from './support/page.js';
-import { APP_DIR, startPreview } from './support/preview-server.js';
+import { useDemoPage } from './support/demo-page.js';
+import type { OpenedPage } from './support/page.js';
+import { APP_DIR } from './support/preview-server.js';
 import { topThree } from './support/top-three.js';
 
-let browser: LaunchedChromium;
-let preview: Awaited<ReturnType<typeof startPreview>>;
-let opened: OpenedPage;
+const demo = useDemoPage();
 let dir: string;
 let weights: string;
 let cliEval: { accuracy: number; loss: number; testImages: number };
@@ -42,19 +40,14 @@ beforeAll(async () => {
     '--backend',
     'wasm',
   ]);
-  preview = await startPreview();
-  browser = await launchChromium();
-  opened = await openDemo(browser.context, preview.url);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await preview?.server.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 test('weights written by `cnnkit train` show the accuracy `cnnkit eval` reports on the sample', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.setInputFiles('#weights-input', weights);
   await page.waitForFunction(() =>
     document.getElementById('weights-status')?.textContent?.startsWith('Loaded'),
@@ -70,11 +63,11 @@ test('weights written by `cnnkit train` show the accuracy `cnnkit eval` reports 
   // The mean loss is a finer check than the accuracy: same weights, data and transform.
   const pageLoss = Number(/loss (\d+\.\d+)/.exec(shown)?.[1]);
   expect(Math.abs(pageLoss - cliEval.loss)).toBeLessThan(2e-4);
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test('downloaded weights are byte for byte the loaded `cnnkit train` file', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.click('#download-weights'),
@@ -86,7 +79,7 @@ test('downloaded weights are byte for byte the loaded `cnnkit train` file', asyn
 });
 
 test('a SimpleCNN file written by PyTorch loads and shows its test accuracy', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   // Written by scripts/pytorch/make_fixtures.py with torch and safetensors' reference layout.
   const torchFile = new URL(
     '../../../packages/models/src/fixtures/simple-cnn-weights.safetensors',
@@ -119,7 +112,7 @@ test('a SimpleCNN file written by PyTorch loads and shows its test accuracy', as
 });
 
 test('weights of the wrong shape show every problem and what to do, and the loaded model stays', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const accuracyBefore = await page.textContent('#test-accuracy');
   // The CLI's file with fc1.weight cut to 256 inputs and fc3.bias left out.
   const broken: Record<string, TensorToEncode> = {};
@@ -196,15 +189,15 @@ async function drawPicture(page: OpenedPage['page'], width: number, height: numb
 
 test('a 32×32 image gets exactly the top-3 `cnnkit predict` gives', async () => {
   const { cli, shown } = await topThree(
-    opened.page,
-    await drawPicture(opened.page, 32, 32, 'small.png'),
+    demo().opened.page,
+    await drawPicture(demo().opened.page, 32, 32, 'small.png'),
     weights,
   );
   expect(shown).toEqual(cli.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)} %`));
 });
 
 test('an uploaded image of any size gets the top-3 of `cnnkit predict`, up to the resampler', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const { cli, shown } = await topThree(
     page,
     await drawPicture(page, 97, 61, 'picture.png'),
@@ -221,11 +214,11 @@ test('an uploaded image of any size gets the top-3 of `cnnkit predict`, up to th
     const expected = cli.find((t) => t.label === label);
     if (expected) expect(Math.abs(percent - 100 * expected.probability)).toBeLessThan(0.5);
   }
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test('an image dropped on the page or pasted is classified too', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const pngBase64 = (await readFile(join(dir, 'picture.png'))).toString('base64');
   const shownAfter = async (deliver: (base64: string) => void) => {
     await page.$eval('#classify-result', (list) => list.replaceChildren());
@@ -259,7 +252,7 @@ test('an image dropped on the page or pasted is classified too', async () => {
 });
 
 test("a file that is not an image shows its error and clears the previous image's result", async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.setInputFiles('#image-input', join(dir, 'picture.png'));
   await page.waitForFunction(() => document.querySelectorAll('#classify-result li').length === 3);
   await page.setInputFiles('#image-input', {
@@ -287,7 +280,7 @@ test("a file that is not an image shows its error and clears the previous image'
 });
 
 test('a file that is not a CIFAR-10 archive gets a clear message and the sample stays loaded', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.setInputFiles('#archive-input', {
     name: 'holiday.tar.gz',
     mimeType: 'application/gzip',

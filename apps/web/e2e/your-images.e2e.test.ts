@@ -8,16 +8,10 @@ import type { Page } from 'playwright-core';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { axeViolations } from './support/axe.js';
-import { type LaunchedChromium, launchChromium } from './support/chromium.js';
 import { colourImage } from './support/colour-image.js';
-import {
-  fillSettings,
-  type OpenedPage,
-  openDemo,
-  startTraining,
-  waitForOutcome,
-} from './support/page.js';
-import { APP_DIR, startPreview } from './support/preview-server.js';
+import { useDemoPage } from './support/demo-page.js';
+import { fillSettings, startTraining, waitForOutcome } from './support/page.js';
+import { APP_DIR } from './support/preview-server.js';
 
 const ARTIFACTS = `${APP_DIR}test-artifacts`;
 
@@ -27,9 +21,7 @@ const CLASS_NAMES = ['lime', 'sky', 'tomato'];
 const IMAGES_PER_CLASS = 10;
 const CIFAR_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse'];
 
-let browser: LaunchedChromium;
-let preview: Awaited<ReturnType<typeof startPreview>>;
-let opened: OpenedPage;
+const demo = useDemoPage({ allChecked: false });
 let dir: string;
 /** The messy folder: PNG and JPEG of several sizes, a corrupt PNG, text files, a hidden file. */
 let folder: string;
@@ -78,14 +70,9 @@ beforeAll(async () => {
   zipPath = join(dir, 'colours.zip');
   await writeFile(zipPath, await zipFolder(folder, 'colours'));
   await mkdir(ARTIFACTS, { recursive: true });
-  preview = await startPreview();
-  browser = await launchChromium();
-  opened = await openDemo(browser.context, preview.url, { allChecked: false });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await preview?.server.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -155,7 +142,7 @@ async function classifyImage(page: Page, rgb: readonly number[]): Promise<string
 }
 
 test('a picked folder shows its classes, counts, thumbnails and skipped files, and trains with its class names', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.setInputFiles('#folder-input', folder);
   await waitForData(page, 'your images, colours');
   await expectFolderShown(page);
@@ -206,7 +193,7 @@ test('a picked folder shows its classes, counts, thumbnails and skipped files, a
 });
 
 test('the same images as a .zip load and train with their class names', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.setInputFiles('#folder-archive-input', zipPath);
   await waitForData(page, 'your images, colours.zip');
   await expectFolderShown(page);
@@ -219,7 +206,7 @@ test('the same images as a .zip load and train with their class names', async ()
 });
 
 test('a .tar.gz of the same images shows the same classes and skipped files', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const tarPath = join(dir, 'colours.tar.gz');
   await createTar({ gzip: true, file: tarPath, cwd: dir }, ['colours']);
   await page.setInputFiles('#folder-archive-input', tarPath);
@@ -228,7 +215,7 @@ test('a .tar.gz of the same images shows the same classes and skipped files', as
 });
 
 test('a .zip dropped on the Your images area is read like a chosen one', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.click('#use-sample');
   await waitForData(page, 'the embedded sample');
   const base64 = (await readFile(zipPath)).toString('base64');
@@ -244,7 +231,7 @@ test('a .zip dropped on the Your images area is read like a chosen one', async (
 });
 
 test('back to the CIFAR-10 sample: its names return, and 3-class weights are refused with the reason', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   await page.click('#use-sample');
   await waitForData(page, 'the embedded sample');
   expect(await page.isVisible('#your-images')).toBe(false);
@@ -261,7 +248,7 @@ test('back to the CIFAR-10 sample: its names return, and 3-class weights are ref
 });
 
 test('loaded weights classify with the class names in their metadata, not the loaded images', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   // Other images of three classes: the file fits, but its outputs are lime, sky and tomato.
   const others = join(dir, 'others');
   for (const [name, rgb] of [
@@ -283,11 +270,11 @@ test('loaded weights classify with the class names in their metadata, not the lo
   );
   const top = await classifyImage(page, COLOURS.tomato);
   expect(CLASS_NAMES.some((name) => top.startsWith(name))).toBe(true);
-  expect(opened.errors).toEqual([]);
+  expect(demo().opened.errors).toEqual([]);
 });
 
 test('folders that cannot be trained on say why: one class, nothing decodable, a class without validation images', async () => {
-  const { page } = opened;
+  const { page } = demo().opened;
   const single = join(dir, 'single');
   await mkdir(join(single, 'cat'), { recursive: true });
   await writeFile(join(single, 'cat', 'a.png'), await colourImage([9, 9, 9], 32, 32, 1, 'png'));
