@@ -269,34 +269,13 @@ describe('a run is never overwritten silently', () => {
 
   it('refuses a fast --batch-size larger than the training images instead of training on nothing', async () => {
     const dir = join(work, 'batch-too-big');
-    const run = await cnnkit([
-      'train',
-      '--recipe',
-      'fast',
-      '--data',
-      'sample',
-      '--batch-size',
-      '4000',
-      '--out',
-      dir,
-    ]);
+    const fast = 'train --recipe fast --data sample'.split(' ');
+    const run = await cnnkit([...fast, '--batch-size', '4000', '--out', dir]);
     expect(run.code).toBe(1);
     expect(errorLine(run)).toBe(
       'cnnkit: --batch-size 4000 is more than the 2,000 training images in sample, and the fast recipe drops an incomplete last batch, so no epoch would train; pass --batch-size 2000 or less.',
     );
-    const limited = await cnnkit([
-      'train',
-      '--recipe',
-      'fast',
-      '--data',
-      'sample',
-      '--limit',
-      '100',
-      '--batch-size',
-      '128',
-      '--out',
-      dir,
-    ]);
+    const limited = await cnnkit([...fast, '--limit', '100', '--batch-size', '128', '--out', dir]);
     expect(errorLine(limited)).toBe(
       'cnnkit: --batch-size 128 is more than the 100 training images (--limit), and the fast recipe drops an incomplete last batch, so no epoch would train; pass --batch-size 100 or less.',
     );
