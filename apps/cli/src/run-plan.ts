@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Checkpoint, JsonValue, TrainingState } from '@cnnkit/contracts';
+import { largestBatchSize } from '@cnnkit/recipes';
 import { initialTrainingState } from '@cnnkit/trainer';
 import { LATEST_FILE, loadCheckpoint } from '@cnnkit/trainer/node';
 import type { TrainOptions } from './cli-program.js';
@@ -67,7 +68,7 @@ function checkLimit(limit: number | null | undefined, data: RunData): void {
 // The recipe would refuse it too; this says it with the flags the user typed.
 function checkBatchSize(settings: RunSettings): void {
   const images = settings.limit ?? settings.data.trainImages;
-  if (settings.dropLast && settings.batchSize > images) {
+  if (settings.batchSize > largestBatchSize(settings, images)) {
     const where = settings.limit == null ? ` in ${settings.data.source}` : ' (--limit)';
     throw new UserError(
       `--batch-size ${settings.batchSize} is more than the ${plural(images, 'training image')}${where}, and the ${settings.recipe} recipe drops an incomplete last batch, so no epoch would train; ` +

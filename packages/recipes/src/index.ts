@@ -16,6 +16,7 @@ export {
 } from './recipe-run.js';
 export {
   checkRecipeSettings,
+  largestBatchSize,
   RECIPE_NAMES,
   RECIPES,
   type RecipeName,

@@ -10,6 +10,7 @@ describeBuiltPackage(new URL('..', import.meta.url), {
       'createRecipeModel',
       'evalTransformFor',
       'initialiseFromData',
+      'largestBatchSize',
       'recipeLoaders',
       'recipeModelOptions',
       'recipeNormalize',

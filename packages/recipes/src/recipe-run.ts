@@ -3,7 +3,7 @@ import { type BatchTransform, DataLoader, type ImageDataset } from '@cnnkit/data
 import { describeModel, loadPretrainedWeights, type ReinitialisedTensor } from '@cnnkit/models';
 import { LookaheadAveraging, SgdOptimizer } from '@cnnkit/trainer';
 import { createRecipeModel, initialiseFromData } from './recipe-model.js';
-import type { RecipeSettings } from './recipe-settings.js';
+import { largestBatchSize, type RecipeSettings } from './recipe-settings.js';
 import { evalTransformFor, trainTransformFor } from './recipe-transforms.js';
 import { sgdConfigFor } from './sgd-config-for.js';
 import { trainingMethodFor } from './training-method-for.js';
@@ -45,7 +45,7 @@ export function recipeLoaders(
 ): { readonly trainData: DataLoader; readonly testData: DataLoader } {
   const { train, test, seed, limit, testLimit, evalBatchSize = 500, trainTransform } = options;
   const trainImages = limit ?? train.count;
-  if (settings.dropLast && settings.batchSize > trainImages) {
+  if (settings.batchSize > largestBatchSize(settings, trainImages)) {
     // Otherwise every epoch would be empty and the run would end "trained" on nothing.
     const images = trainImages.toLocaleString('en-US');
     throw new RangeError(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecipeSettings, RECIPE_NAMES, RECIPES, recipeSettings } from './recipe-settings.js';
+import {
+  checkRecipeSettings,
+  largestBatchSize,
+  RECIPE_NAMES,
+  RECIPES,
+  recipeSettings,
+} from './recipe-settings.js';
 
 describe('recipes', () => {
   it('are complete and valid', () => {
@@ -55,5 +61,13 @@ describe('recipes', () => {
     expect(() => recipeSettings('nope' as 'fast')).toThrow(
       /Unknown recipe "nope"; choose one of tutorial, fast/,
     );
+  });
+
+  it('gives the largest batch that trains: the images when the recipe drops a last, smaller batch', () => {
+    expect(largestBatchSize(RECIPES.fast, 2000)).toBe(2000);
+    expect(largestBatchSize(recipeSettings('fast', { dropLast: false }), 2000)).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(largestBatchSize(RECIPES.tutorial, 36)).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -230,6 +230,25 @@ export function checkRecipeSettings(settings: RecipeSettings): void {
 }
 
 /**
+ * The largest batch size that trains on `trainImages` images with `settings`: `trainImages`
+ * when the recipe drops an incomplete last batch (a larger batch would leave every epoch
+ * without a batch), else `Infinity` (the last, smaller batch trains). `recipeLoaders` refuses a
+ * larger one; apps call this to refuse it first, in their own words.
+ *
+ * @example
+ * ```ts
+ * largestBatchSize(RECIPES.fast, 2000); // 2000
+ * largestBatchSize(RECIPES.tutorial, 2000); // Infinity
+ * ```
+ */
+export function largestBatchSize(
+  settings: Pick<RecipeSettings, 'dropLast'>,
+  trainImages: number,
+): number {
+  return settings.dropLast ? trainImages : Number.POSITIVE_INFINITY;
+}
+
+/**
  * A recipe's settings with some fields replaced, checked.
  *
  * @example

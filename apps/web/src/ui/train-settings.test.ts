@@ -1,4 +1,4 @@
-import { RECIPES } from '@cnnkit/recipes';
+import { largestBatchSize, RECIPES } from '@cnnkit/recipes';
 import { expect, test } from 'vitest';
 import { parseTrainSettings, RECIPE_FORM_DEFAULTS, SettingsError } from './train-settings.js';
 
@@ -113,4 +113,16 @@ test('a fast batch larger than the training images is a form error (it drops the
   expect(parseTrainSettings({ ...tutorial, batchSize: '512', limit: '300' }, 2000).batchSize).toBe(
     512,
   );
+});
+
+test("the form refuses exactly the batches @cnnkit/recipes' largestBatchSize refuses", () => {
+  for (const form of [tutorial, fast]) {
+    const preset = RECIPES[form.recipe as 'tutorial' | 'fast'];
+    for (const batchSize of [299, 300, 301]) {
+      const values = { ...form, batchSize: String(batchSize), limit: '300' };
+      const accepted = batchSize <= largestBatchSize(preset, 300);
+      if (accepted) expect(parseTrainSettings(values, 2000).batchSize).toBe(batchSize);
+      else expect(() => parseTrainSettings(values, 2000)).toThrow(SettingsError);
+    }
+  }
 });

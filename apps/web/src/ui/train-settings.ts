@@ -114,7 +114,9 @@ export function parseTrainSettings(
   };
   const images = settings.limit ?? trainImages;
   if (recipe === 'fast' && !fields.includes('batchSize') && settings.batchSize > images) {
-    // The fast recipe drops each epoch's last, smaller batch: nothing would train.
+    // The fast recipe drops each epoch's last, smaller batch: nothing would train. The rule is
+    // @cnnkit/recipes' largestBatchSize (the page does not import the recipes; the test checks
+    // that both refuse the same batches).
     problems.push(
       `batch size must be at most the ${images.toLocaleString('en-US')} training images with the fast recipe, which drops an incomplete last batch (got "${settings.batchSize}")`,
     );
