@@ -26,6 +26,7 @@ export { conv2dForward } from './conv2d-forward';
 export { conv2dWinograd, winogradFilter } from './conv2d-winograd';
 export { gelu, geluGrad } from './gelu';
 export { matmul } from './matmul';
+export { maxPool } from './max-pool';
 export { maxPoolGrad } from './max-pool-grad';
 export { reluGrad } from './relu-grad';
 export { sgdStep } from './sgd-step';

@@ -34,6 +34,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(replaced.map((config) => config.kernelName)).toEqual([
       tf.Conv2D,
       tf.Conv2DBackpropInput,
+      tf.MaxPool,
       tf.MaxPoolGrad,
       tf.BatchMatMul,
       tf.Add,

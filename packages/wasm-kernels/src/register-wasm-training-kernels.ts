@@ -11,6 +11,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { fusedSgdConfig } from './kernels/fused-sgd.js';
 import { geluConfig, geluGradConfig } from './kernels/gelu.js';
 import { identityConfig } from './kernels/identity.js';
+import { maxPoolConfig } from './kernels/max-pool.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig } from './kernels/mean.js';
 import { originalKernels, rememberOriginalKernel } from './kernels/original-kernels.js';
@@ -24,6 +25,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
   conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
   addConfig,
@@ -52,7 +54,8 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * gradient (`batchNormTrainKernel`, `batchNormTrainGradKernel`, used by its BatchNorm2d) — the
  * contracts of
  * `@cnnkit/contracts` —, and replaces MaxPoolGrad
- * (wrong when a pooling window's maximum is negative), Conv2D (faster, and NCHW too),
+ * (wrong when a pooling window's maximum is negative), MaxPool (on the kernel threads, with
+ * MaxPoolGrad's maxima), Conv2D (faster, and NCHW too),
  * Conv2DBackpropInput (a slow loop),
  * BatchMatMul (scalar loops for the transposed products of dense-layer gradients) and Mean over
  * every axis but the last (BatchNorm's statistics; the original transposes its whole input). The heavy
@@ -75,7 +78,7 @@ export const wasmTrainingKernelConfigs: readonly tf.KernelConfig[] = [
  * const { added, replaced } = registerWasmTrainingKernels();
  * added[0]; // 'Conv2DBackpropFilter'
  * added.length; // 9
- * replaced.length; // 9
+ * replaced.length; // 10
  * const filter = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4])));
  * const gradientShape = tf.tidy(() => {
  *   const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);

@@ -225,6 +225,23 @@ export interface MatmulArgs {
   readonly transposeB: number;
 }
 
+/** The arguments of {@link SimdKernels.maxPool} (assembly/max-pool.ts). */
+export interface MaxPoolArgs {
+  readonly x: HeapOffset;
+  readonly out: HeapOffset;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly filterH: number;
+  readonly filterW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
 /** The arguments of {@link SimdKernels.maxPoolGrad} (assembly/max-pool-grad.ts). */
 export interface MaxPoolGradArgs {
   readonly x: HeapOffset;
@@ -424,6 +441,13 @@ export interface SimdKernels {
    * element is computed the same way whatever rows are computed with it.
    */
   matmul(args: MatmulArgs, split: KernelSplit): void;
+  /**
+   * out[b, oh, ow, c] = the maximum of x over the window's pixels inside the image, taken as the
+   * cpu backend and maxPoolGrad take it: a value replaces the maximum so far only when strictly
+   * greater, starting from −∞, so NaN is skipped and a window with no other value gives −∞. A part
+   * is one output row (b, oh): parts [partFrom, partTo) of batch × outH are written.
+   */
+  maxPool(args: MaxPoolArgs, split: KernelSplit): void;
   /**
    * Each dy value goes to the first maximum of its window (strictly greater than everything
    * before it, starting from −∞; a window with no such value drops its gradient). dx is written
@@ -679,6 +703,23 @@ export interface SimdKernelExports {
     partFrom: number,
     partTo: number,
   ): void;
+  maxPool(
+    x: HeapOffset,
+    out: HeapOffset,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+    filterH: number,
+    filterW: number,
+    strideH: number,
+    strideW: number,
+    padTop: number,
+    padLeft: number,
+    partFrom: number,
+    partTo: number,
+  ): void;
   maxPoolGrad(
     x: HeapOffset,
     dy: HeapOffset,
@@ -764,6 +805,7 @@ export const simdKernelParameterTypes: Readonly<Record<keyof SimdKernels, string
   gelu: 'i32 i32 i32 i32 i32',
   geluGrad: 'i32 i32 i32 i32 i32 i32',
   matmul: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
+  maxPool: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   maxPoolGrad: 'i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32',
   reluGrad: 'i32 i32 i32 i32 i32 i32',
   sgdStep: 'i32 i32 i32 i32 i32 i32 f32 f32 f32 i32 i32 i32 i32',
@@ -794,6 +836,7 @@ export const splitKernelNames: readonly (keyof SimdKernelExports)[] = [
   'gelu',
   'geluGrad',
   'matmul',
+  'maxPool',
   'maxPoolGrad',
   'reluGrad',
   'sgdStep',
@@ -990,6 +1033,24 @@ export function bindSimdKernels(
       const args = [a.a, a.b, a.c, a.m, a.n, a.k, a.transposeA, a.transposeB];
       run(16, exports.matmul as (...args: number[]) => void, args, s);
     },
+    maxPool(a, s) {
+      const args = [
+        a.x,
+        a.out,
+        a.inH,
+        a.inW,
+        a.channels,
+        a.outH,
+        a.outW,
+        a.filterH,
+        a.filterW,
+        a.strideH,
+        a.strideW,
+        a.padTop,
+        a.padLeft,
+      ];
+      run(17, exports.maxPool as (...args: number[]) => void, args, s);
+    },
     maxPoolGrad(a, s) {
       const args = [
         a.x,
@@ -1007,11 +1068,11 @@ export function bindSimdKernels(
         a.padTop,
         a.padLeft,
       ];
-      run(17, exports.maxPoolGrad as (...args: number[]) => void, args, s);
+      run(18, exports.maxPoolGrad as (...args: number[]) => void, args, s);
     },
     reluGrad(a, s) {
       const args = [a.dy, a.y, a.dx, a.n];
-      run(18, exports.reluGrad as (...args: number[]) => void, args, s);
+      run(19, exports.reluGrad as (...args: number[]) => void, args, s);
     },
     sgdStep(a, s) {
       const args = [
@@ -1027,15 +1088,15 @@ export function bindSimdKernels(
         a.hasBuffer,
         a.nesterov,
       ];
-      run(19, exports.sgdStep as (...args: number[]) => void, args, s);
+      run(20, exports.sgdStep as (...args: number[]) => void, args, s);
     },
     sumRows(a, s) {
       const args = [a.x, a.scratch, a.out, a.rows, a.channels];
-      run(20, exports.sumRows as (...args: number[]) => void, args, s);
+      run(21, exports.sumRows as (...args: number[]) => void, args, s);
     },
     toPaddedPlanar(a, s) {
       const args = [a.src, a.planar, a.height, a.width, a.channels, a.rows, a.cols, a.top, a.left];
-      run(21, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
+      run(22, exports.toPaddedPlanar as (...args: number[]) => void, args, s);
     },
     transpose2d(a) {
       exports.transpose2d(a.src, a.dst, a.rows, a.cols);
