@@ -1,7 +1,7 @@
 /**
  * Training on TensorFlow.js's wasm backend: `startWasmTraining()` starts the backend with
  * cnnkit's kernels, which add the Conv2DBackpropFilter kernel tfjs-backend-wasm 4.22 lacks,
- * fix its MaxPoolGrad and Cast to bool, replace its Conv2D, Conv2DBackpropInput, BatchMatMul
+ * fix its MaxPoolGrad and Cast to bool, replace its Conv2D, Conv2DBackpropInput, MaxPool, BatchMatMul
  * and bias kernels with SIMD code (fused multiply-adds where the engine has relaxed SIMD), and
  * add the fused kernels of `@cnnkit/contracts`. Pinned to tfjs 4.22.x because the kernels read
  * tensors straight from the wasm heap. Node: `@cnnkit/wasm-kernels/node`; Vite:
