@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapFloat32, heapOffset } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
+import { poolGeometry } from './pool-geometry.js';
 
 /**
  * Routes each dy value to the first maximum of its pooling window, like the cpu backend.
@@ -22,82 +23,47 @@ export function maxPoolGrad({
       `MaxPoolGrad on wasm needs float32 input and dy, got ${input.dtype} and ${dy.dtype}.`,
     );
   }
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
+  // MaxPoolGrad has no dilation: windows are filterH × filterW adjacent pixels.
+  const { batchSize, ...geometry } = poolGeometry(input.shape, {
     filterSize,
     strides,
-    1,
     pad,
     dimRoundingMode,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const { effectiveFilterHeight, effectiveFilterWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-
+  });
+  const { inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW } = geometry;
   const simd = simdKernelsFor(backend);
-  if (simd != null && dilationHeight === 1 && dilationWidth === 1) {
+  if (simd != null) {
     const dx = backend.makeOutput([...input.shape], 'float32');
     simd.maxPoolGrad(
       {
         x: heapOffset(backend, input),
         dy: heapOffset(backend, dy),
         dx: heapOffset(backend, dx),
-        inH: inHeight,
-        inW: inWidth,
-        channels: inChannels,
-        outH: outHeight,
-        outW: outWidth,
-        filterH: info.filterHeight,
-        filterW: info.filterWidth,
-        strideH: strideHeight,
-        strideW: strideWidth,
-        padTop,
-        padLeft,
+        ...geometry,
       },
-      {
-        parts: batchSize,
-        work:
-          batchSize * outHeight * outWidth * inChannels * info.filterHeight * info.filterWidth * 2,
-      },
+      { parts: batchSize, work: batchSize * outH * outW * channels * filterH * filterW * 2 },
     );
     return dx;
   }
 
   const xValues = heapFloat32(backend, input);
   const dyValues = heapFloat32(backend, dy);
-  const dxValues = new Float32Array(batchSize * inHeight * inWidth * inChannels);
-
+  const dxValues = new Float32Array(batchSize * inH * inW * channels);
   for (let b = 0; b < batchSize; b++) {
-    const xBatch = b * inHeight * inWidth * inChannels;
-    for (let oh = 0; oh < outHeight; oh++) {
-      const rowStart = oh * strideHeight - padTop;
-      const rowEnd = Math.min(inHeight, rowStart + effectiveFilterHeight);
-      for (let ow = 0; ow < outWidth; ow++) {
-        const colStart = ow * strideWidth - padLeft;
-        const colEnd = Math.min(inWidth, colStart + effectiveFilterWidth);
-        const dyBase = ((b * outHeight + oh) * outWidth + ow) * inChannels;
-        for (let c = 0; c < inChannels; c++) {
+    const xBatch = b * inH * inW * channels;
+    for (let oh = 0; oh < outH; oh++) {
+      const rowStart = oh * strideH - geometry.padTop;
+      const rowEnd = Math.min(inH, rowStart + filterH);
+      for (let ow = 0; ow < outW; ow++) {
+        const colStart = ow * strideW - geometry.padLeft;
+        const colEnd = Math.min(inW, colStart + filterW);
+        const dyBase = ((b * outH + oh) * outW + ow) * channels;
+        for (let c = 0; c < channels; c++) {
           let maxValue = Number.NEGATIVE_INFINITY;
           let maxIndex = -1;
-          for (
-            let ih =
-              rowStart < 0
-                ? rowStart + Math.ceil(-rowStart / dilationHeight) * dilationHeight
-                : rowStart;
-            ih < rowEnd;
-            ih += dilationHeight
-          ) {
-            for (
-              let iw =
-                colStart < 0
-                  ? colStart + Math.ceil(-colStart / dilationWidth) * dilationWidth
-                  : colStart;
-              iw < colEnd;
-              iw += dilationWidth
-            ) {
-              const index = xBatch + (ih * inWidth + iw) * inChannels + c;
+          for (let ih = Math.max(rowStart, 0); ih < rowEnd; ih++) {
+            for (let iw = Math.max(colStart, 0); iw < colEnd; iw++) {
+              const index = xBatch + (ih * inW + iw) * channels + c;
               const value = xValues[index] as number;
               if (value > maxValue) {
                 maxValue = value;

@@ -3,6 +3,7 @@ import { simdKernelsFor } from '../simd/simd-kernels.js';
 import { heapOffset } from '../wasm-backend-internals.js';
 import { defineWasmKernel, type WasmKernelArgs } from './define-wasm-kernel.js';
 import { runOriginalKernel } from './original-kernels.js';
+import { poolGeometry } from './pool-geometry.js';
 
 /**
  * MaxPool (NHWC, float32) in the SIMD module, split over the kernel threads by output rows.
@@ -19,37 +20,13 @@ export function maxPool(args: WasmKernelArgs<tf.MaxPoolInputs, tf.MaxPoolAttrs>)
   const { x } = inputs;
   const simd = simdKernelsFor(backend);
   if (x.dtype !== 'float32' || simd == null) return runOriginalKernel(tf.MaxPool, args);
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
-  const out = backend.makeOutput([...info.outShape], 'float32');
-  if (batchSize * outHeight * outWidth * inChannels === 0) return out;
+  const { batchSize, ...geometry } = poolGeometry(x.shape, attrs);
+  const { outH, outW, channels, filterH, filterW } = geometry;
+  const out = backend.makeOutput([batchSize, outH, outW, channels], 'float32');
+  if (batchSize * outH * outW * channels === 0) return out;
   simd.maxPool(
-    {
-      x: heapOffset(backend, x),
-      out: heapOffset(backend, out),
-      inH: inHeight,
-      inW: inWidth,
-      channels: inChannels,
-      outH: outHeight,
-      outW: outWidth,
-      filterH: info.filterHeight,
-      filterW: info.filterWidth,
-      strideH: info.strideHeight,
-      strideW: info.strideWidth,
-      padTop: info.padInfo.top,
-      padLeft: info.padInfo.left,
-    },
-    {
-      parts: batchSize * outHeight,
-      work: batchSize * outHeight * outWidth * inChannels * info.filterHeight * info.filterWidth,
-    },
+    { x: heapOffset(backend, x), out: heapOffset(backend, out), ...geometry },
+    { parts: batchSize * outH, work: batchSize * outH * outW * channels * filterH * filterW },
   );
   return out;
 }
