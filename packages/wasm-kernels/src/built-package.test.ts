@@ -18,6 +18,7 @@ describeBuiltPackage(new URL('..', import.meta.url), {
       'smallBatchSize',
       'startWasmTraining',
       'supportedTfjsVersion',
+      'wasmTrainingDetail',
     ],
   },
 });
@@ -35,7 +36,7 @@ function importInFreshNode(entry: string): string {
 describe('the other built entries', () => {
   it('export only their public API', () => {
     expect(importInFreshNode('@cnnkit/wasm-kernels/node')).toBe(
-      'defaultTrainingThreads,enableRelaxedSimd,setWasmTrainingThreads,smallBatchSize,startWasmTraining',
+      'defaultTrainingThreads,enableRelaxedSimd,setWasmTrainingThreads,smallBatchSize,startWasmTraining,wasmTrainingDetail',
     );
     expect(importInFreshNode('@cnnkit/wasm-kernels/vite')).toBe('cnnkitWasm');
   });

@@ -15,6 +15,6 @@ export { prepareWasmTrainingKernels } from './prepare-wasm-training-kernels.js';
 export { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 export { setWasmTrainingThreads } from './set-wasm-training-threads.js';
 export { type SimdVariant, simdVariant } from './simd/simd-kernels.js';
-export { startWasmTraining } from './start-wasm-training.js';
+export { startWasmTraining, wasmTrainingDetail } from './start-wasm-training.js';
 export type { RegisteredKernels, StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';
 export { supportedTfjsVersion } from './wasm-backend-internals.js';

@@ -5,7 +5,12 @@ import '@cnnkit/tfjs-gradients';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { enableRelaxedSimd, setWasmTrainingThreads, startWasmTraining } from './node.js';
+import {
+  enableRelaxedSimd,
+  setWasmTrainingThreads,
+  startWasmTraining,
+  wasmTrainingDetail,
+} from './node.js';
 import { kernelModuleBytes, simdVariant } from './simd/simd-kernels.js';
 import { wasmApi } from './simd/webassembly-api.js';
 import {
@@ -24,6 +29,17 @@ describe('startWasmTraining (Node entry)', () => {
       detail: `@tensorflow/tfjs-backend-wasm ${version_wasm} + cnnkit kernels (relaxed SIMD, FMA), 2 threads`,
     });
     expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it("describes the threads that compute now, in startWasmTraining's words", async () => {
+    const { detail } = await startWasmTraining({ threads: 2 });
+    expect(wasmTrainingDetail()).toBe(detail);
+    expect(await setWasmTrainingThreads(1)).toBe(1);
+    expect(wasmTrainingDetail()).toBe(detail.replace(/, 2 threads$/, ', 1 thread'));
+    expect(await setWasmTrainingThreads(3)).toBe(3);
+    expect(wasmTrainingDetail()).toBe(detail.replace(/, 2 threads$/, ', 3 threads'));
+    expect(await setWasmTrainingThreads(2)).toBe(2);
+    expect(wasmTrainingDetail()).toBe(detail);
   });
 
   it('ends the workers it no longer needs: setWasmTrainingThreads leaves no thread behind', async () => {

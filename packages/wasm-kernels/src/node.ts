@@ -8,5 +8,6 @@
 export { defaultTrainingThreads, smallBatchSize } from './default-training-threads.js';
 export { enableRelaxedSimd } from './enable-relaxed-simd.js';
 export { setWasmTrainingThreads } from './set-wasm-training-threads.js';
+export { wasmTrainingDetail } from './start-wasm-training.js';
 export { startWasmTraining } from './start-wasm-training-node.js';
 export type { StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it, vi } from 'vitest';
-import { startWasmTraining } from './start-wasm-training.js';
+import { startWasmTraining, wasmTrainingDetail } from './start-wasm-training.js';
 
 // A file of its own: tfjs starts a backend once per process, and this one must fail.
 it("rejects with tfjs-backend-wasm's own reason when the backend cannot start (Node)", async () => {
@@ -18,4 +18,8 @@ it("rejects with tfjs-backend-wasm's own reason when the backend cannot start (N
   } finally {
     warn.mockRestore();
   }
+  // Nothing started, so there is nothing to describe.
+  expect(() => wasmTrainingDetail()).toThrow(
+    '@cnnkit/wasm-kernels: the wasm backend has not started; await startWasmTraining() first.',
+  );
 });

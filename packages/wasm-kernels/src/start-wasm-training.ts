@@ -5,7 +5,7 @@ import { simdVariant } from './simd/simd-kernels.js';
 import type { WasmMemory } from './simd/webassembly-api.js';
 import { maxThreads } from './threads/control-block.js';
 import type { SpawnPoolWorker } from './threads/kernel-pool.js';
-import { startKernelThreads } from './threads/kernel-threads.js';
+import { kernelThreads, startKernelThreads } from './threads/kernel-threads.js';
 import { spawnWebWorker } from './threads/spawn-web-worker.js';
 import { startWithSharedMemory } from './threads/start-with-shared-memory.js';
 import type { StartWasmTrainingOptions, WasmTrainingInfo } from './types.js';
@@ -20,6 +20,49 @@ const kernelLabels: Record<WasmTrainingInfo['kernels'], string> = {
 };
 
 let startup: Promise<WasmTrainingInfo> | undefined;
+
+/** What the backend started with: the parts of `detail` that do not change with the threads. */
+interface StartedBackend {
+  readonly tfjsWasmVersion: string;
+  readonly kernels: WasmTrainingInfo['kernels'];
+  /** Why fewer threads run than were asked for, when they do. */
+  readonly notice: string | undefined;
+}
+
+let startedBackend: StartedBackend | undefined;
+
+function describe(backend: StartedBackend, threads: number): string {
+  const { tfjsWasmVersion, kernels, notice } = backend;
+  return (
+    `@tensorflow/tfjs-backend-wasm ${tfjsWasmVersion} + cnnkit kernels (${kernelLabels[kernels]}), ` +
+    `${threads} thread${threads === 1 ? '' : 's'}${notice == null ? '' : ` (${notice})`}`
+  );
+}
+
+/**
+ * `startWasmTraining()`'s `detail` line for the threads the kernels compute with now, e.g.
+ * after `setWasmTrainingThreads()` changed them: for an app's status line. Throws before
+ * `startWasmTraining()` has resolved.
+ *
+ * @example
+ * ```ts
+ * import { setWasmTrainingThreads, startWasmTraining, wasmTrainingDetail } from '@cnnkit/wasm-kernels/node';
+ *
+ * await startWasmTraining({ threads: 2 });
+ * await setWasmTrainingThreads(1);
+ * wasmTrainingDetail().endsWith('), 1 thread'); // true
+ * await setWasmTrainingThreads(2);
+ * wasmTrainingDetail().endsWith('), 2 threads'); // true
+ * ```
+ */
+export function wasmTrainingDetail(): string {
+  if (startedBackend == null) {
+    throw new Error(
+      '@cnnkit/wasm-kernels: the wasm backend has not started; await startWasmTraining() first.',
+    );
+  }
+  return describe(startedBackend, kernelThreads());
+}
 
 /** How a platform's entry starts threads: Node's worker_threads, or Web Workers. */
 export interface ThreadsPlatform {
@@ -157,10 +200,13 @@ async function start(
       console.warn(`@cnnkit/wasm-kernels: ${notice}; running on 1 thread.`);
     }
   }
-  const detail =
-    `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} + cnnkit kernels (${kernelLabels[kernels]}), ` +
-    `${threads} thread${threads === 1 ? '' : 's'}${notice == null ? '' : ` (${notice})`}`;
-  return { tfjsWasmVersion: wasm.version_wasm, threads, kernels, detail };
+  startedBackend = { tfjsWasmVersion: wasm.version_wasm, kernels, notice };
+  return {
+    tfjsWasmVersion: wasm.version_wasm,
+    threads,
+    kernels,
+    detail: describe(startedBackend, threads),
+  };
 }
 
 const setWasmBackend = (): Promise<boolean> => tf.setBackend('wasm');

@@ -2,14 +2,6 @@ import type { BackendStatus, ThreadSetting } from '../protocol.js';
 import type { WorkerSession } from './worker-session.js';
 
 /**
- * `detail` (startWasmTraining's line, which ends in "N thread(s)" when its threads run) with
- * the thread count `threads`.
- */
-export function detailWithThreads(detail: string, threads: number): string {
-  return detail.replace(/\b\d+ threads?$/, `${threads} thread${threads === 1 ? '' : 's'}`);
-}
-
-/**
  * Makes the wasm backend's training kernels compute with `threads` (results do not depend on
  * it: every split kernel computes each output the same way on any thread) and reports wasm's
  * status with the count that now computes. Does nothing unless wasm is the active backend.
@@ -20,9 +12,9 @@ async function applyWasmThreads(session: WorkerSession, threads: number): Promis
     return;
   }
   // Already loaded: the wasm backend was started from this module.
-  const { setWasmTrainingThreads } = await import('@cnnkit/wasm-kernels');
+  const { setWasmTrainingThreads, wasmTrainingDetail } = await import('@cnnkit/wasm-kernels');
   const now = await setWasmTrainingThreads(threads);
-  session.setStatus({ ...status, threads: now, detail: detailWithThreads(status.detail, now) });
+  session.setStatus({ ...status, threads: now, detail: wasmTrainingDetail() });
 }
 
 /** The header's setting, between runs: only on the active wasm backend. */
