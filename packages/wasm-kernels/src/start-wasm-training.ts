@@ -31,7 +31,7 @@ interface StartedBackend {
 
 let startedBackend: StartedBackend | undefined;
 
-function describe(backend: StartedBackend, threads: number): string {
+function detailLine(backend: StartedBackend, threads: number): string {
   const { tfjsWasmVersion, kernels, notice } = backend;
   return (
     `@tensorflow/tfjs-backend-wasm ${tfjsWasmVersion} + cnnkit kernels (${kernelLabels[kernels]}), ` +
@@ -61,7 +61,7 @@ export function wasmTrainingDetail(): string {
       '@cnnkit/wasm-kernels: the wasm backend has not started; await startWasmTraining() first.',
     );
   }
-  return describe(startedBackend, kernelThreads());
+  return detailLine(startedBackend, kernelThreads());
 }
 
 /** How a platform's entry starts threads: Node's worker_threads, or Web Workers. */
@@ -205,7 +205,7 @@ async function start(
     tfjsWasmVersion: wasm.version_wasm,
     threads,
     kernels,
-    detail: describe(startedBackend, threads),
+    detail: detailLine(startedBackend, threads),
   };
 }
 

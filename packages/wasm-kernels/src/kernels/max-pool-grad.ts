@@ -30,7 +30,8 @@ export function maxPoolGrad({
     pad,
     dimRoundingMode,
   });
-  const { inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW } = geometry;
+  const { inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft } =
+    geometry;
   const simd = simdKernelsFor(backend);
   if (simd != null) {
     const dx = backend.makeOutput([...input.shape], 'float32');
@@ -52,10 +53,10 @@ export function maxPoolGrad({
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inH * inW * channels;
     for (let oh = 0; oh < outH; oh++) {
-      const rowStart = oh * strideH - geometry.padTop;
+      const rowStart = oh * strideH - padTop;
       const rowEnd = Math.min(inH, rowStart + filterH);
       for (let ow = 0; ow < outW; ow++) {
-        const colStart = ow * strideW - geometry.padLeft;
+        const colStart = ow * strideW - padLeft;
         const colEnd = Math.min(inW, colStart + filterW);
         const dyBase = ((b * outH + oh) * outW + ow) * channels;
         for (let c = 0; c < channels; c++) {
