@@ -16,6 +16,13 @@ export type {
 export { createCheckpoint, restoreCheckpoint } from './checkpoint.js';
 export { crossEntropyLoss } from './cross-entropy.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
+export {
+  combineShardGradients,
+  type GradientSource,
+  localGradients,
+  type ShardGradients,
+  type StepGradients,
+} from './gradient-source.js';
 export { labelSmoothedCrossEntropy } from './label-smoothed-cross-entropy.js';
 export { checkLearningRateSchedule, learningRateFactor } from './learning-rate-schedule.js';
 export { LookaheadAveraging } from './lookahead-averaging.js';

@@ -1,6 +1,7 @@
 /**
- * Node-only helpers of @cnnkit/trainer: crash-safe checkpoint directories and a
- * `metrics.jsonl` event log that a resumed run continues seamlessly.
+ * Node-only helpers of @cnnkit/trainer: crash-safe checkpoint directories, a
+ * `metrics.jsonl` event log that a resumed run continues seamlessly, and data-parallel
+ * training over model replicas on worker threads.
  *
  * @packageDocumentation
  */
@@ -13,3 +14,9 @@ export {
   saveCheckpoint,
 } from './checkpoint-files.js';
 export { type MetricsLog, type MetricsLogOptions, openMetricsLog } from './metrics-log.js';
+export {
+  ReplicaGradients,
+  type ReplicaGradientsOptions,
+  shardSizes,
+} from './replica-gradients.js';
+export { serveTrainingReplica } from './serve-training-replica.js';

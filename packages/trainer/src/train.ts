@@ -10,10 +10,9 @@ import type {
   TrainingMethod,
   TrainingState,
 } from '@cnnkit/contracts';
-import { batchToTensors } from './batch-tensors.js';
 import { createCheckpoint } from './checkpoint.js';
-import { crossEntropyLoss } from './cross-entropy.js';
 import { evaluate } from './evaluate.js';
+import { type GradientSource, localGradients } from './gradient-source.js';
 import { learningRateFactor } from './learning-rate-schedule.js';
 import type { LookaheadAveraging } from './lookahead-averaging.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
@@ -65,6 +64,11 @@ export interface TrainOptions extends TrainingEventSinks {
    * loss read-back note), so a run aborted from a `batch-end` of step s stops after step s + 1.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Computes each step's loss and gradients. Default: {@link localGradients} of `model` on the
+   * calling thread; `ReplicaGradients` of `@cnnkit/trainer/node` splits batches over threads.
+   */
+  readonly gradients?: GradientSource;
 }
 
 /** What {@link train} resolves with. */
@@ -139,6 +143,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     method = {},
     averaging,
     signal,
+    gradients = localGradients(model),
   } = options;
   checkPositiveInteger('epochs', epochs);
   checkPositiveInteger('reportEvery', reportEvery);
@@ -187,15 +192,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     dispatched++;
     const done = dispatched;
     const loss = tf.tidy(() => {
-      const { images, labels } = batchToTensors(batch);
-      const { value, grads } = tf.variableGrads(
-        () => crossEntropyLoss(model.logits(images, { training: true }), labels, method.loss),
-        trained.map((p) => p.variable),
-      );
+      const { value, grads } = gradients.compute(batch, trained, method.loss ?? {});
       const apply = tf.logicalAnd(tf.isFinite(value), healthy) as tf.Scalar;
       healthy.assign(apply);
-      const byName = new Map(trained.map((p) => [p.name, grads[p.variable.name] as tf.Tensor]));
-      optimizer.step(byName, apply, frozen.size > 0 ? { lrFactor, skip: frozen } : { lrFactor });
+      optimizer.step(grads, apply, frozen.size > 0 ? { lrFactor, skip: frozen } : { lrFactor });
       if (averaging) {
         if (averaging.updatesAt(done)) averaging.update(averaging.decayAt(done, totalSteps), apply);
         if (done === totalSteps) averaging.finish(apply);
@@ -298,12 +298,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
       const last = epoch + 1 === epochs;
       const tta = last ? (method.testTimeAugmentation ?? 'none') : 'none';
-      const test = testData
-        ? await evaluate(model, testData, {
-            numClasses: model.numClasses,
-            ...(tta === 'none' ? {} : { testTimeAugmentation: tta }),
-          })
-        : undefined;
+      let test: EvaluationResult | undefined;
+      if (testData) {
+        await gradients.evaluating?.(true);
+        test = await evaluate(model, testData, {
+          numClasses: model.numClasses,
+          ...(tta === 'none' ? {} : { testTimeAugmentation: tta }),
+        });
+        await gradients.evaluating?.(false);
+      }
       const trainLoss = state.epochLossSum / state.epochLossCount;
       const record: EpochRecord = {
         epoch,
