@@ -54,6 +54,8 @@ export interface TrainOptions
   readonly out?: string;
   readonly resume?: string;
   readonly force: boolean;
+  /** Train on one model replica per thread (data-parallel) instead of splitting the kernels. */
+  readonly replicas?: boolean;
   readonly reportEvery?: number;
   readonly checkpointEvery?: number;
   readonly json: boolean;
@@ -240,6 +242,10 @@ export function createProgram(version: string, handlers: CommandHandlers): Comma
       "continue the run in <dir> with its own settings; only --backend may change (and --epochs, when the recipe's schedule does not depend on it)",
     )
     .option('--force', 'with --out: delete the run already in <dir> and start over', false)
+    .option(
+      '--replicas',
+      'wasm, models without BatchNorm (SimpleCNN): train one model replica per thread, each on its share of every batch (data-parallel), instead of one model whose kernels split over the threads. Same weights run after run for the same --threads',
+    )
     .option(
       '--report-every <n>',
       "print the running loss every n batches (tutorial: the tutorial's 2000; fast: 16)",

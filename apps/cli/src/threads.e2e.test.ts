@@ -10,6 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeSafetensors } from '@cnnkit/safetensors';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -207,4 +208,105 @@ describe('cnnkit --threads (built binary)', () => {
       expect(run.stderr).toContain(threadsNote(threads));
     }
   }, 300_000);
+});
+
+// Data-parallel: 375 steps of batch 32 (each replica computes 16 images a step), a checkpoint
+// every 20, long enough to be killed mid-run.
+const replicaRecipe = [
+  'train',
+  '--data',
+  'sample',
+  '--epochs',
+  '6',
+  '--batch-size',
+  '32',
+  '--checkpoint-every',
+  '20',
+  '--json',
+];
+
+/** Every float of a weights file, tensor after tensor in name order. */
+function floatsOf(file: string): Float32Array {
+  const { tensors } = decodeSafetensors(readFileSync(file));
+  const parts = [...tensors.keys()].sort().map((name) => {
+    const { bytes } = tensors.get(name) as { bytes: Uint8Array };
+    return new Float32Array(bytes.slice().buffer);
+  });
+  const all = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
+
+describe('cnnkit train --replicas (built binary)', () => {
+  let reference: string;
+
+  it('trains bit-identical weights run after run on 2 replicas, close to 1 thread', async () => {
+    const hashes: string[] = [];
+    for (const name of ['replicas-a', 'replicas-b']) {
+      const out = join(work, name);
+      const run = await start([...replicaRecipe, '--threads', '2', '--replicas', '--out', out])
+        .done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('threads: 2 model replicas');
+      hashes.push(sha256(weightsOf(out)));
+    }
+    expect(hashes[1]).toBe(hashes[0]);
+    reference = hashes[0] as string;
+
+    const one = join(work, 'replicas-one');
+    const run = await start([...replicaRecipe, '--threads', '1', '--out', one]).done;
+    expect(run.code, run.stderr).toBe(0);
+    // Float rounding differs (two half-batch sums instead of one), after 375 steps the
+    // weights still agree to a small fraction of their size.
+    const split = floatsOf(weightsOf(join(work, 'replicas-a')));
+    const whole = floatsOf(weightsOf(one));
+    let scale = 0;
+    let worst = 0;
+    whole.forEach((v, i) => {
+      scale = Math.max(scale, Math.abs(v));
+      worst = Math.max(worst, Math.abs(v - (split[i] as number)));
+    });
+    expect(sha256(weightsOf(one))).not.toBe(reference);
+    expect(worst / scale).toBeLessThan(1e-3);
+  }, 300_000);
+
+  it('leaves no worker behind after kill -9 and resumes to the same bits on 2 replicas', async () => {
+    const out = join(work, 'replicas-killed');
+    const { child, done } = start([...replicaRecipe, '--threads', '2', '--replicas', '--out', out]);
+    const pid = child.pid as number;
+    await waitFor(() => existsSync(join(out, 'checkpoint', 'latest.json')), 120_000);
+    const threads = threadsOf(pid);
+    expect(childrenOf(pid)).toEqual([]);
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    expect(childrenOf(pid)).toEqual([]);
+    // The replica ran as threads of the killed process, nowhere else.
+    expect(threads).toBeGreaterThan(1);
+
+    const resumed = await start([
+      'train',
+      '--resume',
+      out,
+      '--threads',
+      '2',
+      '--replicas',
+      '--json',
+    ]).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(sha256(weightsOf(out))).toBe(reference);
+  }, 300_000);
+
+  it('refuses models with BatchNorm before it creates the run directory', async () => {
+    const out = join(work, 'replicas-fast');
+    const args = ['train', '--data', 'sample', '--recipe', 'fast', '--batch-size', '64'];
+    const run = await start([...args, '--threads', '2', '--replicas', '--out', out]).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--replicas cannot train airbench: its BatchNorm statistics');
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
 });

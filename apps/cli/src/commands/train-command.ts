@@ -53,6 +53,7 @@ import { createRunModel, startFromWeights } from '../run-model.js';
 import { planNewRun, planResume, type RunPlan } from '../run-plan.js';
 import { RUN_FORMAT, type RunRecord, type RunSettings, writeRunRecord } from '../run-settings.js';
 import { formatEvaluation, perClassRecord } from '../run-summary.js';
+import { checkReplicas, startTrainingThreads, type TrainingThreads } from '../training-threads.js';
 import { exitCodes, UsageError, UserError } from '../user-errors.js';
 
 const notify = (line: string) => process.stderr.write(`cnnkit: ${line}\n`);
@@ -263,16 +264,25 @@ async function trainRun(
   }
   const { trainData, testData } = loaders;
 
-  const backend = await selectBackend({
-    requested: options.backend,
-    threads: options.threads ?? defaultTrainingThreads(settings.batchSize, availableParallelism()),
-    log: notify,
-  });
-  await recordSession(dir, plan, backend.name, activity);
-  onRecorded();
-
+  const threads =
+    options.threads ?? defaultTrainingThreads(settings.batchSize, availableParallelism());
+  const backend = await selectBackend({ requested: options.backend, threads, log: notify });
   const run = createRunModel(settings, loaded);
   const { model } = run;
+  try {
+    // Before the run is recorded: a refused flag leaves no run directory to --force away.
+    checkReplicas({
+      replicas: options.replicas ?? false,
+      backend: backend.name,
+      model,
+      name: settings.model,
+    });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  await recordSession(dir, plan, backend.name, activity);
+  onRecorded();
   let optimizer: SgdOptimizer;
   let method: TrainingMethod;
   let averaging: LookaheadAveraging | undefined;
@@ -313,6 +323,25 @@ async function trainRun(
     model.dispose();
   };
   const config = checkpointConfig(plan);
+  const { train: trainSet } = loaded.data;
+  let trainingThreads: TrainingThreads;
+  try {
+    trainingThreads = await startTrainingThreads({
+      replicas: options.replicas ?? false,
+      backend: backend.name,
+      threads,
+      batchSize: settings.batchSize,
+      model,
+      spec: {
+        model: settings.model,
+        modelOptions: { seed: settings.seed, ...run.info.modelOptions },
+      },
+      imageShape: [trainSet.height, trainSet.width, trainSet.channels],
+    });
+  } catch (error) {
+    disposeRun();
+    throw error;
+  }
 
   if (loaded.report) {
     notify(
@@ -324,6 +353,7 @@ async function trainRun(
       `${plural(plan.epochs, 'epoch')}, batch ${settings.batchSize}, lr ${settings.lr}, momentum ${settings.momentum}, seed ${settings.seed}; ` +
       `backend ${backend.name}; run directory ${dir}`,
   );
+  if (trainingThreads.description) notify(trainingThreads.description);
 
   activity.path = paths.metrics;
   activity.doing = 'opening the metrics log';
@@ -359,6 +389,7 @@ async function trainRun(
       config,
       start: plan.start,
       signal: interrupt.signal,
+      ...(trainingThreads.gradients ? { gradients: trainingThreads.gradients } : {}),
       onEvent: async (event) => {
         activity.path = paths.metrics;
         activity.doing = 'appending to the metrics log';
@@ -408,12 +439,14 @@ async function trainRun(
     });
     // A full wasm heap is damaged: disposing would trap again.
     if (outOfMemory) throw outOfMemory;
+    await trainingThreads.close().catch(() => undefined);
     disposeRun();
     throw error;
   } finally {
     interrupt.release();
     progress.stop();
   }
+  await trainingThreads.close();
   const trainSeconds = (performance.now() - started - overheadMs) / 1000;
 
   if (result.stopReason === 'aborted') {
