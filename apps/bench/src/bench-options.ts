@@ -22,6 +22,11 @@ export interface BenchOptions {
    * scaling); undefined: all logical cores. Other backends choose their own threads.
    */
   readonly threads?: readonly number[];
+  /**
+   * Train on one model replica per wasm thread (data-parallel, `ReplicaGradients`) instead of
+   * one model whose kernels split over the threads. Evaluation is unchanged.
+   */
+  readonly replicas: boolean;
   readonly pytorch: boolean;
   readonly python: string;
   /** torch.set_num_threads per batch size (training and evaluation alike). */
@@ -76,6 +81,8 @@ Options:
   --threads <list>             threads of the wasm backend's kernels, comma-separated, each
                                timed in its own runs with its scaling efficiency (e.g. 1,2;
                                default: all logical cores)
+  --replicas                   train on one model replica per thread (data-parallel), not
+                               one model whose kernels split over the threads
   --no-pytorch                 do not run the PyTorch reference
   --python <path>              Python with torch (default /usr/bin/python3)
   --torch-threads <spec>       torch.set_num_threads: n for every batch size, or
@@ -190,6 +197,7 @@ export function parseBenchArgs(
             (value) => positiveInteger('--threads', value) as number,
           ),
         }),
+    replicas: values.replicas ?? false,
     pytorch: !values['no-pytorch'],
     python: values.python ?? '/usr/bin/python3',
     torchThreads:
@@ -210,6 +218,7 @@ function parse(argv: readonly string[]) {
     options: {
       data: { type: 'string' },
       backends: { type: 'string' },
+      replicas: { type: 'boolean' },
       'batch-sizes': { type: 'string' },
       warmup: { type: 'string' },
       batches: { type: 'string' },

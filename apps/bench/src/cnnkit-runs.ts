@@ -2,6 +2,7 @@ import type { TrainableClassifier } from '@cnnkit/contracts';
 import { DataLoader, type ImageDataset, tutorialTransform } from '@cnnkit/datasets';
 import { SimpleCNN } from '@cnnkit/models';
 import { evaluate, SgdOptimizer, train } from '@cnnkit/trainer';
+import { ReplicaGradients } from '@cnnkit/trainer/node';
 import { cyclicBatches } from './cyclic-batches.js';
 import type { TimedRun } from './types.js';
 
@@ -15,8 +16,38 @@ export class CnnkitTrainingRun {
   private readonly optimizer: SgdOptimizer;
   private readonly loader: DataLoader;
   private nextBatch = 0;
+  private replicas: ReplicaGradients | undefined;
 
-  constructor(data: ImageDataset, batchSize: number, seed: number) {
+  /**
+   * `replicas` above 1 trains data-parallel: that many model replicas, one per thread, each
+   * on its shard of every batch (the threads the bench's kernels use are set by the caller).
+   */
+  static async start(
+    data: ImageDataset,
+    batchSize: number,
+    seed: number,
+    replicas = 1,
+  ): Promise<CnnkitTrainingRun> {
+    const run = new CnnkitTrainingRun(data, batchSize, seed);
+    if (replicas > 1) {
+      try {
+        run.replicas = await ReplicaGradients.start({
+          model: run.model,
+          replicas,
+          worker: new URL('./replica-thread.js', import.meta.url),
+          workerOptions: { seed },
+          maxBatchSize: batchSize,
+          imageShape: [data.height, data.width, data.channels],
+        });
+      } catch (error) {
+        run.dispose();
+        throw error;
+      }
+    }
+    return run;
+  }
+
+  private constructor(data: ImageDataset, batchSize: number, seed: number) {
     // Unshuffled and drop-last, so that batch k holds the same images as the PyTorch
     // reference's batch k.
     this.loader = new DataLoader(data, {
@@ -45,11 +76,18 @@ export class CnnkitTrainingRun {
       trainData,
       epochs: 1,
       checkpointAtEpochEnd: false,
+      ...(this.replicas ? { gradients: this.replicas } : {}),
     });
     return { images: trainData.imagesPerEpoch, seconds: (performance.now() - started) / 1000 };
   }
 
-  dispose(): void {
+  /** Ends the replica threads, if any, and releases the model. */
+  async close(): Promise<void> {
+    await this.replicas?.close();
+    this.dispose();
+  }
+
+  private dispose(): void {
     this.optimizer.dispose();
     this.model.dispose();
   }

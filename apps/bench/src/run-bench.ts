@@ -113,8 +113,13 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
         log(`${name}: skipped — ${backend.reason}`);
         continue;
       }
-      runners.push({ runner: name, ok: true, detail: backend.detail });
-      log(`${name}: ${backend.detail}`);
+      // Said with the runner, so the tables show how the threads trained.
+      const detail =
+        options.replicas && name === 'wasm'
+          ? `${backend.detail}; training on one model replica per thread (--replicas)`
+          : backend.detail;
+      runners.push({ runner: name, ok: true, detail });
+      log(`${name}: ${detail}`);
       const threadCounts = await timedThreadCounts(name, backend.threads, options.threads, log);
       machine = withBackendVersion(machine, name, backend.version, threadCounts);
 
@@ -123,17 +128,25 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
         const torchCounts = stepCounts('pytorch', batchSize, options);
         // One model per thread count, timed in turns (1, 2, 1, 2…) so that the machine's drift
         // hits every thread count alike and the scaling column compares like with like.
-        const timed = threadCounts.map((threads) => ({
-          threads,
-          label: labelOf(name, threads),
-          run: new CnnkitTrainingRun(data.train, batchSize, options.seed),
-          cnnkitRates: [] as number[],
-          torchRates: [] as number[],
-        }));
+        const timed = [];
+        for (const threads of threadCounts) {
+          // --replicas: one SimpleCNN replica per thread, each on its shard of every batch,
+          // instead of one model whose kernels split over the threads.
+          const replicas = options.replicas && threads !== undefined && threads > 1 ? threads : 1;
+          timed.push({
+            kernelThreads: replicas > 1 ? 1 : threads,
+            threads,
+            label: labelOf(name, threads),
+            design: replicas > 1 ? `${replicas} model replicas` : 'one model',
+            run: await CnnkitTrainingRun.start(data.train, batchSize, options.seed, replicas),
+            cnnkitRates: [] as number[],
+            torchRates: [] as number[],
+          });
+        }
         try {
-          for (const { threads, label, run } of timed) {
-            if (threads !== undefined) await setWasmTrainingThreads(threads);
-            log(`train ${label} batch ${batchSize}: ${counts.warmup} warm-up batches`);
+          for (const { kernelThreads, label, design, run } of timed) {
+            if (kernelThreads !== undefined) await setWasmTrainingThreads(kernelThreads);
+            log(`train ${label} batch ${batchSize} (${design}): ${counts.warmup} warm-up batches`);
             if (counts.warmup > 0) await run.run(counts.warmup);
           }
           const torchThreads = await torchThreadsFor(batchSize);
@@ -142,8 +155,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
             pytorchTrainReady.add(batchSize);
           }
           for (let repeat = 1; repeat <= options.repeats; repeat++) {
-            for (const { threads, label, run, cnnkitRates, torchRates } of timed) {
-              if (threads !== undefined) await setWasmTrainingThreads(threads);
+            for (const { kernelThreads, label, run, cnnkitRates, torchRates } of timed) {
+              if (kernelThreads !== undefined) await setWasmTrainingThreads(kernelThreads);
               cnnkitRates.push(rate(await run.run(counts.batches)));
               if (reference)
                 torchRates.push(rate(await reference.train(batchSize, torchCounts.batches)));
@@ -177,7 +190,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
             }
           }
         } finally {
-          for (const { run } of timed) run.dispose();
+          for (const { run } of timed) await run.close();
         }
       }
 

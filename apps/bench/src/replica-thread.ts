@@ -1,0 +1,11 @@
+// What each replica thread of a bench training run executes (data-parallel SimpleCNN, see
+// @cnnkit/wasm-kernels' trainingParallelism): the wasm backend with one kernel thread and a
+// SimpleCNN; the training thread sends it weights and shards every step.
+import { SimpleCNN } from '@cnnkit/models';
+import { serveTrainingReplica } from '@cnnkit/trainer/node';
+import { startWasmTraining } from '@cnnkit/wasm-kernels/node';
+
+await serveTrainingReplica<{ seed: number }>(async ({ seed }) => {
+  await startWasmTraining({ threads: 1, warn: false });
+  return SimpleCNN.create({ seed });
+});
