@@ -56,6 +56,7 @@ async function weightsAfterTraining(replicaCount: number, seed: number) {
           maxBatchSize: 4,
           imageShape: SHAPE,
           workerOptions: { seed },
+          stepTimeoutMs: 120_000,
         })
       : undefined;
   const optimizer = new SgdOptimizer(model.parameters, { lr: 0.01, momentum: 0.9 });
@@ -97,6 +98,7 @@ describe('ReplicaGradients (cpu backend, SimpleCNN on 2 and 3 replicas)', () => 
       maxBatchSize: 12,
       imageShape: SHAPE,
       workerOptions: { seed: 4 },
+      stepTimeoutMs: 120_000,
     };
     [two, three] = await Promise.all([
       ReplicaGradients.start({ ...options, replicas: 2 }),

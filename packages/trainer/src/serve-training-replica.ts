@@ -123,12 +123,14 @@ async function serve<Options extends JsonValue>(
     port.postMessage({ error: (error as Error).message } satisfies ReplicaReadyMessage);
     return;
   }
-  port.postMessage({ ready: true } satisfies ReplicaReadyMessage);
   const channel = replicaChannel(init.shape, init.buffer);
   const { control } = channel;
+  // Read before saying ready: the first command may be sent as soon as the training thread
+  // hears it, and a count read after that would already include it and wait past it forever.
+  let seen = Atomics.load(control, Slot.command);
+  port.postMessage({ ready: true } satisfies ReplicaReadyMessage);
   // A blocking loop, not message events: waking by Atomics costs microseconds, a message
   // through the event loop far more, and this thread has nothing else to do.
-  let seen = Atomics.load(control, Slot.command);
   for (;;) {
     Atomics.wait(control, Slot.command, seen);
     seen = Atomics.load(control, Slot.command);
