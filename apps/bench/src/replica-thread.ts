@@ -1,5 +1,5 @@
-// What each replica thread of a bench training run executes (data-parallel SimpleCNN, see
-// @cnnkit/wasm-kernels' trainingParallelism): the wasm backend with one kernel thread and a
+// What each replica thread of a `pnpm bench --replicas` training run executes (data-parallel
+// SimpleCNN, started by cnnkit-runs.ts): the wasm backend with one kernel thread and a
 // SimpleCNN; the training thread sends it weights and shards every step.
 import { SimpleCNN } from '@cnnkit/models';
 import { serveTrainingReplica } from '@cnnkit/trainer/node';

@@ -1,6 +1,6 @@
-// What each replica thread of `cnnkit train --threads N` runs (data-parallel training of models
-// without BatchNorm, see @cnnkit/wasm-kernels' trainingParallelism): the wasm backend with one
-// kernel thread — the replicas are the threads — and the run's model, rebuilt from its name
+// What each replica thread of `cnnkit train --threads N --replicas` runs (data-parallel
+// training of models without BatchNorm, started by training-threads.ts): the wasm backend with
+// one kernel thread — the replicas are the threads — and the run's model, rebuilt from its name
 // and options; the training thread sends it weights and shards every step.
 import type { JsonValue } from '@cnnkit/contracts';
 import { createModel, type ModelName } from '@cnnkit/models';

@@ -40,21 +40,19 @@ export function checkReplicas(options: {
  * Starts `--replicas`: one replica thread per thread beyond the first (the calling thread is
  * replica 0, its kernels then on one thread; each replica rebuilds the model from `spec`).
  * Without `--replicas`, or on one thread, nothing: the kernels split over the threads.
- * Throws a {@link UserError} when replicas cannot train this run.
+ * {@link checkReplicas} first: this starts what that check allowed.
  */
 export async function startTrainingThreads(options: {
   readonly replicas: boolean;
-  readonly backend: string;
   readonly threads: number;
   readonly batchSize: number;
   readonly model: TrainableClassifier;
   readonly spec: ReplicaModelSpec;
   readonly imageShape: readonly [number, number, number];
 }): Promise<TrainingThreads> {
-  const { backend, threads, batchSize, model, spec, imageShape } = options;
+  const { threads, batchSize, model, spec, imageShape } = options;
   const none = { close: async () => undefined };
   if (!options.replicas) return none;
-  checkReplicas({ replicas: true, backend, model, name: spec.model });
   if (threads === 1) return { ...none, description: 'threads: 1, so --replicas trains one model' };
   await setWasmTrainingThreads(1);
   let gradients: ReplicaGradients;

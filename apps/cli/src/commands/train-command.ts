@@ -328,7 +328,6 @@ async function trainRun(
   try {
     trainingThreads = await startTrainingThreads({
       replicas: options.replicas ?? false,
-      backend: backend.name,
       threads,
       batchSize: settings.batchSize,
       model,
